@@ -1,0 +1,98 @@
+import path from 'node:path';
+import * as z from 'zod';
+import { ConfigError, type Problem } from './config-errors.ts';
+
+const PINO_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/**
+ * Letters, digits, `_` and `-`, optionally wrapped in one pair of braces.
+ * - No `:`: BullMQ and src/store build keys as `<prefix>:<queue>:...`, so a prefix `a:b`
+ *   would share the key space of prefix `a` with a queue named `b`, and a cleanup of one
+ *   install would delete the other's keys.
+ * - No spaces or glob characters (`* ? [ ] \`): the prefix ends up in `SCAN MATCH <prefix>:*`
+ *   patterns, where they would match other installs' keys, and spaces break redis-cli use.
+ * - Braces only around the whole prefix: `{litwatch}` is BullMQ's documented Redis Cluster
+ *   hash tag (all keys of a queue in one slot); a brace anywhere else would make an
+ *   unintended partial hash tag.
+ */
+const PREFIX = /^(?:[A-Za-z0-9_-]{1,64}|\{[A-Za-z0-9_-]{1,64}\})$/;
+
+/** A message that quotes the value: only for variables that are not secrets. */
+const quoting = (what: string) => (issue: { input?: unknown }) => `${what}, got ${JSON.stringify(issue.input)}`;
+
+/** Checks a URL that may carry a password: its value never appears in a message. */
+function secretUrl(protocols: readonly string[]) {
+  const allowed = protocols.map((protocol) => `${protocol}//`).join(' or ');
+  return z
+    .string()
+    .refine((value) => URL.canParse(value) && protocols.includes(new URL(value).protocol), {
+      error: `must be a ${allowed} URL (value not shown: it may hold a password)`,
+    });
+}
+
+const envSchema = z.object({
+  /** Redis for queues and storage; unset means the caller finds or starts a local one. Secret. */
+  REDIS_URL: secretUrl(['redis:', 'rediss:']).optional(),
+  /** SMTP server for digests. Secret. */
+  SMTP_URL: secretUrl(['smtp:', 'smtps:']).optional(),
+  /** @defaultValue `https://eutils.ncbi.nlm.nih.gov/entrez/eutils`, always without a trailing slash */
+  NCBI_EUTILS_URL: z
+    // Not z.httpUrl(): it wants a public domain name, and tests point this at localhost.
+    .url({ protocol: /^https?$/, error: quoting('must be an http:// or https:// URL') })
+    .default('https://eutils.ncbi.nlm.nih.gov/entrez/eutils')
+    // Callers append `/esearch.fcgi`; a trailing slash would give `eutils//esearch.fcgi`.
+    .transform((url) => url.replace(/\/+$/, '')),
+  /** Raises NCBI's limit from 3 to 10 requests per second. Secret. */
+  NCBI_API_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9]+$/, 'must be letters and digits only, as NCBI issues it (value not shown: it is a secret)')
+    .optional(),
+  /** Contact address NCBI asks every E-utilities client to send. */
+  NCBI_EMAIL: z.email({ error: quoting('must be an email address') }).optional(),
+  /** Sent as `tool`; NCBI does not allow spaces in it. @defaultValue `litwatch` */
+  NCBI_TOOL: z.string().regex(/^\S+$/, { error: quoting('must not contain spaces') }).default('litwatch'),
+  /** Folder holding watches.yaml, made absolute against the working directory. @defaultValue `config` */
+  LITWATCH_CONFIG: z
+    .string()
+    .default('config')
+    .transform((dir) => path.resolve(dir)),
+  /** Prefix of every Redis key (see PREFIX above). @defaultValue `litwatch` */
+  LITWATCH_PREFIX: z
+    .string()
+    .regex(PREFIX, {
+      error: quoting('must be 1-64 letters, digits, "_" or "-", optionally in {braces} for Redis Cluster'),
+    })
+    .default('litwatch'),
+  /** A pino level. @defaultValue `info` */
+  LOG_LEVEL: z.enum(PINO_LEVELS, { error: quoting(`must be one of ${PINO_LEVELS.join(', ')}`) }).default('info'),
+});
+
+export type Env = Readonly<z.output<typeof envSchema>>;
+
+/** The variable names litwatch reads; everything else in the environment is ignored. */
+const ENV_NAMES = Object.keys(envSchema.shape);
+
+/**
+ * Parses litwatch's environment variables into a frozen object. Every bad variable is
+ * reported at once, as `env: NAME: what is wrong`, so one restart fixes them all.
+ * @throws ConfigError
+ */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const result = envSchema.safeParse(pickOurs(source));
+  if (!result.success) throw new ConfigError(result.error.issues.map(toProblem));
+  return Object.freeze(result.data);
+}
+
+/** NCBI allows 10 requests per second with an API key and 3 without. */
+export function ncbiRequestsPerSecond(env: Pick<Env, 'NCBI_API_KEY'>): number {
+  return env.NCBI_API_KEY === undefined ? 3 : 10;
+}
+
+/** `NAME=` in a .env file or compose file means "not set", not "set to nothing". */
+function pickOurs(source: NodeJS.ProcessEnv): Record<string, string | undefined> {
+  return Object.fromEntries(ENV_NAMES.map((name) => [name, source[name] === '' ? undefined : source[name]]));
+}
+
+function toProblem(issue: z.core.$ZodIssue): Problem {
+  return { file: 'env', field: String(issue.path[0]), message: issue.message };
+}

@@ -1,0 +1,96 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import * as z from 'zod';
+import { LineCounter, parseDocument, type Document, type YAMLError } from 'yaml';
+import { ConfigError, displayPath, type Problem } from './config-errors.ts';
+import { referenceIssues, type PathIssue } from './config-references.ts';
+import { deepFreeze } from './deep-freeze.ts';
+import { readableMessage, toPathIssues } from './issue-messages.ts';
+import { configSchema, type Config } from './watches-schema.ts';
+import { lineOf } from './yaml-locations.ts';
+
+export type { Config, PollingSettings, Subscriber, Watch } from './watches-schema.ts';
+
+/** The file read from the config folder (`LITWATCH_CONFIG`). */
+export const WATCHES_FILE = 'watches.yaml';
+
+/** `summary` is the line `litwatch config check` prints, e.g. `config/watches.yaml: OK (1 watch, 0 subscribers)`. */
+export type ConfigCheck =
+  | { readonly ok: true; readonly config: Config; readonly summary: string }
+  | { readonly ok: false; readonly problems: readonly Problem[] };
+
+/**
+ * Reads `<dir>/watches.yaml` into a deep-frozen Config.
+ * @throws ConfigError listing every problem, one `file:line: field: message` per line
+ */
+export async function loadConfig(dir: string): Promise<Config> {
+  const result = await checkConfig(dir);
+  if (!result.ok) throw new ConfigError(result.problems);
+  return result.config;
+}
+
+/** Like `loadConfig`, but returns the problems instead of throwing (for `litwatch config check`). */
+export async function checkConfig(dir: string): Promise<ConfigCheck> {
+  const absolute = path.resolve(dir, WATCHES_FILE);
+  const file = displayPath(absolute);
+  const source = await readSource(absolute, file);
+  if (typeof source !== 'string') return { ok: false, problems: [source] };
+  return parseWatches(source, file);
+}
+
+async function readSource(absolute: string, file: string): Promise<string | Problem> {
+  try {
+    return await readFile(absolute, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      const message = `file not found; create it (the litwatch sources ship a commented config/${WATCHES_FILE}) or set LITWATCH_CONFIG to the folder that holds ${WATCHES_FILE}`;
+      return { file, message };
+    }
+    return { file, message: `cannot read the file (${code ?? String(error)})` };
+  }
+}
+
+function parseWatches(source: string, file: string): ConfigCheck {
+  const lines = new LineCounter();
+  // prettyErrors off: the message stays one line and the line number comes from `pos`.
+  const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false });
+  // After a syntax error the data is a guess, so schema problems would only add noise.
+  if (doc.errors.length > 0) return { ok: false, problems: doc.errors.map((error) => syntaxProblem(error, file, lines)) };
+  if (doc.contents === null) return { ok: false, problems: [{ file, message: EMPTY_FILE }] };
+
+  const data: unknown = doc.toJS();
+  const parsed = configSchema.safeParse(data, { error: readableMessage });
+  const issues = [...(parsed.error?.issues.flatMap(toPathIssues) ?? []), ...referenceIssues(data)];
+  if (!parsed.success || issues.length > 0) {
+    return { ok: false, problems: sortByLine(issues.map((issue) => locate(issue, file, doc, lines))) };
+  }
+  const config = deepFreeze(parsed.data);
+  return { ok: true, config, summary: `${file}: OK (${summarize(config)})` };
+}
+
+const EMPTY_FILE = `the file is empty; it needs at least a "watches:" list (the litwatch sources ship a commented config/${WATCHES_FILE} to start from)`;
+
+function syntaxProblem(error: YAMLError, file: string, lines: LineCounter): Problem {
+  return { file, line: lines.linePos(error.pos[0]).line, field: 'YAML syntax', message: error.message };
+}
+
+function locate(issue: PathIssue, file: string, doc: Document, lines: LineCounter): Problem {
+  // toDotPath writes `watches[0].schedule`, as the path reads in the YAML file.
+  return { file, line: lineOf(doc, lines, issue.path, issue.atKey), field: z.core.toDotPath(issue.path), message: issue.message };
+}
+
+/** Problems in file order, so the list reads top to bottom like the file. */
+function sortByLine(problems: Problem[]): Problem[] {
+  return problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+}
+
+function summarize(config: Config): string {
+  const disabled = config.watches.filter((watch) => !watch.enabled).length;
+  const watches = plural(config.watches.length, 'watch', 'watches') + (disabled > 0 ? `, ${disabled} disabled` : '');
+  return `${watches}, ${plural(config.subscribers.length, 'subscriber', 'subscribers')}`;
+}
+
+function plural(count: number, one: string, many: string): string {
+  return `${count} ${count === 1 ? one : many}`;
+}

@@ -1,0 +1,77 @@
+import * as z from 'zod';
+import type { DeepReadonly } from './deep-freeze.ts';
+import { cronProblem, isTimeZone } from './schedule-checks.ts';
+
+/**
+ * Lowercase words joined by single hyphens, starting with a letter. The id goes into URLs,
+ * Redis keys and job ids (`poll-<id>`), so no `:` (BullMQ's key separator), nothing to
+ * escape, and never all digits (BullMQ reserves numeric job ids for its own).
+ */
+const WATCH_ID = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
+
+export const FREQUENCIES = ['daily', 'weekly'] as const;
+
+/** A mapping whose unknown keys are errors: a typo such as `shedule` must not be ignored. */
+function mapping<Shape extends z.core.$ZodLooseShape>(shape: Shape) {
+  const allowed = Object.keys(shape).join(', ');
+  return z.strictObject(shape, {
+    error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown key (allowed here: ${allowed})` : undefined),
+  });
+}
+
+/** `subscribers:` with every entry commented out is YAML null; read it as "not given". */
+function nullAsAbsent<Schema extends z.ZodType>(schema: Schema) {
+  return z.preprocess((value) => (value === null ? undefined : value), schema);
+}
+
+const scheduleSchema = z.string().superRefine((expression, ctx) => {
+  const problem = cronProblem(expression);
+  if (problem !== undefined) {
+    ctx.addIssue({ code: 'custom', input: expression, message: `not a valid cron expression ${JSON.stringify(expression)}: ${problem}` });
+  }
+});
+
+const watchSchema = mapping({
+  id: z.string().regex(WATCH_ID, {
+    error: (issue) =>
+      `${JSON.stringify(issue.input)} is not a valid id: use lowercase letters, digits and single hyphens, starting with a letter (e.g. bone-metastasis)`,
+  }),
+  name: z.string().trim().min(1),
+  query: z.string().trim().min(1),
+  schedule: scheduleSchema,
+  timezone: z
+    .string()
+    .refine(isTimeZone, {
+      error: (issue) =>
+        `unknown time zone ${JSON.stringify(issue.input)}: use an IANA name such as Europe/Paris, America/New_York or UTC`,
+    })
+    .default('UTC'),
+  enabled: z.boolean().default(true),
+});
+
+const subscriberSchema = mapping({
+  email: z.email(),
+  watches: z.array(z.string()).min(1),
+  frequency: z.enum(FREQUENCIES).default('daily'),
+});
+
+const pollingSchema = mapping({
+  initialLookbackDays: z.int().min(1).default(30),
+  overlapDays: z.int().min(1).default(3),
+});
+
+/**
+ * The shape of `watches.yaml`. Checks that span entries (unique ids and emails, subscribers
+ * naming existing watches) live in config-references.ts so they run even when an entry
+ * fails here.
+ */
+export const configSchema = mapping({
+  polling: nullAsAbsent(pollingSchema.prefault({})),
+  watches: z.array(watchSchema),
+  subscribers: nullAsAbsent(z.array(subscriberSchema).default([])),
+});
+
+export type Config = DeepReadonly<z.output<typeof configSchema>>;
+export type Watch = Config['watches'][number];
+export type Subscriber = Config['subscribers'][number];
+export type PollingSettings = Config['polling'];

@@ -1,0 +1,110 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { ConfigError } from '../../src/config/config-errors.ts';
+import { loadEnv, ncbiRequestsPerSecond } from '../../src/config/env.ts';
+
+/** The message of the ConfigError `loadEnv(source)` throws. */
+function envErrorMessage(source: Record<string, string>): string {
+  try {
+    loadEnv(source);
+  } catch (error) {
+    assert.ok(error instanceof ConfigError);
+    return error.message;
+  }
+  assert.fail('loadEnv accepted a bad environment');
+}
+
+describe('loadEnv', () => {
+  test('an empty environment gives the documented defaults', () => {
+    assert.deepEqual(loadEnv({}), {
+      REDIS_URL: undefined,
+      SMTP_URL: undefined,
+      NCBI_EUTILS_URL: 'https://eutils.ncbi.nlm.nih.gov/entrez/eutils',
+      NCBI_API_KEY: undefined,
+      NCBI_EMAIL: undefined,
+      NCBI_TOOL: 'litwatch',
+      LITWATCH_CONFIG: path.resolve('config'),
+      LITWATCH_PREFIX: 'litwatch',
+      LOG_LEVEL: 'info',
+    });
+  });
+
+  test('an empty value counts as not set', () => {
+    const env = loadEnv({ REDIS_URL: '', LITWATCH_PREFIX: '', NCBI_EMAIL: '' });
+    assert.equal(env.REDIS_URL, undefined);
+    assert.equal(env.LITWATCH_PREFIX, 'litwatch');
+    assert.equal(env.NCBI_EMAIL, undefined);
+  });
+
+  test('set values are kept, the E-utilities URL loses its trailing slash and the config folder is made absolute', () => {
+    const env = loadEnv({
+      REDIS_URL: 'rediss://user:pw@redis.example.org:6380',
+      SMTP_URL: 'smtps://user:pw@smtp.example.org:465',
+      NCBI_EUTILS_URL: 'http://localhost:8080/eutils/',
+      NCBI_EMAIL: 'me@example.org',
+      LITWATCH_CONFIG: 'test/fixtures/config/minimal',
+      LITWATCH_PREFIX: '{litwatch-test}',
+      LOG_LEVEL: 'debug',
+    });
+    assert.equal(env.REDIS_URL, 'rediss://user:pw@redis.example.org:6380');
+    assert.equal(env.NCBI_EUTILS_URL, 'http://localhost:8080/eutils');
+    assert.equal(env.LITWATCH_CONFIG, path.resolve('test/fixtures/config/minimal'));
+    assert.equal(env.LITWATCH_PREFIX, '{litwatch-test}');
+    assert.equal(env.LOG_LEVEL, 'debug');
+  });
+
+  test('variables litwatch does not use are left out', () => {
+    assert.equal(Object.hasOwn(loadEnv({ HOME: '/root' }), 'HOME'), false);
+  });
+
+  test('the result is frozen', () => {
+    assert.ok(Object.isFrozen(loadEnv({})));
+  });
+
+  test('every bad variable is reported on its own line as env: NAME: problem', () => {
+    const message = envErrorMessage({
+      NCBI_EUTILS_URL: 'ftp://eutils.example.org',
+      LITWATCH_PREFIX: 'lit watch',
+      NCBI_EMAIL: 'not-an-address',
+      LOG_LEVEL: 'verbose',
+    });
+    assert.deepEqual(message.split('\n'), [
+      'env: NCBI_EUTILS_URL: must be an http:// or https:// URL, got "ftp://eutils.example.org"',
+      'env: NCBI_EMAIL: must be an email address, got "not-an-address"',
+      'env: LITWATCH_PREFIX: must be 1-64 letters, digits, "_" or "-", optionally in {braces} for Redis Cluster, got "lit watch"',
+      'env: LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent, got "verbose"',
+    ]);
+  });
+
+  test('a prefix with a colon, a glob character or a stray brace is refused', () => {
+    for (const prefix of ['litwatch:prod', 'lit*', 'a{b}', '{litwatch', 'x'.repeat(65)]) {
+      assert.match(envErrorMessage({ LITWATCH_PREFIX: prefix }), /^env: LITWATCH_PREFIX: /, prefix);
+    }
+  });
+
+  test('a bad API key is named but its value is never shown', () => {
+    const secret = 'abc123 SECRET-VALUE';
+    const message = envErrorMessage({ NCBI_API_KEY: secret });
+    assert.match(message, /^env: NCBI_API_KEY: /);
+    assert.equal(message.includes('SECRET-VALUE'), false);
+  });
+
+  test('a Redis or SMTP URL that may hold a password is not shown when it is wrong', () => {
+    const message = envErrorMessage({ REDIS_URL: 'http://user:hunter2@redis', SMTP_URL: 'mail.example.org' });
+    assert.deepEqual(message.split('\n'), [
+      'env: REDIS_URL: must be a redis:// or rediss:// URL (value not shown: it may hold a password)',
+      'env: SMTP_URL: must be a smtp:// or smtps:// URL (value not shown: it may hold a password)',
+    ]);
+  });
+});
+
+describe('ncbiRequestsPerSecond', () => {
+  test('allows 3 requests per second without an API key', () => {
+    assert.equal(ncbiRequestsPerSecond(loadEnv({})), 3);
+  });
+
+  test('allows 10 requests per second with an API key', () => {
+    assert.equal(ncbiRequestsPerSecond(loadEnv({ NCBI_API_KEY: '0123456789abcdef0123456789abcdef0123' })), 10);
+  });
+});
