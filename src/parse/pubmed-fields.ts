@@ -1,0 +1,119 @@
+/**
+ * The list-shaped parts of a PubMed record (authors, abstract, MeSH, keywords, comments and
+ * corrections, article ids), shared by journal articles and book records.
+ */
+import type { AbstractPart, Author, CommentCorrection, CorrectionKind, MeshHeading } from './article.ts';
+import { inlineToCard, inlineToPlain } from './inline-markup.ts';
+import { attr, child, children, rawText, text, type XmlValue } from './xml-tree.ts';
+
+const CORRECTION_KINDS: ReadonlySet<string> = new Set<CorrectionKind>([
+  'ErratumIn', 'ErratumFor', 'RetractionIn', 'RetractionOf', 'UpdateIn', 'UpdateOf',
+  'ExpressionOfConcernIn', 'ExpressionOfConcernFor', 'CommentIn', 'CommentOn',
+]);
+
+const ORCID_ID = /\d{4}-\d{4}-\d{4}-\d{3}[\dX]/;
+
+/** Authors of one `AuthorList`, in order; `ValidYN="N"` entries are retracted names and dropped. */
+export function parseAuthors(list: XmlValue | undefined): Author[] {
+  return children(list, 'Author')
+    .filter((node) => attr(node, 'ValidYN') !== 'N')
+    .map(parseAuthor)
+    .filter((author): author is Author => author !== undefined);
+}
+
+function parseAuthor(node: XmlValue): Author | undefined {
+  const author: Author = {};
+  const collectiveName = inlineToPlain(rawText(child(node, 'CollectiveName')));
+  if (collectiveName) author.collectiveName = collectiveName;
+  assign(author, 'lastName', text(child(node, 'LastName')));
+  assign(author, 'foreName', text(child(node, 'ForeName')));
+  assign(author, 'initials', text(child(node, 'Initials')));
+  assign(author, 'suffix', text(child(node, 'Suffix')));
+  assign(author, 'orcid', parseOrcid(node));
+  if (attr(node, 'EqualContrib') === 'Y') author.equalContrib = true;
+  return author.lastName || author.collectiveName ? author : undefined;
+}
+
+/** ORCID as the bare id `0000-0002-1825-0097`: records write it bare or as an orcid.org URL. */
+function parseOrcid(author: XmlValue): string | undefined {
+  const identifier = children(author, 'Identifier').find((node) => attr(node, 'Source') === 'ORCID');
+  const value = text(identifier);
+  if (!value) return undefined;
+  return ORCID_ID.exec(value)?.[0] ?? value;
+}
+
+/** Every `AbstractText` of an `Abstract`, in order, with its label and NLM category. */
+export function parseAbstract(abstract: XmlValue | undefined): AbstractPart[] {
+  const parts: AbstractPart[] = [];
+  for (const node of children(abstract, 'AbstractText')) {
+    const part: AbstractPart = { text: inlineToCard(rawText(node)) };
+    assign(part, 'label', attr(node, 'Label')?.trim() || undefined);
+    assign(part, 'nlmCategory', attr(node, 'NlmCategory'));
+    if (part.text || part.label) parts.push(part);
+  }
+  return parts;
+}
+
+export function parseMesh(list: XmlValue | undefined): MeshHeading[] {
+  const headings: MeshHeading[] = [];
+  for (const heading of children(list, 'MeshHeading')) {
+    const descriptor = child(heading, 'DescriptorName');
+    const name = text(descriptor);
+    if (!name) continue;
+    const qualifiers = children(heading, 'QualifierName').map((q) => ({
+      ui: attr(q, 'UI') ?? '',
+      name: text(q) ?? '',
+      majorTopic: attr(q, 'MajorTopicYN') === 'Y',
+    }));
+    const majorTopic = attr(descriptor, 'MajorTopicYN') === 'Y' || qualifiers.some((q) => q.majorTopic);
+    headings.push({ ui: attr(descriptor, 'UI') ?? '', name, majorTopic, qualifiers });
+  }
+  return headings;
+}
+
+/** Keywords of every `KeywordList` (all owners), plain text, each once. */
+export function parseKeywords(lists: XmlValue[]): string[] {
+  const keywords = new Set<string>();
+  for (const list of lists) {
+    for (const node of children(list, 'Keyword')) {
+      const keyword = inlineToPlain(rawText(node));
+      if (keyword) keywords.add(keyword);
+    }
+  }
+  return [...keywords];
+}
+
+/** The CommentsCorrections kinds litwatch acts on; `Cites` and the like are dropped. */
+export function parseComments(list: XmlValue | undefined): CommentCorrection[] {
+  const comments: CommentCorrection[] = [];
+  for (const node of children(list, 'CommentsCorrections')) {
+    const kind = attr(node, 'RefType');
+    if (kind === undefined || !CORRECTION_KINDS.has(kind)) continue;
+    const comment: CommentCorrection = { kind: kind as CorrectionKind, source: text(child(node, 'RefSource')) ?? '' };
+    assign(comment, 'pmid', text(child(node, 'PMID')));
+    comments.push(comment);
+  }
+  return comments;
+}
+
+/** The value of the first `ArticleId` of that `IdType` in one `ArticleIdList`. */
+export function articleId(list: XmlValue | undefined, idType: string): string | undefined {
+  return text(children(list, 'ArticleId').find((node) => attr(node, 'IdType') === idType));
+}
+
+/** The first valid `ELocationID` of that `EIdType` among `nodes`. */
+export function eLocationId(nodes: XmlValue[], eIdType: string): string | undefined {
+  const node = nodes.find((n) => attr(n, 'EIdType') === eIdType && attr(n, 'ValidYN') !== 'N');
+  return text(node);
+}
+
+/** `PMC1234567` from "PMC1234567" or a bare "1234567". */
+export function normalisePmcid(value: string | undefined): string | undefined {
+  const digits = value?.trim().replace(/^PMC/i, '');
+  return digits && /^\d+$/.test(digits) ? `PMC${digits}` : undefined;
+}
+
+/** Sets an optional property only when there is a value, so absent fields stay absent (not `undefined`). */
+export function assign<T extends object, K extends keyof T>(target: T, key: K, value: T[K] | undefined): void {
+  if (value !== undefined) target[key] = value;
+}

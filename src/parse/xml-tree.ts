@@ -1,0 +1,86 @@
+/**
+ * Typed access to fast-xml-parser's output for one PubMed record.
+ *
+ * The parser is configured to do as little as possible (NCBI.md: parsing less is what makes it
+ * fast): no entity decoding (done here, only on the strings actually read), no number
+ * conversion (a PMID or an ISSN is text), no jPath strings built for callbacks, and the text
+ * elements that carry inline markup kept raw as stop nodes for inline-markup.ts.
+ */
+import { XMLParser } from 'fast-xml-parser';
+import { decodeEntities, normaliseSpace } from './inline-markup.ts';
+
+/** What fast-xml-parser produces with the options below: strings, elements, and arrays of repeats. */
+export type XmlValue = string | XmlElement | XmlValue[];
+export interface XmlElement {
+  [name: string]: XmlValue | undefined;
+}
+
+const ATTR = '@';
+const TEXT = '#text';
+
+/** Elements whose inner XML stays raw: they may hold `<i>`, `<sup>`, MathML... in mixed content. */
+const RAW_ELEMENTS = ['ArticleTitle', 'VernacularTitle', 'AbstractText', 'BookTitle', 'CollectiveName', 'Keyword'];
+
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: ATTR,
+  textNodeName: TEXT,
+  parseTagValue: false,
+  processEntities: false,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+  jPath: false,
+  stopNodes: RAW_ELEMENTS.map((name) => `..${name}`),
+});
+
+/** Parses one record's XML into a tree. */
+export function parseXmlTree(xml: string): XmlElement {
+  const tree: unknown = parser.parse(xml);
+  if (!isElement(tree)) throw new Error('XML parser returned no element tree');
+  return tree;
+}
+
+function isElement(value: unknown): value is XmlElement {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Every `name` child of `parent` (one child comes back as a value, repeats as an array). */
+export function children(parent: XmlValue | undefined, name: string): XmlValue[] {
+  if (!isElement(parent)) return [];
+  const value = parent[name];
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+/** The first `name` child of `parent`. */
+export function child(parent: XmlValue | undefined, name: string): XmlValue | undefined {
+  return children(parent, name)[0];
+}
+
+/** Follows a path of first children: `path(article, 'Journal', 'JournalIssue')`. */
+export function path(start: XmlValue | undefined, ...names: string[]): XmlValue | undefined {
+  let node = start;
+  for (const name of names) node = child(node, name);
+  return node;
+}
+
+/** An element's own text as the parser left it (raw for stop nodes, entities not decoded). */
+export function rawText(node: XmlValue | undefined): string {
+  if (typeof node === 'string') return node;
+  if (!isElement(node)) return '';
+  const text = node[TEXT];
+  return typeof text === 'string' ? text : '';
+}
+
+/** An element's text, entities decoded and whitespace normalised; undefined when empty. */
+export function text(node: XmlValue | undefined): string | undefined {
+  const value = normaliseSpace(decodeEntities(rawText(node)));
+  return value === '' ? undefined : value;
+}
+
+/** An attribute value, entities decoded; undefined when absent. */
+export function attr(node: XmlValue | undefined, name: string): string | undefined {
+  if (!isElement(node)) return undefined;
+  const value = node[ATTR + name];
+  return typeof value === 'string' ? decodeEntities(value) : undefined;
+}
