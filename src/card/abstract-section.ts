@@ -1,0 +1,40 @@
+import type { AbstractPart } from '../parse/article.ts';
+import { escapeTagOpeners } from '../text/escape-tag-openers.ts';
+import { collapseSpace } from './collapse-space.ts';
+
+export const NO_ABSTRACT = '_No abstract available._';
+
+/**
+ * The abstract as Markdown paragraphs: one per part, in order, a structured part led by its
+ * label (`**Background:** ...`). Part text is already in card form; labels are plain record
+ * text, so they get their tag openers escaped here.
+ */
+export function abstractParagraphs(parts: readonly AbstractPart[]): string[] {
+  const paragraphs = parts
+    .map((part) => ({ label: part.label?.trim().replace(/:$/, ''), text: collapseSpace(part.text) }))
+    .filter((part) => part.text !== '')
+    .map(({ label, text }) => (label ? `**${escapeTagOpeners(displayLabel(label))}:** ${text}` : text));
+  return paragraphs.length > 0 ? paragraphs : [NO_ABSTRACT];
+}
+
+/** True when at least one part has text: a record may carry empty `AbstractText` elements. */
+export function hasAbstract(parts: readonly AbstractPart[]): boolean {
+  return parts.some((part) => collapseSpace(part.text) !== '');
+}
+
+/** Lower-case words stay lower case inside a title-cased label ("Materials and Methods"). */
+const MINOR_WORDS = new Set(['a', 'an', 'and', 'as', 'at', 'by', 'for', 'in', 'of', 'on', 'or', 'the', 'to', 'with']);
+
+/**
+ * PubMed shouts most labels (`BACKGROUND`, `MATERIALS AND METHODS`); the seed shows them in
+ * title case. Only all-caps labels are recased: a label the record already writes in mixed
+ * case ("Methods", "mRNA findings") is its authors' choice and kept.
+ */
+export function displayLabel(label: string): string {
+  if (/\p{Ll}/u.test(label)) return label;
+  return label
+    .toLowerCase()
+    .replace(/\p{L}+/gu, (word, offset: number) =>
+      offset > 0 && MINOR_WORDS.has(word) ? word : word[0]!.toUpperCase() + word.slice(1),
+    );
+}

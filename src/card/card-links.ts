@@ -1,0 +1,21 @@
+import type { Article } from '../parse/article.ts';
+
+export type CardSource = 'PMC' | 'PubMed';
+
+/** PMC when the article has a PMC full text (a PMCID), else PubMed (CARD.md, source). */
+export function cardSource(article: Article): CardSource {
+  return article.pmcid ? 'PMC' : 'PubMed';
+}
+
+export function pmcArticleUrl(pmcid: string): string {
+  return `https://pmc.ncbi.nlm.nih.gov/articles/${pmcid}/`;
+}
+
+export function pubmedUrl(pmid: string): string {
+  return `https://pubmed.ncbi.nlm.nih.gov/${pmid}/`;
+}
+
+/** The record a card links back to: the PMC article when there is one, else PubMed. */
+export function sourceUrl(article: Article): string {
+  return article.pmcid ? pmcArticleUrl(article.pmcid) : pubmedUrl(article.pmid);
+}

@@ -1,0 +1,22 @@
+import type { CardSummary } from './summarise.ts';
+import { NO_ABSTRACT } from './abstract-section.ts';
+
+/** What a summary section says when the abstract has no sentence that fits it. */
+export const NOT_STATED = '_Not stated in the abstract._';
+
+/**
+ * Bodies of the TL;DR, Contribution and Key findings sections. Without an abstract there is
+ * nothing to quote, and the reader is told that rather than "not stated".
+ */
+export function summaryBodies(summary: CardSummary, hasAbstract: boolean): {
+  tldr: string;
+  contribution: string;
+  findings: string;
+} {
+  if (!hasAbstract) return { tldr: NO_ABSTRACT, contribution: NO_ABSTRACT, findings: NO_ABSTRACT };
+  return {
+    tldr: summary.tldr ?? NOT_STATED,
+    contribution: summary.contribution ?? NOT_STATED,
+    findings: summary.findings.length > 0 ? summary.findings.map((f) => `- ${f}`).join('\n') : NOT_STATED,
+  };
+}
