@@ -1,0 +1,26 @@
+import type { Job } from 'bullmq';
+import type { z } from 'zod';
+import type { Logger } from '../log.ts';
+import type { Services } from '../services.ts';
+import type { QueueName } from './queue-names.ts';
+
+/** What a processor gets besides its payload. */
+export interface JobContext {
+  job: Job;
+  /** The worker's lock token, needed to move the job between states (waiting-children). */
+  token?: string;
+  /** A child logger carrying queue, job, jobId, attempt and watchId. */
+  log: Logger;
+  services: Services;
+}
+
+/**
+ * One file per job under jobs/: the file name is the job name. The payload is validated inside
+ * the worker; a payload that does not parse can never succeed, so it fails without retries.
+ */
+export interface JobModule<Schema extends z.ZodType = z.ZodType> {
+  name: string;
+  queue: QueueName;
+  payloadSchema: Schema;
+  process(payload: z.infer<Schema>, ctx: JobContext): Promise<unknown>;
+}

@@ -1,0 +1,58 @@
+import { UnrecoverableError, WaitingChildrenError, Worker, type Job } from 'bullmq';
+import { z } from 'zod';
+import type { Services } from '../services.ts';
+import { buildRegistry, jobsOfQueue, type JobRegistry } from './registry.ts';
+import { QUEUE_NAMES, type QueueName } from './queue-names.ts';
+
+/**
+ * Jobs a worker runs at once, per queue. Polls are few; fetches wait mostly on the shared NCBI
+ * rate limit, so a few in flight keep that budget used without piling up requests.
+ */
+export const DEFAULT_CONCURRENCY: Readonly<Record<QueueName, number>> = { poll: 2, fetch: 3 };
+
+export interface WorkerOptions {
+  queues?: readonly QueueName[];
+  concurrency?: Partial<Record<QueueName, number>>;
+  /** Lock time in ms: how long a job of a crashed worker waits before another takes it. @defaultValue 30000 */
+  lockDurationMs?: number;
+}
+
+export function startWorkers(services: Services, options: WorkerOptions = {}, registry: JobRegistry = buildRegistry()): Worker[] {
+  return (options.queues ?? QUEUE_NAMES).map((queue) => {
+    const worker = new Worker(queue, (job, token) => runJob(services, registry, job, token), {
+      connection: services.redis,
+      prefix: services.prefix,
+      concurrency: options.concurrency?.[queue] ?? DEFAULT_CONCURRENCY[queue],
+      // Only when given: an explicit `undefined` would reach BullMQ's Lua as nil.
+      ...(options.lockDurationMs ? { lockDuration: options.lockDurationMs } : {}),
+    });
+    worker.on('error', (err) => services.log.error({ err, queue, event: 'worker.error' }, 'worker error'));
+    services.log.debug({ queue, jobs: jobsOfQueue(registry, queue) }, 'worker started');
+    return worker;
+  });
+}
+
+/** Validate, run with a job-scoped logger, log the outcome, and let BullMQ see failures. */
+async function runJob(services: Services, registry: JobRegistry, job: Job, token?: string): Promise<unknown> {
+  const module = registry.get(job.name);
+  if (!module) throw new UnrecoverableError(`no handler for job "${job.name}" (queued by a newer or older litwatch?)`);
+  const parsed = module.payloadSchema.safeParse(job.data);
+  if (!parsed.success) throw new UnrecoverableError(`invalid payload for ${job.name}: ${z.prettifyError(parsed.error)}`);
+  const watchId = (parsed.data as { watchId?: string }).watchId;
+  const log = services.log.child({ queue: job.queueName, job: job.name, jobId: job.id, attempt: job.attemptsMade + 1, watchId });
+  const started = performance.now();
+  try {
+    const result = await module.process(parsed.data, { job, token, log, services });
+    log.info({ event: 'job.completed', durationMs: Math.round(performance.now() - started) }, `${job.name} completed`);
+    return result;
+  } catch (err) {
+    // Moving to waiting-children is BullMQ's control flow, not a failure.
+    if (err instanceof WaitingChildrenError) throw err;
+    log.error({ err, event: 'job.failed', durationMs: Math.round(performance.now() - started) }, `${job.name} failed`);
+    throw err;
+  }
+}
+
+export async function closeWorkers(workers: Worker[]): Promise<void> {
+  await Promise.all(workers.map((worker) => worker.close()));
+}

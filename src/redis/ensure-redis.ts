@@ -1,0 +1,71 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { accessSync, constants, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from '../log.ts';
+import { redisAnswers } from './connect-redis.ts';
+
+export const LOCAL_REDIS_URL = 'redis://127.0.0.1:6379';
+
+export class RedisUnavailableError extends Error {
+  constructor() {
+    super(
+      'No Redis answers at 127.0.0.1:6379 and redis-server is not installed: install it (Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew install redis), run `docker compose up -d redis`, or set REDIS_URL.',
+    );
+    this.name = 'RedisUnavailableError';
+  }
+}
+
+export interface RedisHandle {
+  url: string;
+  /** Set when litwatch started the server itself; stopped with litwatch. */
+  stop?: () => Promise<void>;
+}
+
+/**
+ * Find the Redis to use: REDIS_URL when set; else one answering on 127.0.0.1:6379; else start a
+ * local redis-server with its data in `var/redis` and the append-only file on, so a newcomer's
+ * `npm start` works and a restart loses no queued job.
+ */
+export async function ensureRedis(redisUrl: string | undefined, log: Logger, dataDir = path.resolve('var', 'redis')): Promise<RedisHandle> {
+  if (redisUrl) return { url: redisUrl };
+  if (await redisAnswers(LOCAL_REDIS_URL)) return { url: LOCAL_REDIS_URL };
+  const binary = findOnPath('redis-server');
+  if (!binary) throw new RedisUnavailableError();
+  mkdirSync(dataDir, { recursive: true });
+  const child = spawn(binary, ['--port', '6379', '--bind', '127.0.0.1', '--dir', dataDir, '--appendonly', 'yes', '--save', ''], {
+    stdio: 'ignore',
+  });
+  await waitUntilAnswering(child);
+  log.info({ event: 'redis.started_local', dataDir }, `No Redis was running: started a local redis-server (data in ${path.relative(process.cwd(), dataDir) || dataDir}, append-only file on)`);
+  return {
+    url: LOCAL_REDIS_URL,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM'); // redis-server flushes its append-only file on SIGTERM
+      await new Promise((resolve) => child.once('exit', resolve));
+    },
+  };
+}
+
+async function waitUntilAnswering(child: ChildProcess): Promise<void> {
+  for (let i = 0; i < 50; i++) {
+    if (child.exitCode !== null) break;
+    if (await redisAnswers(LOCAL_REDIS_URL, 200)) return;
+    await sleep(100);
+  }
+  throw new Error(`a local redis-server was started but does not answer on 127.0.0.1:6379 (exit code ${child.exitCode ?? 'none yet'})`);
+}
+
+function findOnPath(name: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    const candidate = path.join(dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not in this directory
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,64 @@
+import type { Redis } from 'ioredis';
+import type { Env } from './config/env.ts';
+import type { Config } from './config/load-config.ts';
+import type { Logger } from './log.ts';
+import { createNcbiHttp, type NcbiTuning } from './ncbi/create-ncbi-http.ts';
+import type { NcbiHttp } from './ncbi/ncbi-http.ts';
+import { closeQueues, createQueues, type Queues, type RetryPolicy } from './queue/queues.ts';
+import { connectRedis } from './redis/connect-redis.ts';
+import { CursorStore } from './store/cursor-store.ts';
+import { WorkStore } from './store/work-store.ts';
+
+/**
+ * Everything a job or a command needs, built once per process. Jobs get it through their
+ * context, so tests build one against a test prefix and a local NCBI stand-in.
+ */
+export interface Services {
+  env: Env;
+  /** The config in force (a function: live reloading replaces it without restarting). */
+  config(): Config;
+  redis: Redis;
+  prefix: string;
+  works: WorkStore;
+  cursors: CursorStore;
+  ncbi: NcbiHttp;
+  queues: Queues;
+  log: Logger;
+  /** The clock polls use for "today" (tests pin it). */
+  now(): Date;
+  close(): Promise<void>;
+}
+
+export interface ServicesOptions {
+  env: Env;
+  config: Config;
+  redisUrl: string;
+  log: Logger;
+  ncbi?: NcbiTuning;
+  retry?: RetryPolicy;
+  now?: () => Date;
+}
+
+export function createServices(options: ServicesOptions): Services {
+  const redis = connectRedis(options.redisUrl);
+  redis.on('error', (err) => options.log.error({ err, event: 'redis.error' }, 'Redis connection error'));
+  const prefix = options.env.LITWATCH_PREFIX;
+  const queues = createQueues(redis, prefix, options.retry);
+  const config = options.config;
+  return {
+    env: options.env,
+    config: () => config,
+    redis,
+    prefix,
+    works: new WorkStore(redis, prefix),
+    cursors: new CursorStore(redis, prefix),
+    ncbi: createNcbiHttp(options.env, redis, options.log, options.ncbi),
+    queues,
+    log: options.log,
+    now: options.now ?? (() => new Date()),
+    async close() {
+      await closeQueues(queues);
+      await redis.quit();
+    },
+  };
+}

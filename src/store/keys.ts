@@ -1,0 +1,27 @@
+/**
+ * Every Redis key litwatch's own data uses (BullMQ keeps its queues under `{prefix}:{queue}:`).
+ * The `store` segment keeps them apart from queue names.
+ */
+export function storeKeys(prefix: string) {
+  const base = `${prefix}:store`;
+  return {
+    /** Hash: one work (see works.ts for its fields). */
+    work: (key: string) => `${base}:work:${key}`,
+    /** Set: ids of the watches that matched a work. */
+    workWatches: (key: string) => `${base}:work:${key}:watches`,
+    /** Sorted set: every work key, scored by first-seen time (ms). */
+    works: `${base}:works`,
+    /** Sorted set: the works a watch matched, scored by when it first matched them. */
+    watchWorks: (watchId: string) => `${base}:watch:${watchId}:works`,
+    /** String (JSON): where the watch's next poll starts. */
+    watchCursor: (watchId: string) => `${base}:watch:${watchId}:cursor`,
+    /** Hashes: normalised DOI / PMID / PMCID -> work key. */
+    byDoi: `${base}:idx:doi`,
+    byPmid: `${base}:idx:pmid`,
+    byPmcid: `${base}:idx:pmcid`,
+    /** Prefix the upsert script uses to build work keys inside Redis. */
+    workPrefix: `${base}:work:`,
+  } as const;
+}
+
+export type StoreKeys = ReturnType<typeof storeKeys>;

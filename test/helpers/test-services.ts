@@ -1,0 +1,66 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { loadEnv } from '../../src/config/env.ts';
+import type { Config } from '../../src/config/load-config.ts';
+import { createLogger } from '../../src/log.ts';
+import { createServices, type Services } from '../../src/services.ts';
+
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** The "today" integration tests poll on: a fixed day, so Entrez-date windows are predictable. */
+export const REFERENCE_DAY = new Date('2026-11-27T08:00:00Z');
+
+/** A prefix no other test or installation uses; everything under it is deleted afterwards. */
+export function testPrefix(name: string): string {
+  return `lwtest-${name}-${randomBytes(4).toString('hex')}`;
+}
+
+export interface WatchSpec {
+  id: string;
+  name?: string;
+  query: string;
+  enabled?: boolean;
+}
+
+export function testConfig(watches: WatchSpec[]): Config {
+  return {
+    polling: { initialLookbackDays: 30, overlapDays: 3 },
+    watches: watches.map((w) => ({
+      id: w.id,
+      name: w.name ?? w.id,
+      query: w.query,
+      schedule: '0 6 * * *',
+      timezone: 'UTC',
+      enabled: w.enabled ?? true,
+    })),
+    subscribers: [],
+  };
+}
+
+export function testServices(options: { prefix: string; eutilsUrl: string; config: Config; now?: () => Date }): Services {
+  const env = loadEnv({ LITWATCH_PREFIX: options.prefix, NCBI_EUTILS_URL: options.eutilsUrl, NCBI_EMAIL: 'tests@litwatch.invalid' });
+  return createServices({
+    env,
+    config: options.config,
+    redisUrl: REDIS_URL,
+    log: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', pretty: false }),
+    ncbi: { backoff: { baseDelayMs: 20, maxDelayMs: 200 }, timeoutMs: 5000 },
+    retry: { attempts: 2, backoffMs: 50 },
+    now: options.now ?? (() => REFERENCE_DAY),
+  });
+}
+
+/** Delete every key under a test prefix (queues and store alike). */
+export async function deletePrefix(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS_URL);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      if (keys.length > 0) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    await redis.quit();
+  }
+}
