@@ -1,0 +1,66 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { ConfigError } from '../config/config-errors.ts';
+import { RedisUnavailableError } from '../redis/ensure-redis.ts';
+import { cardCommand } from './commands/card.ts';
+import { configCheckCommand } from './commands/config-check.ts';
+import { pollCommand } from './commands/poll.ts';
+import { startCommand } from './commands/start.ts';
+import { worksCommand } from './commands/works.ts';
+
+const program = new Command('litwatch')
+  .description('Literature watch: polls PubMed on a schedule, keeps one record per work, writes each up as a card.')
+  .showHelpAfterError();
+
+program
+  .command('card')
+  .description('print the card of every article in PubMed efetch XML files (offline)')
+  .argument('<efetch.xml...>', 'efetch XML files (a PubmedArticleSet each)')
+  .option('--json', 'one JSON object per line instead of Markdown')
+  .action(cardCommand);
+
+program
+  .command('config')
+  .description('configuration commands')
+  .command('check')
+  .description('validate the environment and config/watches.yaml; prints file:line: field: problem and exits 1 on any')
+  .action(configCheckCommand);
+
+program
+  .command('poll')
+  .description('poll one watch through the queues')
+  .argument('<watch>', 'watch id from config/watches.yaml')
+  .option('--now', 'run the poll now in this process and wait until every job of it has finished')
+  .option('--json', 'print the poll summary as JSON')
+  .action(pollCommand);
+
+program
+  .command('works')
+  .description('list stored works, newest first')
+  .option('--watch <id>', 'only the works this watch matched')
+  .option('--limit <n>', 'at most this many', positiveInt)
+  .option('--json', 'one JSON object per line')
+  .action(worksCommand);
+
+program
+  .command('start')
+  .description('run litwatch: schedulers and workers (npm start)')
+  .option('--role <role>', 'all | scheduler | worker', 'all')
+  .action(startCommand);
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
+  return n;
+}
+
+try {
+  await program.parseAsync();
+} catch (err) {
+  // Problems the user can fix get their message alone, no stack trace.
+  if (err instanceof ConfigError || err instanceof RedisUnavailableError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exitCode = 1;
+  } else {
+    throw err;
+  }
+}

@@ -1,0 +1,40 @@
+import { loadConfig, type Config } from '../config/load-config.ts';
+import { loadEnv, type Env } from '../config/env.ts';
+import { createLogger, setLogger, type Logger } from '../log.ts';
+import { ensureRedis, type RedisHandle } from '../redis/ensure-redis.ts';
+import { createServices, type Services } from '../services.ts';
+
+export interface Settings {
+  env: Env;
+  config: Config;
+  log: Logger;
+}
+
+/** Environment and config, validated; throws ConfigError listing every problem. */
+export async function loadSettings(): Promise<Settings> {
+  const env = loadEnv();
+  const log = createLogger({ level: env.LOG_LEVEL });
+  setLogger(log);
+  const config = await loadConfig(env.LITWATCH_CONFIG);
+  return { env, config, log };
+}
+
+export interface Runtime {
+  services: Services;
+  redis: RedisHandle;
+  close(): Promise<void>;
+}
+
+/** Settings plus a Redis (found or started) and the services on top of it. */
+export async function openRuntime(settings: Settings): Promise<Runtime> {
+  const redis = await ensureRedis(settings.env.REDIS_URL, settings.log);
+  const services = createServices({ env: settings.env, config: settings.config, redisUrl: redis.url, log: settings.log });
+  return {
+    services,
+    redis,
+    async close() {
+      await services.close();
+      await redis.stop?.();
+    },
+  };
+}
