@@ -5,15 +5,20 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../log.ts';
 import { redisAnswers } from './connect-redis.ts';
 
-export const LOCAL_REDIS_URL = 'redis://127.0.0.1:6379';
-
 export class RedisUnavailableError extends Error {
-  constructor() {
+  constructor(port: number) {
     super(
-      'No Redis answers at 127.0.0.1:6379 and redis-server is not installed: install it (Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew install redis), run `docker compose up -d redis`, or set REDIS_URL.',
+      `No Redis answers at 127.0.0.1:${port} and redis-server is not installed: install it (Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew install redis), run \`docker compose up -d redis\`, or set REDIS_URL.`,
     );
     this.name = 'RedisUnavailableError';
   }
+}
+
+export interface LocalRedisOptions {
+  /** @defaultValue 6379 */
+  port?: number;
+  /** Where a started server keeps its append-only file. @defaultValue var/redis */
+  dataDir?: string;
 }
 
 export interface RedisHandle {
@@ -27,19 +32,22 @@ export interface RedisHandle {
  * local redis-server with its data in `var/redis` and the append-only file on, so a newcomer's
  * `npm start` works and a restart loses no queued job.
  */
-export async function ensureRedis(redisUrl: string | undefined, log: Logger, dataDir = path.resolve('var', 'redis')): Promise<RedisHandle> {
+export async function ensureRedis(redisUrl: string | undefined, log: Logger, local: LocalRedisOptions = {}): Promise<RedisHandle> {
   if (redisUrl) return { url: redisUrl };
-  if (await redisAnswers(LOCAL_REDIS_URL)) return { url: LOCAL_REDIS_URL };
+  const port = local.port ?? 6379;
+  const url = `redis://127.0.0.1:${port}`;
+  if (await redisAnswers(url)) return { url };
   const binary = findOnPath('redis-server');
-  if (!binary) throw new RedisUnavailableError();
+  if (!binary) throw new RedisUnavailableError(port);
+  const dataDir = local.dataDir ?? path.resolve('var', 'redis');
   mkdirSync(dataDir, { recursive: true });
-  const child = spawn(binary, ['--port', '6379', '--bind', '127.0.0.1', '--dir', dataDir, '--appendonly', 'yes', '--save', ''], {
+  const child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--dir', dataDir, '--appendonly', 'yes', '--save', ''], {
     stdio: 'ignore',
   });
-  await waitUntilAnswering(child);
+  await waitUntilAnswering(child, url);
   log.info({ event: 'redis.started_local', dataDir }, `No Redis was running: started a local redis-server (data in ${path.relative(process.cwd(), dataDir) || dataDir}, append-only file on)`);
   return {
-    url: LOCAL_REDIS_URL,
+    url,
     stop: async () => {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM'); // redis-server flushes its append-only file on SIGTERM
@@ -48,13 +56,13 @@ export async function ensureRedis(redisUrl: string | undefined, log: Logger, dat
   };
 }
 
-async function waitUntilAnswering(child: ChildProcess): Promise<void> {
+async function waitUntilAnswering(child: ChildProcess, url: string): Promise<void> {
   for (let i = 0; i < 50; i++) {
     if (child.exitCode !== null) break;
-    if (await redisAnswers(LOCAL_REDIS_URL, 200)) return;
+    if (await redisAnswers(url, 200)) return;
     await sleep(100);
   }
-  throw new Error(`a local redis-server was started but does not answer on 127.0.0.1:6379 (exit code ${child.exitCode ?? 'none yet'})`);
+  throw new Error(`a local redis-server was started but does not answer at ${url} (exit code ${child.exitCode ?? 'none yet'})`);
 }
 
 function findOnPath(name: string): string | undefined {

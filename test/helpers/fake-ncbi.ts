@@ -31,8 +31,9 @@ export class FakeNcbi {
   private queries = new Map<string, string[]>();
   private history = new Map<string, string[]>();
   private faults: { endpoint: string; fault: Fault }[] = [];
-  /** Delay before answering efetch, to hold a batch in flight. */
-  efetchDelayMs = 0;
+  /** Answer this many efetch requests, then hold the others unanswered (a batch in flight). */
+  private answerEfetches = Infinity;
+  private held: ServerResponse[] = [];
   private server?: Server;
   url = '';
 
@@ -48,6 +49,17 @@ export class FakeNcbi {
   /** The next request(s) to `endpoint` fail this way, in order. */
   failNext(endpoint: 'esearch.fcgi' | 'efetch.fcgi', ...faults: Fault[]): void {
     for (const fault of faults) this.faults.push({ endpoint, fault });
+  }
+
+  /** Answer the next `n` efetch requests and hold every later one until releaseHeld(). */
+  holdEfetchesAfter(n: number): void {
+    this.answerEfetches = this.count('efetch.fcgi') + n;
+  }
+
+  /** Stop holding: held requests are cut off (as a crashed peer would see), later ones answered. */
+  releaseHeld(): void {
+    this.answerEfetches = Infinity;
+    for (const res of this.held.splice(0)) res.socket?.destroy();
   }
 
   count(endpoint: string): number {
@@ -79,7 +91,7 @@ export class FakeNcbi {
     }
     if (endpoint === 'esearch.fcgi') return this.esearch(params, res);
     if (endpoint === 'efetch.fcgi') {
-      if (this.efetchDelayMs) await new Promise((r) => setTimeout(r, this.efetchDelayMs));
+      if (this.count('efetch.fcgi') > this.answerEfetches) return void this.held.push(res);
       return this.efetch(params, res);
     }
     res.writeHead(404).end('unknown endpoint');

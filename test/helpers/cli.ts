@@ -1,0 +1,48 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const BIN = path.join(PROJECT_ROOT, 'bin', 'litwatch.js');
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Environment for a litwatch child process: only what the test sets, plus PATH. */
+export function cliEnv(vars: Record<string, string>): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'info', ...vars };
+}
+
+/** Start `litwatch <args>`; the caller waits, reads or kills it. */
+export function spawnCli(args: string[], env: NodeJS.ProcessEnv, cwd = PROJECT_ROOT): ChildProcess & { output: { stdout: string; stderr: string } } {
+  const child = spawn(process.execPath, [BIN, ...args], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const output = { stdout: '', stderr: '' };
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output.stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output.stderr += chunk));
+  return Object.assign(child, { output });
+}
+
+/** Run `litwatch <args>` to completion. */
+export async function runCli(args: string[], env: NodeJS.ProcessEnv, cwd = PROJECT_ROOT): Promise<CliResult> {
+  const child = spawnCli(args, env, cwd);
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { code, ...child.output };
+}
+
+/** A config folder holding the given watches.yaml text. */
+export function configDir(yaml: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'litwatch-config-'));
+  writeFileSync(path.join(dir, 'watches.yaml'), yaml);
+  return dir;
+}
+
+/** watches.yaml for the given watches (every watch polled daily). */
+export function watchesYaml(watches: { id: string; query: string }[]): string {
+  const entries = watches.map((w) => `  - id: ${w.id}\n    name: ${w.id}\n    query: ${JSON.stringify(w.query)}\n    schedule: "0 6 * * *"\n`);
+  return `watches:\n${entries.join('')}`;
+}

@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { after, before, describe, test } from 'node:test';
+import type { Worker } from 'bullmq';
+import * as pollWatch from '../../jobs/poll-watch.ts';
+import { openQueueEvents } from '../../src/queue/queue-events.ts';
+import { closeWorkers, startWorkers } from '../../src/queue/run-workers.ts';
+import type { Services } from '../../src/services.ts';
+import { queryHash } from '../../src/store/cursor-store.ts';
+import { cliEnv, configDir, spawnCli, watchesYaml } from '../helpers/cli.ts';
+import { FakeNcbi } from '../helpers/fake-ncbi.ts';
+import { pubmedArticleXml } from '../helpers/pubmed-xml.ts';
+import { deletePrefix, REDIS_URL, testConfig, testPrefix, testServices } from '../helpers/test-services.ts';
+
+const QUERY = '"skeletal metastas*"[tiab]';
+
+describe('a worker killed in the middle of a poll', () => {
+  const prefix = testPrefix('crash');
+  let ncbi: FakeNcbi;
+  let services: Services;
+  let workers: Worker[] = [];
+
+  before(async () => {
+    ncbi = await new FakeNcbi().start();
+    const pmids = Array.from({ length: 600 }, (_, i) => String(43_000_000 + i));
+    ncbi.addRecords(pmids.map((pmid) => ({ pmid, edat: '2026/11/20', xml: pubmedArticleXml({ pmid, doi: `10.5555/sk.${pmid}`, title: `Skeletal metastases series ${pmid}` }) })));
+    ncbi.setQuery(QUERY, pmids);
+    services = testServices({ prefix, eutilsUrl: ncbi.url, config: testConfig([{ id: 'skeletal', query: QUERY }]) });
+  });
+
+  after(async () => {
+    await closeWorkers(workers);
+    await services.close();
+    await ncbi.close();
+    await deletePrefix(prefix);
+  });
+
+  test('loses nothing: the cursor stays, and the next poll resumes from it and stores every work once', async () => {
+    // A worker process fetches the first batch of three, then NCBI holds the others in flight.
+    ncbi.holdEfetchesAfter(1);
+    const env = cliEnv({ REDIS_URL, LITWATCH_PREFIX: prefix, NCBI_EUTILS_URL: ncbi.url, LITWATCH_CONFIG: configDir(watchesYaml([{ id: 'skeletal', query: QUERY }])) });
+    const doomed = spawnCli(['start', '--role', 'worker'], env);
+    await services.queues.poll.add(pollWatch.name, { watchId: 'skeletal' }, { jobId: 'poll-skeletal-doomed' });
+    await until(async () => (await services.works.count()) === 200 && ncbi.count('efetch.fcgi') === 3);
+    doomed.kill('SIGKILL');
+    await once(doomed, 'exit');
+    ncbi.releaseHeld();
+
+    assert.equal(await services.cursors.get('skeletal', queryHash(QUERY)), undefined, 'the cursor did not move');
+    assert.equal(await services.works.count(), 200);
+
+    // The next poll, on another worker, searches the same window again and fetches only what is missing.
+    workers = startWorkers(services);
+    const events = await openQueueEvents(services, 'poll');
+    try {
+      const before = ncbi.count('efetch.fcgi');
+      const job = await services.queues.poll.add(pollWatch.name, { watchId: 'skeletal' }, { jobId: 'poll-skeletal-next' });
+      const summary = (await job.waitUntilFinished(events.events, 30_000)) as pollWatch.PollSummary;
+      assert.equal(summary.window.min, '2026/10/28');
+      assert.equal(summary.batches, 2, 'the stored batch is not fetched again');
+      assert.equal(summary.created, 400);
+      assert.equal(ncbi.count('efetch.fcgi') - before, 2);
+    } finally {
+      await events.close();
+    }
+    assert.equal(await services.works.count(), 600);
+    assert.equal((await services.cursors.get('skeletal', queryHash(QUERY)))?.date, '2026/11/27');
+  });
+});
+
+async function until(condition: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
