@@ -1,13 +1,21 @@
+import type { WorkEntities } from '../entities/entity-types.ts';
 import type { Article } from '../parse/article.ts';
+import type { FullText } from '../parse/full-text.ts';
+import type { CardSummary } from './summarise.ts';
 
 /**
  * Everything a card is rendered from. The article alone fills the header, summary and
- * abstract; each later enrichment (entity annotations, PMC full text) arrives as one more
- * optional field here, read only by the section that shows it (see unfilled-sections.ts), so
- * a card rendered before enrichment stays valid and callers that do not enrich never change.
+ * abstract; each enrichment arrives as one more optional field, read only by the section that
+ * shows it, so a card rendered before enrichment is still a valid card.
  */
 export interface CardInput {
   article: Article;
   /** Names of the watches that found this work, shown on the `Matched:` line. */
   matched?: string[];
+  /** What the PMC full text gave: figures, references, graphical abstract. */
+  fullText?: FullText;
+  /** Entity annotations (PubTator3, or the offline vocabulary until PubTator has them). */
+  entities?: WorkEntities;
+  /** A summary made elsewhere (a configured summariser); the extractive one otherwise. */
+  summary?: CardSummary;
 }

@@ -13,7 +13,7 @@ import { summarise } from './summarise.ts';
  * Missing values are `null`, not absent, so every object has the same keys.
  */
 export interface CardJson {
-  pmid: string;
+  pmid: string | null;
   doi: string | null;
   pmcid: string | null;
   title: string;
@@ -36,9 +36,9 @@ export interface CardJson {
 
 export function cardJson(input: CardInput): CardJson {
   const { article } = input;
-  const summary = summarise(article);
+  const summary = input.summary ?? summarise(article);
   return {
-    pmid: article.pmid,
+    pmid: article.pmid ?? null,
     doi: article.doi ?? null,
     pmcid: article.pmcid ?? null,
     title: collapseSpace(article.title),

@@ -17,5 +17,7 @@ export function pubmedUrl(pmid: string): string {
 
 /** The record a card links back to: the PMC article when there is one, else PubMed. */
 export function sourceUrl(article: Article): string {
-  return article.pmcid ? pmcArticleUrl(article.pmcid) : pubmedUrl(article.pmid);
+  if (article.pmcid) return pmcArticleUrl(article.pmcid);
+  if (article.pmid) return pubmedUrl(article.pmid);
+  return article.doi ? `https://doi.org/${article.doi}` : '—';
 }

@@ -8,13 +8,8 @@ import { cardSource, sourceUrl } from './card-links.ts';
 import { collapseSpace } from './collapse-space.ts';
 import { summarise, type CardSummary } from './summarise.ts';
 import { summaryBodies } from './summary-sections.ts';
-import {
-  figuresBody,
-  fullTextBody,
-  fullTextEntitiesBody,
-  linkedEntitiesBody,
-  referencesBody,
-} from './unfilled-sections.ts';
+import { fullTextEntitiesBody, linkedEntitiesBody } from './entity-sections.ts';
+import { figuresBody, fullTextBody, referencesBody } from './full-text-sections.ts';
 
 /**
  * The card as Markdown, laid out as ../shared/format/CARD.md: title, authors, source line,
@@ -28,8 +23,8 @@ import {
  * @param summary pass one already computed (cardJson does), or a summariser's; defaults to the
  *   extractive summary of the abstract.
  */
-export function renderCard(input: CardInput, summary: CardSummary = summarise(input.article)): string {
-  const { article } = input;
+export function renderCard(input: CardInput, summary: CardSummary = input.summary ?? summarise(input.article)): string {
+  const { article, fullText, entities } = input;
   const bodies = summaryBodies(summary, hasAbstract(article.abstract));
   const blocks = [
     `# ${collapseSpace(article.title)}`,
@@ -38,12 +33,12 @@ export function renderCard(input: CardInput, summary: CardSummary = summarise(in
     ...section('TL;DR', bodies.tldr),
     ...section('Contribution', bodies.contribution),
     ...section('Key findings', bodies.findings),
-    ...section('Abstract', ...abstractParagraphs(article.abstract)),
-    ...section('Linked entities', linkedEntitiesBody()),
-    ...section('Full-text entities', fullTextEntitiesBody()),
-    ...section('Full text', fullTextBody(article)),
-    ...section('Figures', figuresBody(article)),
-    ...section('References', referencesBody(article)),
+    ...section('Abstract', ...abstractParagraphs(article.abstract), ...graphicalAbstract(fullText)),
+    ...section('Linked entities', linkedEntitiesBody(entities)),
+    ...section('Full-text entities', fullTextEntitiesBody(entities)),
+    ...section('Full text', fullTextBody(article, fullText)),
+    ...section('Figures', figuresBody(article, fullText)),
+    ...section('References', referencesBody(article, fullText)),
     `---\nSource: ${sourceUrl(article)}`,
     ...matchedLine(input.matched),
   ];
@@ -55,6 +50,12 @@ export function sourceLine(article: Article): string {
   const doi = article.doi ? escapeTagOpeners(article.doi) : '—';
   const journal = escapeTagOpeners(collapseSpace(article.journal.title)) || '—';
   return `${cardSource(article)} · DOI: ${doi} · ${journal} · ${cardDate(article)}`;
+}
+
+/** A graphical abstract's caption follows the abstract as its own paragraph (as in the seed). */
+function graphicalAbstract(fullText: CardInput['fullText']): string[] {
+  const caption = fullText?.graphicalAbstract ? collapseSpace(fullText.graphicalAbstract) : '';
+  return caption ? [caption] : [];
 }
 
 function section(heading: string, ...paragraphs: string[]): string[] {

@@ -64,6 +64,23 @@ const envSchema = z.object({
     })
     .default('litwatch'),
   /** A pino level. @defaultValue `info` */
+  PUBTATOR_URL: z
+    .url({ protocol: /^https?$/, error: quoting('must be an http:// or https:// URL') })
+    .default('https://www.ncbi.nlm.nih.gov/research/pubtator3-api')
+    .transform((url) => url.replace(/\/+$/, '')),
+  PMC_IDCONV_URL: z
+    .url({ protocol: /^https?$/, error: quoting('must be an http:// or https:// URL') })
+    .default('https://pmc.ncbi.nlm.nih.gov/tools/idconv/api/v1/articles/'),
+  // The offline vocabulary (diseases.tsv, species.tsv, mesh_to_mondo.tsv), made by `litwatch vocab sync`.
+  LITWATCH_VOCAB: z
+    .string()
+    .default('var/vocab')
+    .transform((dir) => path.resolve(dir)),
+  // An OpenAI-compatible chat completions endpoint for card summaries; unset: extractive summaries.
+  SUMMARISER_URL: z.url({ protocol: /^https?$/, error: quoting('must be an http:// or https:// URL') }).optional(),
+  SUMMARISER_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  SUMMARISER_API_KEY: z.string().min(1).optional(),
+  SUMMARISER_TIMEOUT_MS: z.coerce.number().int().positive({ error: quoting('must be a positive number of milliseconds') }).default(8000),
   LOG_LEVEL: z.enum(PINO_LEVELS, { error: quoting(`must be one of ${PINO_LEVELS.join(', ')}`) }).default('info'),
 });
 

@@ -11,6 +11,9 @@ const WATCH_ID = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
 
 export const FREQUENCIES = ['daily', 'weekly'] as const;
 
+/** The databases a watch searches: PubMed, and PMC for full texts PubMed lists late or not at all. */
+export const SOURCES = ['pubmed', 'pmc'] as const;
+
 /** A mapping whose unknown keys are errors: a typo such as `shedule` must not be ignored. */
 function mapping<Shape extends z.core.$ZodLooseShape>(shape: Shape) {
   const allowed = Object.keys(shape).join(', ');
@@ -47,6 +50,11 @@ const watchSchema = mapping({
     })
     .default('UTC'),
   enabled: z.boolean().default(true),
+  sources: z
+    .array(z.enum(SOURCES))
+    .min(1)
+    .refine((list) => new Set(list).size === list.length, { error: 'lists a source twice' })
+    .default([...SOURCES]),
 });
 
 const subscriberSchema = mapping({
@@ -60,6 +68,11 @@ const pollingSchema = mapping({
   overlapDays: z.int().min(1).default(3),
 });
 
+const enrichmentSchema = mapping({
+  /** How long a work tagged offline is looked up in PubTator again on later polls. */
+  pubtatorRetryDays: z.int().min(0).default(14),
+});
+
 /**
  * The shape of `watches.yaml`. Checks that span entries (unique ids and emails, subscribers
  * naming existing watches) live in config-references.ts so they run even when an entry
@@ -67,6 +80,7 @@ const pollingSchema = mapping({
  */
 export const configSchema = mapping({
   polling: nullAsAbsent(pollingSchema.prefault({})),
+  enrichment: nullAsAbsent(enrichmentSchema.prefault({})),
   watches: z.array(watchSchema),
   subscribers: nullAsAbsent(z.array(subscriberSchema).default([])),
 });
@@ -75,3 +89,5 @@ export type Config = DeepReadonly<z.output<typeof configSchema>>;
 export type Watch = Config['watches'][number];
 export type Subscriber = Config['subscribers'][number];
 export type PollingSettings = Config['polling'];
+export type EnrichmentSettings = Config['enrichment'];
+export type Source = (typeof SOURCES)[number];

@@ -5,7 +5,7 @@ import { NcbiPermanentError, NcbiTransientError } from './errors.ts';
 import type { SharedRateLimiter } from './rate-limiter.ts';
 
 export interface NcbiHttpOptions {
-  /** Base up to `/eutils`, without a trailing slash. */
+  /** E-utilities base up to `/eutils`, without a trailing slash. */
   baseUrl: string;
   /** Sent as `tool` and `email` on every request, as NCBI asks. */
   tool: string;
@@ -25,6 +25,16 @@ export interface NcbiHttpStats {
   rateLimited: number;
 }
 
+type Params = Record<string, string | number>;
+
+interface Call {
+  method: 'GET' | 'POST';
+  url: string;
+  /** What the logs call it: the E-utility, or the service's path. */
+  name: string;
+  params: URLSearchParams;
+}
+
 /**
  * NCBI's rate-limit reply. It comes as HTTP 429, and third parties report it arriving with
  * HTTP 200 too, so the body is checked whatever the status.
@@ -32,8 +42,9 @@ export interface NcbiHttpStats {
 const RATE_LIMIT_BODY = /"error"\s*:\s*"API rate limit exceeded"/;
 
 /**
- * One E-utilities endpoint call: rate-limited through Redis, tool/email/api_key added, retried
- * with backoff on everything that can get better by waiting. Returns the body as text.
+ * Calls to NCBI services (E-utilities, the PMC ID converter, PubTator3): rate-limited through
+ * Redis as one budget, tool/email added, retried with backoff on everything that can get better
+ * by waiting. Returns the body as text.
  */
 export class NcbiHttp {
   readonly stats: NcbiHttpStats = { requests: 0, retries: 0, rateLimited: 0 };
@@ -45,65 +56,76 @@ export class NcbiHttp {
     this.timeoutMs = options.timeoutMs ?? 120_000;
   }
 
-  /** POST always: NCBI accepts it on every endpoint and it has no URL-length limit for long queries or id lists. */
-  async post(endpoint: string, params: Record<string, string | number>, signal?: AbortSignal): Promise<string> {
-    const body = this.encode(params);
+  /** An E-utility, by POST: NCBI accepts it on every endpoint and it has no URL-length limit for long queries or id lists. */
+  post(endpoint: string, params: Params, signal?: AbortSignal): Promise<string> {
+    const body = this.identify(params, true);
+    return this.withRetries({ method: 'POST', url: `${this.options.baseUrl}/${endpoint}`, name: endpoint, params: body }, signal);
+  }
+
+  /** Another NCBI service (ID converter, PubTator3), by GET; the API key is an E-utilities credential and stays home. */
+  get(url: string, params: Params, signal?: AbortSignal): Promise<string> {
+    const name = new URL(url).pathname.split('/').filter(Boolean).slice(-2).join('/');
+    return this.withRetries({ method: 'GET', url, name, params: this.identify(params, false) }, signal);
+  }
+
+  private identify(params: Params, withKey: boolean): URLSearchParams {
+    const body = new URLSearchParams();
+    for (const [name, value] of Object.entries(params)) body.set(name, String(value));
+    body.set('tool', this.options.tool);
+    if (this.options.email) body.set('email', this.options.email);
+    if (withKey && this.options.apiKey) body.set('api_key', this.options.apiKey);
+    return body;
+  }
+
+  private async withRetries(call: Call, signal?: AbortSignal): Promise<string> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.once(endpoint, body, signal);
+        return await this.once(call, signal);
       } catch (err) {
         if (!(err instanceof NcbiTransientError) || attempt >= this.backoff.attempts || signal?.aborted) throw err;
         const delayMs = backoffDelay(attempt - 1, this.backoff, err.retryAfterSeconds);
         this.stats.retries++;
         this.options.log.warn(
-          { event: err.status === 429 ? 'ncbi.rate_limited' : 'ncbi.retry', endpoint, attempt, delayMs, err: err.message },
-          `NCBI ${endpoint} failed (${err.message}); retrying in ${delayMs} ms`,
+          { event: err.status === 429 ? 'ncbi.rate_limited' : 'ncbi.retry', endpoint: call.name, attempt, delayMs, err: err.message },
+          `NCBI ${call.name} failed (${err.message}); retrying in ${delayMs} ms`,
         );
         await sleep(delayMs, undefined, { signal });
       }
     }
   }
 
-  private encode(params: Record<string, string | number>): URLSearchParams {
-    const body = new URLSearchParams();
-    for (const [name, value] of Object.entries(params)) body.set(name, String(value));
-    body.set('tool', this.options.tool);
-    if (this.options.email) body.set('email', this.options.email);
-    if (this.options.apiKey) body.set('api_key', this.options.apiKey);
-    return body;
-  }
-
-  private async once(endpoint: string, body: URLSearchParams, signal?: AbortSignal): Promise<string> {
+  private async once(call: Call, signal?: AbortSignal): Promise<string> {
     await this.options.limiter.acquire(signal);
     this.stats.requests++;
     const timeout = AbortSignal.timeout(this.timeoutMs);
+    const url = call.method === 'GET' ? `${call.url}?${call.params}` : call.url;
     let response: Response;
     let text: string;
     try {
-      response = await fetch(`${this.options.baseUrl}/${endpoint}`, {
-        method: 'POST',
-        body,
+      response = await fetch(url, {
+        method: call.method,
+        body: call.method === 'POST' ? call.params : undefined,
         signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
       });
       text = await response.text();
     } catch (err) {
       if (signal?.aborted) throw err;
       // fetch rejects with TypeError for resets/refusals and with TimeoutError on our timeout.
-      throw new NcbiTransientError(`${endpoint}: ${describeNetworkError(err)}`);
+      throw new NcbiTransientError(`${call.name}: ${describeNetworkError(err)}`);
     }
-    return this.check(endpoint, response, text);
+    return this.check(call.name, response, text);
   }
 
-  private check(endpoint: string, response: Response, text: string): string {
+  private check(name: string, response: Response, text: string): string {
     if (response.status === 429 || RATE_LIMIT_BODY.test(text.slice(0, 500))) {
       this.stats.rateLimited++;
-      throw new NcbiTransientError(`${endpoint}: API rate limit exceeded (HTTP ${response.status})`, 429, retryAfter(response));
+      throw new NcbiTransientError(`${name}: API rate limit exceeded (HTTP ${response.status})`, 429, retryAfter(response));
     }
     if (response.status >= 500) {
-      throw new NcbiTransientError(`${endpoint}: HTTP ${response.status}`, response.status, retryAfter(response));
+      throw new NcbiTransientError(`${name}: HTTP ${response.status}`, response.status, retryAfter(response));
     }
     if (!response.ok) {
-      throw new NcbiPermanentError(`${endpoint}: HTTP ${response.status}: ${text.slice(0, 200)}`, response.status);
+      throw new NcbiPermanentError(`${name}: HTTP ${response.status}: ${text.slice(0, 200)}`, response.status);
     }
     return text;
   }

@@ -67,9 +67,13 @@ export interface CommentCorrection {
 }
 
 export interface Article {
-  /** Where the record came from: a PubMed citation or a PubMed book record. */
-  kind: 'pubmed' | 'book';
-  pmid: string;
+  /**
+   * Where the record came from: a PubMed citation, a PubMed book record, or a PMC article's
+   * JATS metadata (a work PMC lists before, or without, a PubMed record).
+   */
+  kind: 'pubmed' | 'book' | 'pmc';
+  /** Always set for PubMed records; a PMC-only work may have none. */
+  pmid?: string;
   /** The article's own DOI as the record writes it (not normalised), from ArticleIdList or ELocationID only. */
   doi?: string;
   /** `PMC1234567` form. */
@@ -109,5 +113,11 @@ export interface DeletedCitations {
   pmids: string[];
 }
 
+/** An article read from a PubMed record: it always has a PMID. */
+export interface PubmedArticle extends Article {
+  kind: 'pubmed' | 'book';
+  pmid: string;
+}
+
 /** What the efetch stream parser yields, one at a time. */
-export type PubmedRecord = Article | DeletedCitations;
+export type PubmedRecord = PubmedArticle | DeletedCitations;

@@ -2,7 +2,7 @@
  * One raw efetch record (`PubmedArticle`, `PubmedBookArticle` or `DeleteCitation`) → PubmedRecord.
  * Throws when the record cannot be read; the stream parser turns that into a skipped record.
  */
-import type { Article, Author, DeletedCitations, PubmedRecord } from './article.ts';
+import type { Author, DeletedCitations, PubmedArticle, PubmedRecord } from './article.ts';
 import { inlineToCard } from './inline-markup.ts';
 import { parseDateElement, parsePubDate } from './pubmed-dates.ts';
 import {
@@ -27,14 +27,14 @@ export function parseRecord(raw: RawRecord): PubmedRecord {
   }
 }
 
-function parseJournalArticle(root: XmlValue): Article {
+function parseJournalArticle(root: XmlValue): PubmedArticle {
   const citation = child(root, 'MedlineCitation');
   const article = child(citation, 'Article');
   if (article === undefined) throw new Error('no MedlineCitation/Article in the record');
   const journal = child(article, 'Journal');
   const issue = child(journal, 'JournalIssue');
   const ids = path(root, 'PubmedData', 'ArticleIdList');
-  const result: Article = {
+  const result: PubmedArticle = {
     kind: 'pubmed',
     pmid: requirePmid(citation),
     ...titles(article),
@@ -69,13 +69,13 @@ function parseJournalArticle(root: XmlValue): Article {
  * `BookTitle`, which is also the "journal" the card names as the source. Authors are the
  * chapter's or book's authors; a book known only by its editors (GeneReviews) lists those.
  */
-function parseBookArticle(root: XmlValue): Article {
+function parseBookArticle(root: XmlValue): PubmedArticle {
   const document = child(root, 'BookDocument');
   const book = child(document, 'Book');
   if (book === undefined) throw new Error('no BookDocument/Book in the record');
   const bookTitle = inlineToCard(rawText(child(book, 'BookTitle')));
   const { title, vernacularTitle } = titles(document);
-  const result: Article = {
+  const result: PubmedArticle = {
     kind: 'book',
     pmid: requirePmid(document),
     title: title || bookTitle,

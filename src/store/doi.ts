@@ -33,7 +33,14 @@ export function normaliseDoi(raw: string | undefined | null): string | undefined
   return DOI_SHAPE.test(doi) ? doi : undefined;
 }
 
-/** A work's key: its normalised DOI, else `pmid:<PMID>` (the rule the store's upsert applies). */
-export function workKeyFor(ids: { doi?: string; pmid: string }): string {
-  return normaliseDoi(ids.doi) ?? `pmid:${ids.pmid}`;
+/**
+ * A work's key: its normalised DOI, else `pmid:<PMID>`, else `pmcid:<PMCID>` for a PMC article
+ * PubMed does not list (the rule the store's upsert applies).
+ */
+export function workKeyFor(ids: { doi?: string; pmid?: string; pmcid?: string }): string {
+  const doi = normaliseDoi(ids.doi);
+  if (doi) return doi;
+  if (ids.pmid) return `pmid:${ids.pmid}`;
+  if (ids.pmcid) return `pmcid:${ids.pmcid}`;
+  throw new Error('a work needs a DOI, a PMID or a PMCID');
 }

@@ -9,6 +9,14 @@ export function storeKeys(prefix: string) {
     work: (key: string) => `${base}:work:${key}`,
     /** Set: ids of the watches that matched a work. */
     workWatches: (key: string) => `${base}:work:${key}:watches`,
+    /** Set: the databases the work was found in (`pubmed`, `pmc`). */
+    workSources: (key: string) => `${base}:work:${key}:sources`,
+    /** String (JSON FullText): what the card shows of the PMC full text. */
+    workFullText: (key: string) => `${base}:work:${key}:fulltext`,
+    /** String (JSON WorkEntities): the card's entity sections. */
+    workEntities: (key: string) => `${base}:work:${key}:entities`,
+    /** Sorted set: works tagged offline, to ask PubTator again until the score (ms) passes. */
+    enrichRetry: `${base}:enrich:retry`,
     /** Sorted set: every work key, scored by first-seen time (ms). */
     works: `${base}:works`,
     /** Sorted set: the works a watch matched, scored by when it first matched them. */

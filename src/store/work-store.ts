@@ -6,42 +6,48 @@ import { normaliseDoi } from './doi.ts';
 import { storeKeys, type StoreKeys } from './keys.ts';
 
 /**
- * One record per work. A work is keyed by its normalised DOI, else `pmid:<PMID>`; three indexes
+ * One record per work. A work is keyed by its normalised DOI, else `pmid:<PMID>` (else
+ * `pmcid:<PMCID>` for a PMC article PubMed does not list); three indexes
  * (DOI, PMID, PMCID -> key) find it again whichever id a later record carries, so a work first
  * seen without a DOI stays one work when its DOI appears. Resolution and write happen in one Lua
  * script: two workers storing the same work at once (two watches matching it) cannot make two.
  */
 const upsertScript = luaScript(`
-local doiNorm, pmid, pmcid = ARGV[2], ARGV[3], ARGV[4]
+local doiNorm, pmid, pmcid, kind = ARGV[2], ARGV[3], ARGV[4], ARGV[11]
 local now = ARGV[10]
 local key = false
 if doiNorm ~= '' then key = redis.call('HGET', KEYS[1], doiNorm) end
-if not key then key = redis.call('HGET', KEYS[2], pmid) end
+if not key and pmid ~= '' then key = redis.call('HGET', KEYS[2], pmid) end
 if not key and pmcid ~= '' then key = redis.call('HGET', KEYS[3], pmcid) end
 if not key then
-  if doiNorm ~= '' then key = doiNorm else key = 'pmid:' .. pmid end
+  if doiNorm ~= '' then key = doiNorm elseif pmid ~= '' then key = 'pmid:' .. pmid else key = 'pmcid:' .. pmcid end
 end
 local workKey = ARGV[1] .. key
-local stored = redis.call('HMGET', workKey, 'hash', 'pmid')
+local stored = redis.call('HMGET', workKey, 'hash', 'pmid', 'kind')
 local status
 if not stored[1] then
   status = 'created'
   redis.call('HSET', workKey, 'key', key, 'doi', ARGV[5], 'pmid', pmid, 'pmcid', pmcid, 'title', ARGV[6],
-    'article', ARGV[7], 'hash', ARGV[8], 'firstSeen', now, 'updatedAt', now)
+    'article', ARGV[7], 'hash', ARGV[8], 'kind', kind, 'firstSeen', now, 'updatedAt', now)
   redis.call('ZADD', KEYS[4], now, key)
-elseif stored[2] and stored[2] ~= '' and stored[2] ~= pmid then
+elseif kind == 'pmc' and stored[3] ~= 'pmc' then
+  -- PubMed's record stays the work's metadata; PMC adds its id and the source.
+  status = 'unchanged'
+  if pmcid ~= '' then redis.call('HSETNX', workKey, 'pmcid', pmcid) end
+elseif stored[2] and stored[2] ~= '' and pmid ~= '' and stored[2] ~= pmid then
   -- A second PubMed record of the same work (same DOI, other PMID): the first one stays the record.
   status = 'duplicate'
 elseif stored[1] ~= ARGV[8] then
   status = 'updated'
   redis.call('HSET', workKey, 'doi', ARGV[5], 'pmid', pmid, 'pmcid', pmcid, 'title', ARGV[6],
-    'article', ARGV[7], 'hash', ARGV[8], 'updatedAt', now)
+    'article', ARGV[7], 'hash', ARGV[8], 'kind', kind, 'updatedAt', now)
 else
   status = 'unchanged'
 end
 if doiNorm ~= '' then redis.call('HSETNX', KEYS[1], doiNorm, key) end
-redis.call('HSETNX', KEYS[2], pmid, key)
+if pmid ~= '' then redis.call('HSETNX', KEYS[2], pmid, key) end
 if pmcid ~= '' then redis.call('HSETNX', KEYS[3], pmcid, key) end
+redis.call('SADD', workKey .. ':sources', ARGV[12])
 local added = 0
 if ARGV[9] ~= '' then
   added = redis.call('SADD', workKey .. ':watches', ARGV[9])
@@ -71,7 +77,18 @@ export interface WorkSummary {
 
 export interface StoredWork extends WorkSummary {
   article: Article;
+  /** Databases the work was found in. */
+  sources: WorkSource[];
   updatedAt: number;
+  /** When the PMC ID converter was last asked for this work's PMCID (ms), if ever. */
+  idconvAt?: number;
+}
+
+/** The database a record came from: PubMed (citations and books) or PMC (JATS). */
+export type WorkSource = 'pubmed' | 'pmc';
+
+function sourceOf(article: Article): WorkSource {
+  return article.kind === 'pmc' ? 'pmc' : 'pubmed';
 }
 
 export class WorkStore {
@@ -92,19 +109,28 @@ export class WorkStore {
     const reply = (await upsertScript(
       this.redis,
       [k.byDoi, k.byPmid, k.byPmcid, k.works, k.watchWorks(watchId)],
-      [k.workPrefix, normaliseDoi(article.doi) ?? '', article.pmid, article.pmcid ?? '', article.doi ?? '', article.title, json, hash, watchId, now],
+      [k.workPrefix, normaliseDoi(article.doi) ?? '', article.pmid ?? '', article.pmcid ?? '', article.doi ?? '', article.title, json, hash, watchId, now, article.kind, sourceOf(article)],
     )) as [string, UpsertStatus, number];
     return { key: reply[0], status: reply[1], watchAdded: reply[2] === 1 };
   }
 
   /** PMID -> work key for the PMIDs already stored (the others are absent from the map). */
-  async keysForPmids(pmids: string[]): Promise<Map<string, string>> {
+  keysForPmids(pmids: string[]): Promise<Map<string, string>> {
+    return this.lookUp(this.keys.byPmid, pmids);
+  }
+
+  /** PMCID -> work key for the PMCIDs already stored. */
+  keysForPmcids(pmcids: string[]): Promise<Map<string, string>> {
+    return this.lookUp(this.keys.byPmcid, pmcids);
+  }
+
+  private async lookUp(index: string, ids: string[]): Promise<Map<string, string>> {
     const found = new Map<string, string>();
-    if (pmids.length === 0) return found;
-    const keys = await this.redis.hmget(this.keys.byPmid, ...pmids);
-    pmids.forEach((pmid, i) => {
+    if (ids.length === 0) return found;
+    const keys = await this.redis.hmget(index, ...ids);
+    ids.forEach((id, i) => {
       const key = keys[i];
-      if (key) found.set(pmid, key);
+      if (key) found.set(id, key);
     });
     return found;
   }
@@ -134,10 +160,36 @@ export class WorkStore {
   }
 
   async get(key: string): Promise<StoredWork | undefined> {
-    const [fields, watches] = await Promise.all([this.redis.hgetall(this.keys.work(key)), this.redis.smembers(this.keys.workWatches(key))]);
+    const [fields, watches, sources] = await Promise.all([
+      this.redis.hgetall(this.keys.work(key)),
+      this.redis.smembers(this.keys.workWatches(key)),
+      this.redis.smembers(this.keys.workSources(key)),
+    ]);
     if (!fields.article) return undefined;
-    return { ...toSummary(fields, watches), article: JSON.parse(fields.article) as Article, updatedAt: Number(fields.updatedAt) };
+    const article = JSON.parse(fields.article) as Article;
+    // A PMCID learnt later (ID converter) lives in the hash; the card should know it too.
+    if (fields.pmcid && !article.pmcid) article.pmcid = fields.pmcid;
+    return {
+      ...toSummary(fields, watches),
+      article,
+      sources: sources.sort() as WorkSource[],
+      updatedAt: Number(fields.updatedAt),
+      ...(fields.idconvAt ? { idconvAt: Number(fields.idconvAt) } : {}),
+    };
   }
+
+  async getMany(keys: string[]): Promise<StoredWork[]> {
+    const works = await Promise.all(keys.map((key) => this.get(key)));
+    return works.filter((work): work is StoredWork => work !== undefined);
+  }
+
+  /** Record the ID converter's answer: the PMCID when PMC has the work, and that it was asked. */
+  async recordIdconv(key: string, pmcid: string | undefined, now = Date.now()): Promise<void> {
+    const pipeline = this.redis.pipeline().hset(this.keys.work(key), 'idconvAt', now);
+    if (pmcid) pipeline.hset(this.keys.work(key), 'pmcid', pmcid).hsetnx(this.keys.byPmcid, pmcid, key);
+    await pipeline.exec();
+  }
+
 
   private async summary(key: string): Promise<WorkSummary | undefined> {
     const [values, watches] = await Promise.all([

@@ -20,11 +20,14 @@ export interface WatchSpec {
   name?: string;
   query: string;
   enabled?: boolean;
+  /** PubMed only unless a test is about PMC. */
+  sources?: ('pubmed' | 'pmc')[];
 }
 
 export function testConfig(watches: WatchSpec[]): Config {
   return {
     polling: { initialLookbackDays: 30, overlapDays: 3 },
+    enrichment: { pubtatorRetryDays: 14 },
     watches: watches.map((w) => ({
       id: w.id,
       name: w.name ?? w.id,
@@ -32,6 +35,7 @@ export function testConfig(watches: WatchSpec[]): Config {
       schedule: '0 6 * * *',
       timezone: 'UTC',
       enabled: w.enabled ?? true,
+      sources: w.sources ?? ['pubmed'],
     })),
     subscribers: [],
   };

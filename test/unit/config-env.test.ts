@@ -26,6 +26,13 @@ describe('loadEnv', () => {
       NCBI_TOOL: 'litwatch',
       LITWATCH_CONFIG: path.resolve('config'),
       LITWATCH_PREFIX: 'litwatch',
+      PUBTATOR_URL: 'https://www.ncbi.nlm.nih.gov/research/pubtator3-api',
+      PMC_IDCONV_URL: 'https://pmc.ncbi.nlm.nih.gov/tools/idconv/api/v1/articles/',
+      LITWATCH_VOCAB: path.resolve('var/vocab'),
+      SUMMARISER_URL: undefined,
+      SUMMARISER_MODEL: 'gpt-4o-mini',
+      SUMMARISER_API_KEY: undefined,
+      SUMMARISER_TIMEOUT_MS: 8000,
       LOG_LEVEL: 'info',
     });
   });

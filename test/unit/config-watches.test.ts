@@ -78,7 +78,7 @@ describe('problems in watches.yaml', () => {
       `${file}:3: polling.initialLookbackDays: must be at least 1, got 0`,
       `${file}:4: polling.overlapDays: expected a number, got the text "3"`,
       `${file}:6: watches[0].schedule: missing: this key is required`,
-      `${file}:9: watches[0].shedule: unknown key (allowed here: id, name, query, schedule, timezone, enabled)`,
+      `${file}:9: watches[0].shedule: unknown key (allowed here: id, name, query, schedule, timezone, enabled, sources)`,
       `${file}:10: watches[0].timezone: unknown time zone "Europe/Pariss": use an IANA name such as Europe/Paris, America/New_York or UTC`,
       `${file}:11: watches[0].enabled: expected true or false, got the text "false"; write true or false, without quotes`,
       `${file}:12: watches[1].id: "Bone_Mets" is not a valid id: use lowercase letters, digits and single hyphens, starting with a letter (e.g. bone-metastasis)`,
@@ -92,7 +92,7 @@ describe('problems in watches.yaml', () => {
       `${file}:24: subscribers[0].frequency: expected one of daily, weekly, got the text "monthly"`,
       `${file}:26: subscribers[1].watches: must list at least 1 item`,
       `${file}:27: subscribers[2].email: duplicate email "reader@example.org" (same as "Reader@Example.org", ignoring case), already used by subscribers[1]; each must be unique`,
-      `${file}:29: notifications: unknown key (allowed here: polling, watches, subscribers)`,
+      `${file}:29: notifications: unknown key (allowed here: polling, enrichment, watches, subscribers)`,
     ]);
   });
 

@@ -1,14 +1,14 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import type { Article } from '../../src/parse/article.ts';
+import type { Article, PubmedArticle } from '../../src/parse/article.ts';
 import { parsePubmedXml } from '../../src/parse/pubmed-stream.ts';
 
 /** The articles of one hand-written fixture, by PMID; a skipped record fails the test. */
 function articles(name: string): Map<string, Article> {
   const xml = readFileSync(new URL(`../fixtures/pubmed/${name}`, import.meta.url), 'utf8');
   const records = parsePubmedXml(xml, { onRecordError: (error) => assert.fail(error) });
-  return new Map(records.filter((r): r is Article => r.kind !== 'deleted').map((a) => [a.pmid, a]));
+  return new Map(records.filter((r): r is PubmedArticle => r.kind !== 'deleted').map((a) => [a.pmid, a]));
 }
 
 function article(name: string, pmid: string): Article {

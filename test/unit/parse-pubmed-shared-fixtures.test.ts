@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Article, PubmedRecord } from '../../src/parse/article.ts';
+import type { Article, PubmedArticle, PubmedRecord } from '../../src/parse/article.ts';
 import { parsePubmedXml } from '../../src/parse/pubmed-stream.ts';
 
 // Real recorded efetch responses live beside the project, not in it (see their PROVENANCE.md).
@@ -17,7 +17,7 @@ function parseShared(file: string): PubmedRecord[] {
 }
 
 function shared(file: string, pmid: string): Article {
-  const found = parseShared(file).find((r): r is Article => r.kind !== 'deleted' && r.pmid === pmid);
+  const found = parseShared(file).find((r): r is PubmedArticle => r.kind !== 'deleted' && r.pmid === pmid);
   assert.ok(found, `PMID ${pmid} in ${file}`);
   return found;
 }

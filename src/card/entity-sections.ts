@@ -1,0 +1,51 @@
+import type { CardEntity, WorkEntities } from '../entities/entity-types.ts';
+import { escapeTagOpeners } from '../text/escape-tag-openers.ts';
+
+export const NO_ENTITIES = '_No entity annotations yet._';
+
+/** `- **Diseases:** breast cancer (MONDO:0004989), ...` (CARD.md, Linked entities). */
+export function linkedEntitiesBody(entities?: WorkEntities): string {
+  if (!entities) return NO_ENTITIES;
+  if (entities.linkedDiseases.length === 0) return '_No disease of the paper maps to a MONDO term._';
+  const items = entities.linkedDiseases.map((d) => `${escapeTagOpeners(d.label)} (${d.mondoId})`);
+  return `- **Diseases:** ${items.join(', ')}`;
+}
+
+/**
+ * One line per entity type, each identifier once, named by its first mention (CARD.md,
+ * Full-text entities). Diseases and Species lines always show; Chemicals and Genes only when
+ * there are some. A note says when the annotations are litwatch's own offline tags, or cover
+ * only the title and abstract.
+ */
+export function fullTextEntitiesBody(entities?: WorkEntities): string {
+  if (!entities) return NO_ENTITIES;
+  const lines = [
+    `- **Diseases:** ${list(entities.diseases, (e) => `${mention(e)} (${e.id})`)}`,
+    ...(entities.chemicals.length > 0 ? [`- **Chemicals:** ${list(entities.chemicals, (e) => `${mention(e)} (${e.id})`)}`] : []),
+    ...(entities.genes.length > 0 ? [`- **Genes:** ${list(entities.genes, (e) => `${mention(e)} (NCBI Gene:${e.id})`)}`] : []),
+    `- **Species:** ${list(entities.species, species)}`,
+  ];
+  return [...lines, ...provenance(entities)].join('\n');
+}
+
+function list(entities: CardEntity[], format: (e: CardEntity) => string): string {
+  return entities.length > 0 ? entities.map(format).join(', ') : 'none found';
+}
+
+function mention(entity: CardEntity): string {
+  return escapeTagOpeners(entity.mention);
+}
+
+/** `Homo sapiens (human, species) [taxon 9606]`; without vocabulary names, the mention. */
+function species(entity: CardEntity): string {
+  const name = escapeTagOpeners(entity.scientificName ?? entity.mention);
+  const common = entity.commonName ? `${escapeTagOpeners(entity.commonName)}, ` : '';
+  return `${name} (${common}species) [taxon ${entity.id}]`;
+}
+
+function provenance(entities: WorkEntities): string[] {
+  if (entities.source === 'local') {
+    return ['', "_Tagged offline with litwatch's vocabulary: PubTator3 has not annotated this article yet._"];
+  }
+  return entities.scope === 'abstract' ? ['', '_From PubTator3 annotations of the title and abstract._'] : [];
+}

@@ -1,0 +1,66 @@
+/**
+ * Biomedical entities of a work, as the card shows them (CARD.md, "Linked entities" and
+ * "Full-text entities"). Identifiers use PubTator3's forms: `MESH:D001943` for diseases and
+ * chemicals, NCBI Gene ids (`673`) for genes, NCBI Taxonomy ids (`9606`) for species.
+ */
+
+export type EntityType = 'Disease' | 'Chemical' | 'Gene' | 'Species';
+
+/** Where a work's annotations came from: PubTator3, or the offline vocabulary while PubTator has none. */
+export type EntitySource = 'pubtator' | 'local';
+
+/** One annotated span of a document's text. */
+export interface Mention {
+  type: EntityType;
+  /** PubTator form: `MESH:D008545`, `673`, `9606`. */
+  id: string;
+  /** The text as written at this place. */
+  text: string;
+  /** Character offset in the document (passages in order), to order entities by first mention. */
+  offset: number;
+}
+
+/** Mentions of one document (a PubMed or PMC article), from one source. */
+export interface AnnotatedDocument {
+  pmid?: string;
+  pmcid?: string;
+  source: EntitySource;
+  /** What was annotated: PMC full text, or title and abstract only. */
+  scope: 'fulltext' | 'abstract';
+  mentions: Mention[];
+}
+
+/** One entry of the card's "Full-text entities": one per identifier, named by its first mention. */
+export interface CardEntity {
+  type: EntityType;
+  id: string;
+  /** First mention in the text (diseases, chemicals, genes). */
+  mention: string;
+  /** Species only: names from the taxonomy vocabulary, when known. */
+  scientificName?: string;
+  commonName?: string;
+}
+
+/** A disease the paper is about, as a MONDO term (CARD.md "Linked entities"). */
+export interface LinkedDisease {
+  /** `MONDO:0004989` */
+  mondoId: string;
+  label: string;
+  /** The MeSH id it was mapped from. */
+  meshId: string;
+}
+
+/** Everything the card's two entity sections show, stored per work. */
+export interface WorkEntities {
+  source: EntitySource;
+  scope: 'fulltext' | 'abstract';
+  /** In order of first mention, one per identifier, per type. */
+  diseases: CardEntity[];
+  chemicals: CardEntity[];
+  genes: CardEntity[];
+  species: CardEntity[];
+  /** Most specific first; generic roots ("cancer") left out. */
+  linkedDiseases: LinkedDisease[];
+  /** When these annotations were made (ms). */
+  annotatedAt: number;
+}
