@@ -52,7 +52,7 @@ export function inlineToPlain(raw: string): string {
 }
 
 /** Comments go; a CDATA section's text is re-escaped so the tag scanner cannot mistake it. */
-function withoutCommentsAndCdata(raw: string): string {
+export function withoutCommentsAndCdata(raw: string): string {
   if (!raw.includes('<!')) return raw;
   return raw
     .replace(/<!--[\s\S]*?-->/g, '')

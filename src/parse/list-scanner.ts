@@ -15,7 +15,8 @@ export interface ScannedElement {
 
 const ATTRIBUTE = /([\w:.-]+)\s*=\s*("([^"]*)"|'([^']*)')/g;
 
-function parseAttributes(source: string): Record<string, string> {
+/** The attributes of a start tag's source (` name="value" ...`), values entities decoded. */
+export function parseAttributes(source: string): Record<string, string> {
   const attrs: Record<string, string> = {};
   if (!source) return attrs;
   ATTRIBUTE.lastIndex = 0;

@@ -57,12 +57,16 @@ export function parseMedlineDate(value: string): PartialDate | undefined {
   return partialDate(Number(m[1]), month, parseDay(m[3]));
 }
 
+/** A date from its parts as written: undefined without a four-digit year; `month` may be a season. */
+export function dateFromParts(year: string | undefined, month: string | undefined, day: string | undefined): PartialDate | undefined {
+  if (!year || !/^\d{4}$/.test(year)) return undefined;
+  return partialDate(Number(year), parseMonth(month), parseDay(day));
+}
+
 /** `<Year>`/`<Month>`/`<Day>` (ArticleDate, PubMedPubDate) or `<Year>`/`<Season>` (PubDate). */
 export function parseDateElement(node: XmlValue | undefined): PartialDate | undefined {
-  const year = text(child(node, 'Year'));
-  if (!year || !/^\d{4}$/.test(year)) return undefined;
-  const month = parseMonth(text(child(node, 'Month')) ?? text(child(node, 'Season')));
-  return partialDate(Number(year), month, parseDay(text(child(node, 'Day'))));
+  const month = text(child(node, 'Month')) ?? text(child(node, 'Season'));
+  return dateFromParts(text(child(node, 'Year')), month, text(child(node, 'Day')));
 }
 
 /** An issue's `PubDate`: structured, or a `MedlineDate` that is also returned raw. */

@@ -4,6 +4,7 @@
  * while one unreadable record is reported and skipped so the rest of the batch still counts.
  */
 import { decodeEntities } from './inline-markup.ts';
+import type { SetShape } from './pubmed-split.ts';
 
 /** Longest excerpt of a bad response or record quoted in an error message. */
 const SNIPPET_CHARS = 300;
@@ -65,8 +66,8 @@ export function errorText(body: string): string | undefined {
   return undefined;
 }
 
-/** The error for a body that is not a PubmedArticleSet, quoting NCBI's message or the body's start. */
-export function notASetError(body: string): PubmedXmlError {
+/** The error for a body that is not the expected set (`root`), quoting NCBI's message or the body's start. */
+export function notASetError(body: string, shape: Pick<SetShape<string>, 'root' | 'error'>): Error {
   const text = errorText(body);
-  return new PubmedXmlError(`efetch response is not a PubmedArticleSet: ${text ?? snippet(body)}`, text);
+  return shape.error(`efetch response is not a ${shape.root}: ${text ?? snippet(body)}`, text);
 }

@@ -41,7 +41,11 @@ function parseOrcid(authorXml: string): string | undefined {
   if (!authorXml.includes('<Identifier')) return undefined;
   const identifier = scanElements(authorXml, 'Identifier').find((node) => node.attrs.Source === 'ORCID');
   const value = scannedText(identifier);
-  if (!value) return undefined;
+  return value ? bareOrcid(value) : undefined;
+}
+
+/** `0000-0002-1825-0097` from the bare id or an orcid.org URL; anything else as written. */
+export function bareOrcid(value: string): string {
   return ORCID_ID.exec(value)?.[0] ?? value;
 }
 

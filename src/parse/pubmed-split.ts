@@ -1,7 +1,8 @@
 /**
- * Cuts an efetch response (`<PubmedArticleSet>`) into its records without parsing them, so a
- * response of hundreds of MB is handled one record at a time: memory holds the unread tail of
- * the input (at most one record plus one chunk), never the whole response.
+ * Cuts an efetch response (`<PubmedArticleSet>`, or PMC's `<pmc-articleset>`) into its records
+ * without parsing them, so a response of hundreds of MB is handled one record at a time: memory
+ * holds the unread tail of the input (at most one record plus one chunk), never the whole
+ * response. What a set looks like (root, record tags, error class) is a `SetShape`.
  *
  * It works on the UTF-8 bytes and decodes each record alone. Record boundaries are ASCII tags,
  * which never fall inside a multi-byte character, so a chunk may end anywhere; and searching
@@ -17,13 +18,75 @@ import { errorText, notASetError, PubmedXmlError } from './pubmed-errors.ts';
 export type RecordTag = 'PubmedArticle' | 'PubmedBookArticle' | 'DeleteCitation';
 
 /** One record's raw XML, from its start tag to its end tag inclusive. */
-export interface RawRecord {
-  tag: RecordTag;
+export interface RawRecord<Tag extends string = RecordTag> {
+  tag: Tag;
   xml: string;
 }
 
-const RECORD_TAGS: ReadonlySet<string> = new Set<RecordTag>(['PubmedArticle', 'PubmedBookArticle', 'DeleteCitation']);
-const END_TAGS = new Map([...RECORD_TAGS].map((tag) => [tag, Buffer.from(`</${tag}>`)]));
+/** What one kind of efetch response looks like, and the error it fails with. */
+export interface SetShape<Tag extends string> {
+  /** The set's root element. */
+  root: string;
+  /** The elements in the set that are records. */
+  records: readonly Tag[];
+  /** A record tag that may also be the document's root, a set of one (a PMC OA package's bare `<article>`). */
+  bareRecord?: Tag;
+  /** Builds the error for a response that is not a usable set; `ncbiError` is NCBI's own text. */
+  error: (message: string, ncbiError?: string) => Error;
+}
+
+export const PUBMED_SET: SetShape<RecordTag> = {
+  root: 'PubmedArticleSet',
+  records: ['PubmedArticle', 'PubmedBookArticle', 'DeleteCitation'],
+  error: (message, ncbiError) => new PubmedXmlError(message, ncbiError),
+};
+
+/** A piece of the response body: text, or UTF-8 bytes (a Node Buffer is a Uint8Array). */
+export type Chunk = string | Uint8Array;
+
+/**
+ * The records of a streamed response, as they arrive; chunks may be cut anywhere, also inside a
+ * multi-byte UTF-8 character. Throws the shape's error, after the complete records, when the
+ * body is not a set or ends early.
+ */
+export async function* splitStream<Tag extends string>(
+  source: AsyncIterable<Chunk> | Iterable<Chunk>,
+  shape: SetShape<Tag>,
+): AsyncGenerator<RawRecord<Tag>> {
+  const splitter = new RecordSetSplitter(shape);
+  const toBytes = textEncoder();
+  for await (const chunk of source) yield* splitter.push(toBytes(chunk));
+  yield* splitter.push(toBytes(''));
+  splitter.finish();
+}
+
+/** The records of a whole response held as one string: same rules as splitStream. */
+export function* splitText<Tag extends string>(xml: string, shape: SetShape<Tag>): Generator<RawRecord<Tag>> {
+  const splitter = new RecordSetSplitter(shape);
+  yield* splitter.push(Buffer.from(xml, 'utf8'));
+  splitter.finish();
+}
+
+/**
+ * Chunk → UTF-8 bytes. Byte chunks are used as they are; a text chunk that ends in the first
+ * half of a surrogate pair keeps that half back for the next chunk, so the pair is encoded whole.
+ */
+function textEncoder(): (chunk: Chunk) => Buffer {
+  let heldBack = '';
+  return (chunk) => {
+    if (typeof chunk !== 'string') {
+      return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    }
+    let text = heldBack + chunk;
+    heldBack = '';
+    const last = text.charCodeAt(text.length - 1);
+    if (last >= 0xd800 && last <= 0xdbff && chunk !== '') {
+      heldBack = text.slice(-1);
+      text = text.slice(0, -1);
+    }
+    return Buffer.from(text, 'utf8');
+  };
+}
 
 /** A body that is not a record set is an error message: read this much of it at most. */
 const MAX_ERROR_BODY = 64 * 1024;
@@ -33,21 +96,33 @@ const GT = 0x3e;
 const SLASH = 0x2f;
 const BOM = [0xef, 0xbb, 0xbf];
 
-/** What the splitter is looking at: before the root, inside the set, after it, or not a set. */
-type State = 'prolog' | 'set' | 'done' | 'not-a-set';
+/**
+ * What the splitter is looking at: before the root, inside the set, after it, or not a set;
+ * 'bare' is a document whose root is itself the one record.
+ */
+type State = 'prolog' | 'set' | 'bare' | 'done' | 'not-a-set';
 
 /**
  * Incremental splitter: feed UTF-8 bytes with `push` (any chunking), collect the records it
  * yields, and call `finish` at the end of input to learn whether the response was complete.
  */
-export class PubmedSetSplitter {
+class RecordSetSplitter<Tag extends string> {
+  readonly #shape: SetShape<Tag>;
+  readonly #recordTags: ReadonlySet<string>;
+  readonly #endTags: ReadonlyMap<string, Buffer>;
   #buf: Buffer = Buffer.alloc(0);
   #pos = 0;
   #state: State = 'prolog';
   /** Where the search for the pending record's end tag resumes, so a long record is scanned once. */
   #scanFrom = 0;
 
-  *push(chunk: Buffer): Generator<RawRecord> {
+  constructor(shape: SetShape<Tag>) {
+    this.#shape = shape;
+    this.#recordTags = new Set(shape.records);
+    this.#endTags = new Map(shape.records.map((tag) => [tag, Buffer.from(`</${tag}>`)]));
+  }
+
+  *push(chunk: Buffer): Generator<RawRecord<Tag>> {
     if (this.#pos >= this.#buf.length) {
       this.#buf = chunk;
       this.#scanFrom = 0;
@@ -61,31 +136,33 @@ export class PubmedSetSplitter {
     }
   }
 
-  /** Call after the last chunk: throws a PubmedXmlError unless the set was read to its end. */
+  /** Call after the last chunk: throws the shape's error unless the set was read to its end. */
   finish(): void {
     if (this.#state === 'done') return;
-    if (this.#state === 'set') {
-      throw new PubmedXmlError(
-        'efetch response ended before </PubmedArticleSet> (truncated download?); records already read are complete',
-      );
+    const { root, bareRecord, error } = this.#shape;
+    if (this.#state === 'set' || this.#state === 'bare') {
+      const end = this.#state === 'set' ? root : bareRecord;
+      throw error(`efetch response ended before </${end}> (truncated download?); records already read are complete`);
     }
     const body = this.#buf.toString('utf8');
-    if (body.trim() === '') throw new PubmedXmlError('efetch response is empty');
-    throw notASetError(body);
+    if (body.trim() === '') throw error('efetch response is empty');
+    throw notASetError(body, this.#shape);
   }
 
   /**
    * Consumes one construct from the buffer: a record (returned), something skipped (true), or
    * nothing because more input is needed or the set has ended (false).
    */
-  #step(): RawRecord | boolean {
+  #step(): RawRecord<Tag> | boolean {
     switch (this.#state) {
       case 'prolog':
         return this.#stepProlog();
       case 'set':
         return this.#stepSet();
+      case 'bare':
+        return this.#stepBare();
       case 'not-a-set':
-        if (this.#buf.length > MAX_ERROR_BODY) throw notASetError(this.#buf.toString('utf8'));
+        if (this.#buf.length > MAX_ERROR_BODY) throw notASetError(this.#buf.toString('utf8'), this.#shape);
         return false;
       case 'done':
         this.#pos = this.#buf.length; // whatever follows the root carries nothing
@@ -106,7 +183,11 @@ export class PubmedSetSplitter {
     if (buf.length - i < '<!DOCTYPE'.length) return false; // could still become one of those
     const name = readTagName(buf, i + 1);
     if (name === undefined) return false;
-    if (name !== 'PubmedArticleSet') return this.#markNotASet();
+    if (name === this.#shape.bareRecord) {
+      this.#state = 'bare'; // the record starts here, at `this.#pos`
+      return true;
+    }
+    if (name !== this.#shape.root) return this.#markNotASet();
     const gt = buf.indexOf(GT, i);
     if (gt === -1) return false;
     this.#state = buf[gt - 1] === SLASH ? 'done' : 'set';
@@ -114,7 +195,13 @@ export class PubmedSetSplitter {
     return true;
   }
 
-  #stepSet(): RawRecord | boolean {
+  #stepBare(): RawRecord<Tag> | false {
+    const record = this.#readRecord(this.#shape.bareRecord as Tag, this.#pos);
+    if (record) this.#state = 'done';
+    return record;
+  }
+
+  #stepSet(): RawRecord<Tag> | boolean {
     const buf = this.#buf;
     const lt = buf.indexOf(LT, this.#pos);
     if (lt === -1) {
@@ -126,8 +213,8 @@ export class PubmedSetSplitter {
     if (startsWith(buf, '<?', lt)) return this.#skipPast('?>', lt);
     const name = readTagName(buf, lt + 1);
     if (name === undefined) return false;
-    if (RECORD_TAGS.has(name)) return this.#readRecord(name as RecordTag, lt);
-    if (name === '/PubmedArticleSet') {
+    if (this.#recordTags.has(name)) return this.#readRecord(name as Tag, lt);
+    if (name === `/${this.#shape.root}`) {
       this.#state = 'done';
       return true;
     }
@@ -136,13 +223,13 @@ export class PubmedSetSplitter {
     return this.#skipPast('>', lt);
   }
 
-  #readRecord(tag: RecordTag, start: number): RawRecord | false {
+  #readRecord(tag: Tag, start: number): RawRecord<Tag> | false {
     const buf = this.#buf;
     const gt = buf.indexOf(GT, start);
     if (gt === -1) return false;
     let end = gt + 1;
     if (buf[gt - 1] !== SLASH) {
-      const endTag = END_TAGS.get(tag) ?? Buffer.from(`</${tag}>`);
+      const endTag = this.#endTags.get(tag) ?? Buffer.from(`</${tag}>`);
       const close = buf.indexOf(endTag, Math.max(gt, this.#scanFrom));
       if (close === -1) {
         this.#scanFrom = Math.max(gt, buf.length - endTag.length + 1);
@@ -160,7 +247,7 @@ export class PubmedSetSplitter {
     const close = this.#buf.indexOf('</ERROR>', start);
     if (close === -1 && this.#buf.length - start < MAX_ERROR_BODY) return false;
     const text = errorText(this.#buf.toString('utf8', start)) ?? '';
-    throw new PubmedXmlError(`efetch returned an error inside the PubmedArticleSet: ${text}`, text);
+    throw this.#shape.error(`efetch returned an error inside the ${this.#shape.root}: ${text}`, text);
   }
 
   #skipPast(terminator: string, from: number): boolean {

@@ -9,12 +9,10 @@
 import type { PubmedRecord } from './article.ts';
 import { PubmedRecordError } from './pubmed-errors.ts';
 import { parseRecord } from './pubmed-record.ts';
-import { PubmedSetSplitter, type RawRecord } from './pubmed-split.ts';
+import { PUBMED_SET, splitStream, splitText, type Chunk, type RawRecord } from './pubmed-split.ts';
 
 export { PubmedRecordError, PubmedXmlError } from './pubmed-errors.ts';
-
-/** A piece of the response body: text, or UTF-8 bytes (a Node Buffer is a Uint8Array). */
-export type Chunk = string | Uint8Array;
+export type { Chunk } from './pubmed-split.ts';
 
 export interface PubmedParseOptions {
   /**
@@ -39,53 +37,21 @@ export async function* streamPubmedRecords(
   options: PubmedParseOptions = {},
 ): AsyncGenerator<PubmedRecord> {
   const onError = options.onRecordError ?? warn;
-  const splitter = new PubmedSetSplitter();
-  const toBytes = textEncoder();
-  for await (const chunk of source) {
-    for (const raw of splitter.push(toBytes(chunk))) {
-      const record = readRecord(raw, onError);
-      if (record) yield record;
-    }
-  }
-  for (const raw of splitter.push(toBytes(''))) {
+  for await (const raw of splitStream(source, PUBMED_SET)) {
     const record = readRecord(raw, onError);
     if (record) yield record;
   }
-  splitter.finish();
 }
 
 /** The whole of a (small) efetch response at once: tests, CLI. Same code path and rules as streamPubmedRecords. */
 export function parsePubmedXml(xml: string, options: PubmedParseOptions = {}): PubmedRecord[] {
   const onError = options.onRecordError ?? warn;
-  const splitter = new PubmedSetSplitter();
   const records: PubmedRecord[] = [];
-  for (const raw of splitter.push(Buffer.from(xml, 'utf8'))) {
+  for (const raw of splitText(xml, PUBMED_SET)) {
     const record = readRecord(raw, onError);
     if (record) records.push(record);
   }
-  splitter.finish();
   return records;
-}
-
-/**
- * Chunk → UTF-8 bytes. Byte chunks are used as they are; a text chunk that ends in the first
- * half of a surrogate pair keeps that half back for the next chunk, so the pair is encoded whole.
- */
-function textEncoder(): (chunk: Chunk) => Buffer {
-  let heldBack = '';
-  return (chunk) => {
-    if (typeof chunk !== 'string') {
-      return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    }
-    let text = heldBack + chunk;
-    heldBack = '';
-    const last = text.charCodeAt(text.length - 1);
-    if (last >= 0xd800 && last <= 0xdbff && chunk !== '') {
-      heldBack = text.slice(-1);
-      text = text.slice(0, -1);
-    }
-    return Buffer.from(text, 'utf8');
-  };
 }
 
 function readRecord(raw: RawRecord, onError: (error: PubmedRecordError) => void): PubmedRecord | undefined {

@@ -19,29 +19,33 @@ const ATTR = '@';
 const TEXT = '#text';
 
 /**
- * Elements whose inner XML stays raw: the text ones may hold `<i>`, `<sup>`, MathML... in mixed
- * content; the long flat lists are read by list-scanner.ts, faster than a tree.
+ * Elements of a PubMed record whose inner XML stays raw: the text ones may hold `<i>`, `<sup>`,
+ * MathML... in mixed content; the long flat lists are read by list-scanner.ts, faster than a tree.
  */
-const RAW_ELEMENTS = ['ArticleTitle', 'VernacularTitle', 'AbstractText', 'BookTitle', 'CollectiveName', 'Keyword', 'AuthorList', 'MeshHeadingList'];
+const PUBMED_RAW_ELEMENTS = ['ArticleTitle', 'VernacularTitle', 'AbstractText', 'BookTitle', 'CollectiveName', 'Keyword', 'AuthorList', 'MeshHeadingList'];
 
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: ATTR,
-  textNodeName: TEXT,
-  parseTagValue: false,
-  processEntities: false,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  jPath: false,
-  stopNodes: RAW_ELEMENTS.map((name) => `..${name}`),
-});
-
-/** Parses one record's XML into a tree. */
-export function parseXmlTree(xml: string): XmlElement {
-  const tree: unknown = parser.parse(xml);
-  if (!isElement(tree)) throw new Error('XML parser returned no element tree');
-  return tree;
+/** A parser with the options above that keeps the inner XML of every `rawElements` element raw (stop nodes). */
+export function xmlTreeParser(rawElements: readonly string[]): (xml: string) => XmlElement {
+  const parser = new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: ATTR,
+    textNodeName: TEXT,
+    parseTagValue: false,
+    processEntities: false,
+    ignoreDeclaration: true,
+    ignorePiTags: true,
+    jPath: false,
+    stopNodes: rawElements.map((name) => `..${name}`),
+  });
+  return (xml) => {
+    const tree: unknown = parser.parse(xml);
+    if (!isElement(tree)) throw new Error('XML parser returned no element tree');
+    return tree;
+  };
 }
+
+/** Parses one PubMed record's XML into a tree. */
+export const parseXmlTree = xmlTreeParser(PUBMED_RAW_ELEMENTS);
 
 function isElement(value: unknown): value is XmlElement {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
