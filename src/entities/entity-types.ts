@@ -14,6 +14,13 @@ export interface Mention {
   type: EntityType;
   /** PubTator form: `MESH:D008545`, `673`, `9606`. */
   id: string;
+  /**
+   * Every identifier, in text order, when one span names several entities: a coordinated
+   * mention ("breast, prostate, and lung cancers") or a PubTator composite id
+   * (`MESH:D001943;MESH:D011471`). `id` is then the first of them, as the seed card writes
+   * such a span under its first id. Absent for an ordinary mention.
+   */
+  ids?: string[];
   /** The text as written at this place. */
   text: string;
   /** Character offset in the document (passages in order), to order entities by first mention. */
@@ -48,6 +55,8 @@ export interface LinkedDisease {
   label: string;
   /** The MeSH id it was mapped from. */
   meshId: string;
+  /** The crosswalk row's predicate (`skos:exactMatch`, ...): how close the MONDO term is. */
+  predicate?: string;
 }
 
 /** Everything the card's two entity sections show, stored per work. */
