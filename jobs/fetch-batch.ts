@@ -1,15 +1,33 @@
+import { WaitingChildrenError } from 'bullmq';
 import { z } from 'zod';
 import { efetchFromHistory } from '../src/ncbi/eutils.ts';
 import { streamPubmedRecords } from '../src/parse/pubmed-stream.ts';
 import type { JobContext } from '../src/queue/job-module.ts';
+import { addEnrichChildren } from '../src/enrich/enrich-children.ts';
 
 /**
- * Fetch one batch of a poll's search from the history server and store every record as a work
- * matched by the watch. Storing is an idempotent upsert keyed by DOI/PMID, so running the job
- * twice stores nothing twice.
+ * Fetch one batch of a poll's PubMed search from the history server, store every record as a
+ * work matched by the watch, then complete the new or changed works' cards in enrich-works
+ * child jobs and wait for them (so `poll --now` ends with finished cards). Storing is an
+ * idempotent upsert keyed by DOI/PMID; the step is recorded, so a retried job does not fetch
+ * again once its works are stored.
  */
 export const name = 'fetch-batch';
 export const queue = 'fetch';
+
+/** efetch batch size: NCBI's guideline is a few hundred records per request. */
+export const BATCH_SIZE = 200;
+
+const batchSummarySchema = z.object({
+  received: z.number().int(),
+  created: z.number().int(),
+  updated: z.number().int(),
+  unchanged: z.number().int(),
+  duplicate: z.number().int(),
+  deleted: z.number().int(),
+});
+
+export type BatchSummary = z.infer<typeof batchSummarySchema>;
 
 export const payloadSchema = z.object({
   watchId: z.string().min(1),
@@ -18,23 +36,28 @@ export const payloadSchema = z.object({
   queryKey: z.string().min(1),
   retstart: z.number().int().min(0),
   retmax: z.number().int().min(1).max(10_000),
+  // Written by the job as it goes.
+  stored: z.object({ summary: batchSummarySchema, toEnrich: z.array(z.string()) }).optional(),
 });
 
 export type Payload = z.infer<typeof payloadSchema>;
 
-export interface BatchSummary {
-  received: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  duplicate: number;
-  deleted: number;
+export async function process(payload: Payload, ctx: JobContext): Promise<BatchSummary> {
+  let stored = payload.stored;
+  if (!stored) {
+    stored = await fetchAndStore(payload, ctx);
+    await ctx.job.updateData({ ...payload, stored });
+    await addEnrichChildren(ctx, stored.toEnrich, payload.watchId);
+  }
+  if (ctx.token && (await ctx.job.moveToWaitingChildren(ctx.token))) throw new WaitingChildrenError();
+  return stored.summary;
 }
 
-export async function process(payload: Payload, ctx: JobContext): Promise<BatchSummary> {
+async function fetchAndStore(payload: Payload, ctx: JobContext): Promise<{ summary: BatchSummary; toEnrich: string[] }> {
   const { services, log } = ctx;
   const xml = await efetchFromHistory(services.ncbi, payload);
   const summary: BatchSummary = { received: 0, created: 0, updated: 0, unchanged: 0, duplicate: 0, deleted: 0 };
+  const toEnrich: string[] = [];
   const onRecordError = (err: Error) => log.warn({ event: 'parse.record_failed', err }, 'a record in the batch could not be parsed; skipped');
   for await (const record of streamPubmedRecords([xml], { onRecordError })) {
     if (record.kind === 'deleted') {
@@ -44,10 +67,10 @@ export async function process(payload: Payload, ctx: JobContext): Promise<BatchS
     summary.received++;
     const result = await services.works.upsert(record, payload.watchId);
     summary[result.status]++;
+    if (result.status === 'created' || result.status === 'updated') toEnrich.push(result.key);
   }
   if (summary.received + summary.deleted < payload.retmax) {
     log.warn({ event: 'ncbi.short_batch', expected: payload.retmax, ...summary }, 'efetch returned fewer records than asked for');
   }
-  await ctx.job.updateProgress(100);
-  return summary;
+  return { summary, toEnrich };
 }

@@ -1,38 +1,52 @@
 import { UnrecoverableError, WaitingChildrenError } from 'bullmq';
 import { z } from 'zod';
+import { SOURCES } from '../src/config/watches-schema.ts';
 import { pollWindow } from '../src/ncbi/date-window.ts';
-import { searchWindows } from '../src/ncbi/search-windows.ts';
 import type { JobContext } from '../src/queue/job-module.ts';
+import { addEnrichChildren } from '../src/enrich/enrich-children.ts';
+import { planSource, type FetchPlan } from '../src/poll/plan-source.ts';
 import { queryHash } from '../src/store/cursor-store.ts';
 import * as fetchBatch from './fetch-batch.ts';
+import * as fetchPmcBatch from './fetch-pmc-batch.ts';
 
 /**
- * One poll of one watch, in three steps recorded in the job's data so that a retried or
- * restarted job carries on where it stopped (bullmq's process-step pattern):
- *   search  - esearch the Entrez-date window from the cursor (minus an overlap) to today, with
- *             the history server; batches whose PMIDs are all stored are only linked to the watch;
- *   fanout  - one fetch-batch child job per remaining batch of 200 (ids chosen, so adding twice
- *             is harmless);
- *   wait    - once every child has stored its works, move the cursor. A child that fails for
- *             good fails this job, and the cursor stays: the next poll covers the window again.
+ * One poll of one watch. For each of the watch's sources in turn (PubMed, then PMC), three
+ * steps recorded in the job's data, so that a retried or restarted job carries on where it
+ * stopped (bullmq's process-step pattern):
+ *   search - esearch the Entrez-date window from the cursor (minus an overlap) to today, with
+ *            the history server; batches whose works are all stored are only linked to the watch;
+ *   fanout - one fetch child job per remaining batch (ids chosen: adding twice is harmless);
+ *   wait   - until every child has stored its works and completed their cards.
+ * Sources run one after the other so PMC only fetches what PubMed did not already bring: no full
+ * text is fetched twice. Works tagged offline are re-enriched from PubTator alongside (children
+ * too, whose failure does not fail the poll). Then the cursor moves. A child that fails for good fails this job, and
+ * the cursor stays: the next poll covers the window again.
  */
 export const name = 'poll-watch';
 export const queue = 'poll';
 
-/** efetch batch size: NCBI's guideline is a few hundred records per request. */
-export const BATCH_SIZE = 200;
-
-const batchRef = z.object({ webEnv: z.string(), queryKey: z.string(), retstart: z.number().int().min(0), retmax: z.number().int().min(1) });
+// The shape of src/poll/plan-source.ts's FetchPlan, checked when a restarted job reads it back.
+const planSchema = z.object({
+  source: z.enum(SOURCES),
+  hits: z.number().int(),
+  linked: z.number().int(),
+  batches: z.array(
+    z.union([
+      z.object({ webEnv: z.string(), queryKey: z.string(), retstart: z.number().int().min(0), retmax: z.number().int().min(1) }),
+      z.object({ pmcids: z.array(z.string()) }),
+    ]),
+  ),
+});
 
 export const payloadSchema = z.object({
   watchId: z.string().min(1),
   // Written by the job itself as it goes; absent on a fresh job.
-  step: z.enum(['search', 'fanout', 'wait']).optional(),
   window: z.object({ min: z.string(), max: z.string() }).optional(),
   queryHash: z.string().optional(),
-  batches: z.array(batchRef).optional(),
-  hits: z.number().int().optional(),
-  linked: z.number().int().optional(),
+  sources: z.array(z.enum(SOURCES)).optional(),
+  /** One per source searched so far; the last one is in progress. */
+  plans: z.array(planSchema).optional(),
+  step: z.enum(['fanout', 'wait']).optional(),
 });
 
 export type Payload = z.infer<typeof payloadSchema>;
@@ -40,6 +54,7 @@ export type Payload = z.infer<typeof payloadSchema>;
 export interface PollSummary {
   watchId: string;
   window: { min: string; max: string };
+  /** Hits over all sources (a work found in both counts twice). */
   hits: number;
   batches: number;
   /** Already-stored works this poll found again: linked to the watch, not fetched. */
@@ -49,6 +64,7 @@ export interface PollSummary {
   unchanged: number;
   duplicate: number;
   deleted: number;
+  bySource: { source: string; hits: number; batches: number; linked: number }[];
   cursorMoved: boolean;
 }
 
@@ -56,55 +72,58 @@ export async function process(payload: Payload, ctx: JobContext): Promise<PollSu
   const watch = ctx.services.config().watches.find((w) => w.id === payload.watchId);
   if (!watch) throw new UnrecoverableError(`watch "${payload.watchId}" is not in the config (removed or renamed?)`);
   let data = payload;
-  if (!data.step || data.step === 'search') {
+  if (!data.window) {
     if (!watch.enabled) return { watchId: watch.id, skipped: 'watch is disabled' };
-    data = { ...data, ...(await search(watch, ctx)), step: 'fanout' };
+    data = await start(data, watch, ctx);
+  }
+  const sources = data.sources ?? [];
+  for (;;) {
+    const plans = data.plans ?? [];
+    const current = plans.at(-1);
+    if (!current || data.step === undefined) {
+      const next = sources[plans.length];
+      if (!next) break;
+      const plan = await planSource(ctx, watch.id, next, watch.query, data.window!);
+      data = { ...data, plans: [...plans, plan], step: 'fanout' };
+      await ctx.job.updateData(data);
+      continue;
+    }
+    if (data.step === 'fanout') {
+      await fanOut(current, plans.length - 1, data.watchId, ctx);
+      data = { ...data, step: 'wait' };
+      await ctx.job.updateData(data);
+    }
+    if (ctx.token && (await ctx.job.moveToWaitingChildren(ctx.token))) throw new WaitingChildrenError();
+    data = { ...data, step: undefined };
     await ctx.job.updateData(data);
   }
-  if (data.step === 'fanout') {
-    await fanOut(data, ctx);
-    data = { ...data, step: 'wait' };
-    await ctx.job.updateData(data);
-  }
-  if (ctx.token && (await ctx.job.moveToWaitingChildren(ctx.token))) throw new WaitingChildrenError();
   return finish(data, ctx);
 }
 
-async function search(watch: { id: string; query: string }, ctx: JobContext): Promise<Partial<Payload>> {
-  const { services, log } = ctx;
+/** Fix the window and the sources for the whole poll, before the first search. */
+async function start(data: Payload, watch: { id: string; query: string; sources: readonly ('pubmed' | 'pmc')[] }, ctx: JobContext): Promise<Payload> {
   const hash = queryHash(watch.query);
-  const cursor = await services.cursors.get(watch.id, hash);
-  const window = pollWindow({ cursor: cursor?.date, now: services.now(), ...services.config().polling });
-  const results = await searchWindows(services.ncbi, { db: 'pubmed', term: watch.query, window }, log);
-  const batches: z.infer<typeof batchRef>[] = [];
-  let linked = 0;
-  for (const result of results) {
-    if (result.phrasesNotFound.length > 0) {
-      log.warn({ event: 'watch.phrases_not_found', phrases: result.phrasesNotFound }, 'PubMed ignored part of the query: it matches more than intended');
-    }
-    for (let start = 0; start < result.ids.length; start += BATCH_SIZE) {
-      const ids = result.ids.slice(start, start + BATCH_SIZE);
-      const known = await services.works.keysForPmids(ids);
-      if (known.size === ids.length) linked += await services.works.linkWatch([...known.values()], watch.id);
-      else batches.push({ webEnv: result.webEnv, queryKey: result.queryKey, retstart: start, retmax: ids.length });
-    }
-  }
-  const hits = results.reduce((sum, r) => sum + r.ids.length, 0);
-  log.info({ event: 'poll.searched', window, hits, batches: batches.length, cursor: cursor?.date }, `${hits} hits, ${batches.length} batches to fetch`);
-  return { window, queryHash: hash, batches, hits, linked };
+  const cursor = await ctx.services.cursors.get(watch.id, hash);
+  const window = pollWindow({ cursor: cursor?.date, now: ctx.services.now(), ...ctx.services.config().polling });
+  ctx.log.info({ event: 'poll.started', window, cursor: cursor?.date, sources: watch.sources }, `polling ${watch.id}`);
+  const started = { ...data, window, queryHash: hash, sources: [...watch.sources], plans: [] };
+  await ctx.job.updateData(started);
+  // Works tagged offline while PubTator had nothing: ask again now, alongside this poll.
+  await addEnrichChildren(ctx, await ctx.services.enrichment.dueRetries(), watch.id, 'retry');
+  return started;
 }
 
-async function fanOut(data: Payload, ctx: JobContext): Promise<void> {
-  const batches = data.batches ?? [];
-  if (batches.length === 0) return;
+async function fanOut(plan: FetchPlan, stage: number, watchId: string, ctx: JobContext): Promise<void> {
+  if (plan.batches.length === 0) return;
   const parentId = ctx.job.id ?? '';
+  const job = plan.source === 'pubmed' ? fetchBatch : fetchPmcBatch;
   await ctx.services.queues.fetch.addBulk(
-    batches.map((batch, i) => ({
-      name: fetchBatch.name,
-      data: { watchId: data.watchId, db: 'pubmed' as const, ...batch },
+    plan.batches.map((batch, i) => ({
+      name: job.name,
+      data: { watchId, db: plan.source, ...batch },
       opts: {
         // Chosen ids: a fan-out repeated after a crash adds nothing twice (':' is reserved by BullMQ).
-        jobId: `fetch-${parentId.replaceAll(':', '-')}-${i}`,
+        jobId: `${job.name}-${parentId.replaceAll(':', '-')}-${stage}-${i}`,
         parent: { id: parentId, queue: ctx.job.queueQualifiedName },
         failParentOnFailure: true,
       },
@@ -116,18 +135,20 @@ async function finish(data: Payload, ctx: JobContext): Promise<PollSummary> {
   const { services, log } = ctx;
   if (!data.window || !data.queryHash) throw new UnrecoverableError('poll job reached its last step without a search window');
   const totals = { created: 0, updated: 0, unchanged: 0, duplicate: 0, deleted: 0 };
-  const children = await ctx.job.getChildrenValues<fetchBatch.BatchSummary>();
+  const children = await ctx.job.getChildrenValues<Partial<fetchBatch.BatchSummary>>();
   for (const child of Object.values(children)) {
-    for (const field of Object.keys(totals) as (keyof typeof totals)[]) totals[field] += child[field];
+    for (const field of Object.keys(totals) as (keyof typeof totals)[]) totals[field] += child[field] ?? 0;
   }
+  const plans = data.plans ?? [];
   const cursorMoved = await services.cursors.advance(data.watchId, data.queryHash, data.window.max);
   const summary: PollSummary = {
     watchId: data.watchId,
     window: data.window,
-    hits: data.hits ?? 0,
-    batches: data.batches?.length ?? 0,
-    linked: data.linked ?? 0,
+    hits: plans.reduce((sum, p) => sum + p.hits, 0),
+    batches: plans.reduce((sum, p) => sum + p.batches.length, 0),
+    linked: plans.reduce((sum, p) => sum + p.linked, 0),
     ...totals,
+    bySource: plans.map((p) => ({ source: p.source, hits: p.hits, batches: p.batches.length, linked: p.linked })),
     cursorMoved,
   };
   log.info({ event: 'poll.completed', ...summary }, `poll of ${data.watchId}: ${totals.created} new works`);

@@ -6,7 +6,10 @@ import { createNcbiHttp, type NcbiTuning } from './ncbi/create-ncbi-http.ts';
 import type { NcbiHttp } from './ncbi/ncbi-http.ts';
 import { closeQueues, createQueues, type Queues, type RetryPolicy } from './queue/queues.ts';
 import { connectRedis } from './redis/connect-redis.ts';
+import { loadVocabularyOnce } from './entities/vocabulary-cache.ts';
+import type { Vocabulary } from './entities/vocabulary.ts';
 import { CursorStore } from './store/cursor-store.ts';
+import { EnrichmentStore } from './store/enrichment-store.ts';
 import { WorkStore } from './store/work-store.ts';
 
 /**
@@ -21,6 +24,9 @@ export interface Services {
   prefix: string;
   works: WorkStore;
   cursors: CursorStore;
+  enrichment: EnrichmentStore;
+  /** The offline vocabulary (LITWATCH_VOCAB), loaded on first use; undefined when there is none. */
+  vocabulary(): Promise<Vocabulary | undefined>;
   ncbi: NcbiHttp;
   queues: Queues;
   log: Logger;
@@ -52,6 +58,8 @@ export function createServices(options: ServicesOptions): Services {
     prefix,
     works: new WorkStore(redis, prefix),
     cursors: new CursorStore(redis, prefix),
+    enrichment: new EnrichmentStore(redis, prefix),
+    vocabulary: loadVocabularyOnce(options.env.LITWATCH_VOCAB, options.log),
     ncbi: createNcbiHttp(options.env, redis, options.log, options.ncbi),
     queues,
     log: options.log,

@@ -28,7 +28,8 @@ export interface CardJson {
     tldr: string | null;
     contribution: string | null;
     findings: string[];
-    method: 'extractive';
+    method: 'extractive' | 'model';
+    model?: string;
   };
   /** The Markdown card, exactly as {@link renderCard} writes it. */
   card: string;
@@ -53,6 +54,7 @@ export function cardJson(input: CardInput): CardJson {
       contribution: summary.contribution ?? null,
       findings: summary.findings,
       method: summary.method,
+      ...(summary.model ? { model: summary.model } : {}),
     },
     card: renderCard(input, summary),
   };

@@ -5,14 +5,17 @@ import { splitSentences } from './sentences.ts';
 import { isAimCue, isConclusionCue, isResultCue, isSampleDescription } from './summary-cues.ts';
 
 /**
- * The card's TL;DR, Contribution and Key findings. `method` names where the text came from;
- * today always quoted from the abstract (CARD.md: "never invented text").
+ * The card's TL;DR, Contribution and Key findings. `method` names where the text came from:
+ * quoted from the abstract (the default: CARD.md "never invented text"), or written by a
+ * configured summariser model, which the card then names.
  */
 export interface CardSummary {
   tldr?: string;
   contribution?: string;
   findings: string[];
-  method: 'extractive';
+  method: 'extractive' | 'model';
+  /** The summariser model, when method is 'model'. */
+  model?: string;
 }
 
 /** One abstract sentence with where it sits: `part` and `index` keep abstract order. */

@@ -1,5 +1,6 @@
 import type { CardSummary } from './summarise.ts';
 import { NO_ABSTRACT } from './abstract-section.ts';
+import { escapeTagOpeners } from '../text/escape-tag-openers.ts';
 
 /** What a summary section says when the abstract has no sentence that fits it. */
 export const NOT_STATED = '_Not stated in the abstract._';
@@ -14,9 +15,17 @@ export function summaryBodies(summary: CardSummary, hasAbstract: boolean): {
   findings: string;
 } {
   if (!hasAbstract) return { tldr: NO_ABSTRACT, contribution: NO_ABSTRACT, findings: NO_ABSTRACT };
+  const findings = summary.findings.length > 0 ? summary.findings.map((f) => `- ${f}`).join('\n') : NOT_STATED;
   return {
     tldr: summary.tldr ?? NOT_STATED,
     contribution: summary.contribution ?? NOT_STATED,
-    findings: summary.findings.length > 0 ? summary.findings.map((f) => `- ${f}`).join('\n') : NOT_STATED,
+    findings: `${findings}\n\n${summaryNote(summary)}`,
   };
+}
+
+/** Which kind of summary the reader has in front of them: quoted, or written by a model. */
+export function summaryNote(summary: CardSummary): string {
+  return summary.method === 'model'
+    ? `_Summary written by ${escapeTagOpeners(summary.model ?? 'a language model')} from the abstract: check it against the abstract below._`
+    : '_Summary sentences quoted from the abstract._';
 }

@@ -1,5 +1,8 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError } from '../config/config-errors.ts';
+// Type-only: erased at run time, so the command modules still load lazily.
+import type { CardOptions } from './commands/card.ts';
+import type { WorksOptions } from './commands/works.ts';
 import { RedisUnavailableError } from '../redis/redis-unavailable-error.ts';
 
 // Commands are imported when run: `litwatch card` then never loads BullMQ and ioredis
@@ -13,7 +16,10 @@ program
   .description('print the card of every article in PubMed efetch XML files (offline)')
   .argument('<efetch.xml...>', 'efetch XML files (a PubmedArticleSet each)')
   .option('--json', 'one JSON object per line instead of Markdown')
-  .action(async (files: string[], options: { json?: boolean }) => (await import('./commands/card.ts')).cardCommand(files, options));
+  .option('--pmc <jats.xml...>', 'PMC JATS full texts (efetch db=pmc or .nxml), matched by PMID/PMCID')
+  .option('--pubtator <biocjson...>', 'PubTator3 BioC JSON exports, matched by PMID/PMCID')
+  .option('--vocab <dir>', 'offline vocabulary folder: tags articles PubTator has not annotated')
+  .action(async (files: string[], options: CardOptions) => (await import('./commands/card.ts')).cardCommand(files, options));
 
 program
   .command('config')
@@ -36,7 +42,8 @@ program
   .option('--watch <id>', 'only the works this watch matched')
   .option('--limit <n>', 'at most this many', positiveInt)
   .option('--json', 'one JSON object per line')
-  .action(async (options: { watch?: string; limit?: number; json?: boolean }) => (await import('./commands/works.ts')).worksCommand(options));
+  .option('--cards', 'print each work as its card (with what enrichment added)')
+  .action(async (options: WorksOptions) => (await import('./commands/works.ts')).worksCommand(options));
 
 program
   .command('start')

@@ -1,8 +1,8 @@
 /**
  * The queues, one per pipeline stage, so each stage gets its own concurrency and the dashboard
  * shows where work piles up: `poll` searches (one job per watch run), `fetch` downloads and
- * stores batches of records.
+ * stores batches of records, `enrich` completes their cards (PMC full text, entities).
  */
-export const QUEUE_NAMES = ['poll', 'fetch'] as const;
+export const QUEUE_NAMES = ['poll', 'fetch', 'enrich'] as const;
 
 export type QueueName = (typeof QUEUE_NAMES)[number];

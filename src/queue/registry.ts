@@ -1,10 +1,12 @@
+import * as enrichWorks from '../../jobs/enrich-works.ts';
 import * as fetchBatch from '../../jobs/fetch-batch.ts';
+import * as fetchPmcBatch from '../../jobs/fetch-pmc-batch.ts';
 import * as pollWatch from '../../jobs/poll-watch.ts';
 import type { JobModule } from './job-module.ts';
 import { QUEUE_NAMES, type QueueName } from './queue-names.ts';
 
 /** Every job litwatch knows. A new job is a new file in jobs/ and one line here. */
-const MODULES: JobModule[] = [pollWatch, fetchBatch];
+const MODULES: JobModule[] = [pollWatch, fetchBatch, fetchPmcBatch, enrichWorks];
 
 export type JobRegistry = ReadonlyMap<string, JobModule>;
 

@@ -8,7 +8,7 @@ import { QUEUE_NAMES, type QueueName } from './queue-names.ts';
  * Jobs a worker runs at once, per queue. Polls are few; fetches wait mostly on the shared NCBI
  * rate limit, so a few in flight keep that budget used without piling up requests.
  */
-export const DEFAULT_CONCURRENCY: Readonly<Record<QueueName, number>> = { poll: 2, fetch: 3 };
+export const DEFAULT_CONCURRENCY: Readonly<Record<QueueName, number>> = { poll: 2, fetch: 3, enrich: 2 };
 
 export interface WorkerOptions {
   queues?: readonly QueueName[];

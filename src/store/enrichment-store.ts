@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { CardSummary } from '../card/summarise.ts';
 import type { WorkEntities } from '../entities/entity-types.ts';
 import type { FullText } from '../parse/full-text.ts';
 import { storeKeys, type StoreKeys } from './keys.ts';
@@ -39,6 +40,14 @@ export class EnrichmentStore {
 
   async entities(workKey: string): Promise<WorkEntities | undefined> {
     return parse<WorkEntities>(await this.redis.get(this.keys.workEntities(workKey)));
+  }
+
+  async saveSummary(workKey: string, summary: CardSummary): Promise<void> {
+    await this.redis.set(this.keys.workSummary(workKey), JSON.stringify(summary));
+  }
+
+  async summary(workKey: string): Promise<CardSummary | undefined> {
+    return parse<CardSummary>(await this.redis.get(this.keys.workSummary(workKey)));
   }
 
   /** Ask PubTator about this work again on later polls, until `untilMs`. */

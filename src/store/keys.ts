@@ -15,6 +15,8 @@ export function storeKeys(prefix: string) {
     workFullText: (key: string) => `${base}:work:${key}:fulltext`,
     /** String (JSON WorkEntities): the card's entity sections. */
     workEntities: (key: string) => `${base}:work:${key}:entities`,
+    /** String (JSON CardSummary): a summariser model's summary, when one is configured. */
+    workSummary: (key: string) => `${base}:work:${key}:summary`,
     /** Sorted set: works tagged offline, to ask PubTator again until the score (ms) passes. */
     enrichRetry: `${base}:enrich:retry`,
     /** Sorted set: every work key, scored by first-seen time (ms). */

@@ -135,16 +135,20 @@ export class WorkStore {
     return found;
   }
 
-  /** Record that `watchId` matched works already stored. Returns how many were new to the watch. */
-  async linkWatch(workKeys: string[], watchId: string, now = Date.now()): Promise<number> {
+  /**
+   * Record that `watchId` found works already stored, in `source`. Returns how many were new to
+   * the watch.
+   */
+  async linkWatch(workKeys: string[], watchId: string, source: WorkSource, now = Date.now()): Promise<number> {
     if (workKeys.length === 0) return 0;
     const pipeline = this.redis.pipeline();
     for (const key of workKeys) {
       pipeline.sadd(this.keys.workWatches(key), watchId);
       pipeline.zadd(this.keys.watchWorks(watchId), 'NX', now, key);
+      pipeline.sadd(this.keys.workSources(key), source);
     }
     const replies = (await pipeline.exec()) ?? [];
-    return replies.filter(([, added], i) => i % 2 === 0 && added === 1).length;
+    return replies.filter(([, added], i) => i % 3 === 0 && added === 1).length;
   }
 
   async count(watchId?: string): Promise<number> {

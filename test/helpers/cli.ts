@@ -41,8 +41,10 @@ export function configDir(yaml: string): string {
   return dir;
 }
 
-/** watches.yaml for the given watches (every watch polled daily). */
-export function watchesYaml(watches: { id: string; query: string }[]): string {
-  const entries = watches.map((w) => `  - id: ${w.id}\n    name: ${w.id}\n    query: ${JSON.stringify(w.query)}\n    schedule: "0 6 * * *"\n`);
+/** watches.yaml for the given watches (every watch polled daily; PubMed only unless a test is about PMC). */
+export function watchesYaml(watches: { id: string; query: string; sources?: string[] }[]): string {
+  const entries = watches.map(
+    (w) => `  - id: ${w.id}\n    name: ${w.id}\n    query: ${JSON.stringify(w.query)}\n    schedule: "0 6 * * *"\n    sources: [${(w.sources ?? ['pubmed']).join(', ')}]\n`,
+  );
   return `watches:\n${entries.join('')}`;
 }

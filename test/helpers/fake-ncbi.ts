@@ -3,9 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { pubmedArticleSetXml } from './pubmed-xml.ts';
 
 /**
- * A local HTTP server that plays NCBI's E-utilities (esearch with the history server, efetch
- * from it) over records the test provides, records every request with its arrival time, and
- * injects the failures NCBI is known for (429 as a status or inside a 200, 5xx, resets).
+ * A local HTTP server that plays NCBI: the E-utilities (esearch with the history server, efetch
+ * from it or by id) for PubMed and PMC, the PMC ID converter and PubTator3's BioC export, over
+ * records the test provides. It records every request with its arrival time and injects the
+ * failures NCBI is known for (429 as a status or inside a 200, 5xx, resets).
  */
 export interface FakeRecord {
   pmid: string;
@@ -15,39 +16,87 @@ export interface FakeRecord {
   xml?: string;
 }
 
+export interface FakePmcArticle {
+  /** `PMC…` */
+  pmcid: string;
+  edat: string;
+  /** The JATS `<article>` element. */
+  xml: string;
+}
+
+export type Db = 'pubmed' | 'pmc';
+export type Endpoint = 'esearch.fcgi' | 'efetch.fcgi' | 'idconv' | 'pubtator';
 export type Fault = '429' | '429-in-200' | '500' | 'reset' | 'error-body';
 
 export interface LoggedRequest {
-  endpoint: string;
+  endpoint: Endpoint | string;
   params: Record<string, string>;
   /** Arrival time in ms (sub-millisecond precision). */
   at: number;
 }
 
+const PMC_SET_HEAD = '<?xml version="1.0" ?>\n<!DOCTYPE pmc-articleset PUBLIC "-//NLM//DTD ARTICLE SET 2.0//EN" "https://dtd.nlm.nih.gov/ncbi/pmc/articleset/nlm-articleset-2.0.dtd">\n<pmc-articleset>';
+
 export class FakeNcbi {
   readonly requests: LoggedRequest[] = [];
   private records = new Map<string, FakeRecord>();
-  /** term -> PMIDs it matches, newest first (PubMed's default order). */
+  private pmcArticles = new Map<string, FakePmcArticle>();
+  /** `${db} ${term}` -> uids it matches, newest first (PubMed's default order). */
   private queries = new Map<string, string[]>();
-  private history = new Map<string, string[]>();
+  private history = new Map<string, { db: string; ids: string[] }>();
+  /** PMID -> PMCID, as the ID converter knows them. */
+  private pmcOf = new Map<string, string>();
+  /** PubTator3 documents by PMID or PMCID. */
+  private bioc = new Map<string, unknown>();
   private faults: { endpoint: string; fault: Fault }[] = [];
   /** Answer this many efetch requests, then hold the others unanswered (a batch in flight). */
   private answerEfetches = Infinity;
   private held: ServerResponse[] = [];
   private server?: Server;
-  url = '';
+  private origin = '';
+
+  /** E-utilities base, as NCBI_EUTILS_URL. */
+  get url(): string {
+    return `${this.origin}/entrez/eutils`;
+  }
+
+  /** As PMC_IDCONV_URL. */
+  get idconvUrl(): string {
+    return `${this.origin}/tools/idconv/api/v1/articles/`;
+  }
+
+  /** As PUBTATOR_URL. */
+  get pubtatorUrl(): string {
+    return `${this.origin}/research/pubtator3-api`;
+  }
 
   addRecords(records: FakeRecord[]): void {
     for (const record of records) this.records.set(record.pmid, record);
   }
 
-  /** Declare which PMIDs a query term matches. */
-  setQuery(term: string, pmids: string[]): void {
-    this.queries.set(term, [...pmids].sort((a, b) => Number(b) - Number(a)));
+  addPmcArticles(articles: FakePmcArticle[]): void {
+    for (const article of articles) this.pmcArticles.set(article.pmcid.replace(/^PMC/, ''), article);
+  }
+
+  /** Declare which uids a query term matches in a database (PMIDs, or PMCIDs for PMC). */
+  setQuery(term: string, ids: string[], db: Db = 'pubmed'): void {
+    const uids = ids.map((id) => id.replace(/^PMC/, ''));
+    this.queries.set(`${db} ${term}`, uids.sort((a, b) => Number(b) - Number(a)));
+  }
+
+  /** What the ID converter answers for a PMID. */
+  setPmcid(pmid: string, pmcid: string): void {
+    this.pmcOf.set(pmid, pmcid);
+  }
+
+  /** A PubTator3 BioC document, served for its PMID and/or PMCID. */
+  addBiocDocument(ids: { pmid?: string; pmcid?: string }, document: unknown): void {
+    if (ids.pmid) this.bioc.set(ids.pmid, document);
+    if (ids.pmcid) this.bioc.set(ids.pmcid, document);
   }
 
   /** The next request(s) to `endpoint` fail this way, in order. */
-  failNext(endpoint: 'esearch.fcgi' | 'efetch.fcgi', ...faults: Fault[]): void {
+  failNext(endpoint: Endpoint, ...faults: Fault[]): void {
     for (const fault of faults) this.faults.push({ endpoint, fault });
   }
 
@@ -62,14 +111,15 @@ export class FakeNcbi {
     for (const res of this.held.splice(0)) res.socket?.destroy();
   }
 
-  count(endpoint: string): number {
-    return this.requests.filter((r) => r.endpoint === endpoint).length;
+  /** Requests seen at an endpoint, for one database when given. */
+  count(endpoint: Endpoint, db?: Db): number {
+    return this.requests.filter((r) => r.endpoint === endpoint && (db === undefined || (r.params.db ?? 'pubmed') === db)).length;
   }
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => void this.handle(req, res));
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/entrez/eutils`;
+    this.origin = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this;
   }
 
@@ -82,19 +132,26 @@ export class FakeNcbi {
     const url = new URL(req.url ?? '/', 'http://x');
     const params = Object.fromEntries(new URLSearchParams(await readBody(req)));
     for (const [k, v] of url.searchParams) params[k] = v;
-    const endpoint = url.pathname.split('/').pop() ?? '';
+    const endpoint = endpointOf(url.pathname);
     this.requests.push({ endpoint, params, at: performance.timeOrigin + performance.now() });
     const faultIndex = this.faults.findIndex((f) => f.endpoint === endpoint);
     if (faultIndex >= 0) {
       const [next] = this.faults.splice(faultIndex, 1);
       return this.fail(next!.fault, res);
     }
-    if (endpoint === 'esearch.fcgi') return this.esearch(params, res);
-    if (endpoint === 'efetch.fcgi') {
-      if (this.count('efetch.fcgi') > this.answerEfetches) return void this.held.push(res);
-      return this.efetch(params, res);
+    switch (endpoint) {
+      case 'esearch.fcgi':
+        return this.esearch(params, res);
+      case 'efetch.fcgi':
+        if (this.count('efetch.fcgi') > this.answerEfetches) return void this.held.push(res);
+        return this.efetch(params, res);
+      case 'idconv':
+        return this.idconv(params, res);
+      case 'pubtator':
+        return this.pubtator(params, res);
+      default:
+        res.writeHead(404).end('unknown endpoint');
     }
-    res.writeHead(404).end('unknown endpoint');
   }
 
   private fail(fault: Fault, res: ServerResponse): void {
@@ -106,13 +163,18 @@ export class FakeNcbi {
     res.writeHead(500).end('<html><body>Internal Server Error</body></html>');
   }
 
+  private edatOf(db: string, uid: string): string {
+    return (db === 'pmc' ? this.pmcArticles.get(uid)?.edat : this.records.get(uid)?.edat) ?? '';
+  }
+
   private esearch(params: Record<string, string>, res: ServerResponse): void {
-    const matching = (this.queries.get(params.term ?? '') ?? []).filter((pmid) => {
-      const edat = this.records.get(pmid)?.edat ?? '';
+    const db = params.db ?? 'pubmed';
+    const matching = (this.queries.get(`${db} ${params.term ?? ''}`) ?? []).filter((uid) => {
+      const edat = this.edatOf(db, uid);
       return (!params.mindate || edat >= params.mindate) && (!params.maxdate || edat <= params.maxdate);
     });
     const webEnv = `MCID_fake${this.history.size + 1}`;
-    this.history.set(webEnv, matching);
+    this.history.set(webEnv, { db, ids: matching });
     const retmax = Number(params.retmax ?? 20);
     const body = {
       header: { type: 'esearch', version: '0.3' },
@@ -131,13 +193,43 @@ export class FakeNcbi {
   }
 
   private efetch(params: Record<string, string>, res: ServerResponse): void {
-    const ids = this.history.get(params.WebEnv ?? '');
-    if (!ids || params.query_key !== '1') return this.fail('error-body', res);
-    const start = Number(params.retstart ?? 0);
-    const slice = ids.slice(start, start + Number(params.retmax ?? 20));
-    const records = slice.map((pmid) => this.records.get(pmid)?.xml ?? '');
+    const db = params.db ?? 'pubmed';
+    let ids: string[];
+    if (params.id) {
+      ids = params.id.split(',');
+    } else {
+      const entry = this.history.get(params.WebEnv ?? '');
+      if (!entry || entry.db !== db || params.query_key !== '1') return this.fail('error-body', res);
+      const start = Number(params.retstart ?? 0);
+      ids = entry.ids.slice(start, start + Number(params.retmax ?? 20));
+    }
+    if (db === 'pmc') {
+      const articles = ids.map((uid) => this.pmcArticles.get(uid)?.xml ?? '').join('\n');
+      return void res.writeHead(200, { 'content-type': 'text/xml; charset=UTF-8' }).end(`${PMC_SET_HEAD}\n${articles}\n</pmc-articleset>\n`);
+    }
+    const records = ids.map((pmid) => this.records.get(pmid)?.xml ?? '');
     res.writeHead(200, { 'content-type': 'text/xml; charset=UTF-8' }).end(pubmedArticleSetXml(records));
   }
+
+  private idconv(params: Record<string, string>, res: ServerResponse): void {
+    const records = (params.ids ?? '').split(',').map((pmid) => {
+      const pmcid = this.pmcOf.get(pmid);
+      return pmcid ? { pmid, pmcid } : { pmid, status: 'error', errmsg: 'invalid article id' };
+    });
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', records }));
+  }
+
+  private pubtator(params: Record<string, string>, res: ServerResponse): void {
+    const ids = (params.pmids ?? params.pmcids ?? '').split(',');
+    const documents = ids.map((id) => this.bioc.get(id)).filter((doc) => doc !== undefined);
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ PubTator3: documents }));
+  }
+}
+
+function endpointOf(pathname: string): string {
+  if (pathname.includes('/idconv/')) return 'idconv';
+  if (pathname.endsWith('/export/biocjson')) return 'pubtator';
+  return pathname.split('/').pop() ?? '';
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {

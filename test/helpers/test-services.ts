@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Redis } from 'ioredis';
 import { loadEnv } from '../../src/config/env.ts';
 import type { Config } from '../../src/config/load-config.ts';
@@ -41,8 +43,23 @@ export function testConfig(watches: WatchSpec[]): Config {
   };
 }
 
-export function testServices(options: { prefix: string; eutilsUrl: string; config: Config; now?: () => Date }): Services {
-  const env = loadEnv({ LITWATCH_PREFIX: options.prefix, NCBI_EUTILS_URL: options.eutilsUrl, NCBI_EMAIL: 'tests@litwatch.invalid' });
+/**
+ * The environment that points every NCBI service at a local stand-in (FakeNcbi serves them all
+ * from one origin), with no offline vocabulary unless a test gives one.
+ */
+export function ncbiEnv(eutilsUrl: string, vocabDir = path.join(tmpdir(), 'litwatch-no-vocab')): Record<string, string> {
+  const origin = new URL(eutilsUrl).origin;
+  return {
+    NCBI_EUTILS_URL: eutilsUrl,
+    PMC_IDCONV_URL: `${origin}/tools/idconv/api/v1/articles/`,
+    PUBTATOR_URL: `${origin}/research/pubtator3-api`,
+    LITWATCH_VOCAB: vocabDir,
+    NCBI_EMAIL: 'tests@litwatch.invalid',
+  };
+}
+
+export function testServices(options: { prefix: string; eutilsUrl: string; config: Config; now?: () => Date; vocabDir?: string }): Services {
+  const env = loadEnv({ LITWATCH_PREFIX: options.prefix, ...ncbiEnv(options.eutilsUrl, options.vocabDir) });
   return createServices({
     env,
     config: options.config,

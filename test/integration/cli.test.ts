@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { cliEnv, configDir, PROJECT_ROOT, runCli, watchesYaml } from '../helpers/cli.ts';
 import { FakeNcbi } from '../helpers/fake-ncbi.ts';
 import { pubmedArticleSetXml, pubmedArticleXml } from '../helpers/pubmed-xml.ts';
-import { deletePrefix, REDIS_URL, testPrefix } from '../helpers/test-services.ts';
+import { deletePrefix, ncbiEnv, REDIS_URL, testPrefix } from '../helpers/test-services.ts';
 
 const SHARED_EFETCH = path.resolve(PROJECT_ROOT, '..', 'shared', 'fixtures', 'ncbi', 'pubmed-efetch');
 
@@ -100,7 +100,7 @@ describe('litwatch poll --now and works', () => {
       { pmid: '41000202', edat: '2026/11/25', xml: pubmedArticleXml({ pmid: '41000202', title: 'Osseous metastatic burden and survival' }) },
     ]);
     ncbi.setQuery(QUERY, ['41000201', '41000202']);
-    env = cliEnv({ REDIS_URL, LITWATCH_PREFIX: prefix, NCBI_EUTILS_URL: ncbi.url, LITWATCH_CONFIG: configDir(watchesYaml([{ id: 'osseous', query: QUERY }])) });
+    env = cliEnv({ REDIS_URL, LITWATCH_PREFIX: prefix, ...ncbiEnv(ncbi.url), LITWATCH_CONFIG: configDir(watchesYaml([{ id: 'osseous', query: QUERY }])) });
   });
 
   after(async () => {

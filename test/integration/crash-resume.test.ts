@@ -10,7 +10,7 @@ import { queryHash } from '../../src/store/cursor-store.ts';
 import { cliEnv, configDir, spawnCli, watchesYaml } from '../helpers/cli.ts';
 import { FakeNcbi } from '../helpers/fake-ncbi.ts';
 import { pubmedArticleXml } from '../helpers/pubmed-xml.ts';
-import { deletePrefix, REDIS_URL, testConfig, testPrefix, testServices } from '../helpers/test-services.ts';
+import { deletePrefix, ncbiEnv, REDIS_URL, testConfig, testPrefix, testServices } from '../helpers/test-services.ts';
 
 const QUERY = '"skeletal metastas*"[tiab]';
 
@@ -38,7 +38,7 @@ describe('a worker killed in the middle of a poll', () => {
   test('loses nothing: the cursor stays, and the next poll resumes from it and stores every work once', async () => {
     // A worker process fetches the first batch of three, then NCBI holds the others in flight.
     ncbi.holdEfetchesAfter(1);
-    const env = cliEnv({ REDIS_URL, LITWATCH_PREFIX: prefix, NCBI_EUTILS_URL: ncbi.url, LITWATCH_CONFIG: configDir(watchesYaml([{ id: 'skeletal', query: QUERY }])) });
+    const env = cliEnv({ REDIS_URL, LITWATCH_PREFIX: prefix, ...ncbiEnv(ncbi.url), LITWATCH_CONFIG: configDir(watchesYaml([{ id: 'skeletal', query: QUERY }])) });
     const doomed = spawnCli(['start', '--role', 'worker'], env);
     await services.queues.poll.add(pollWatch.name, { watchId: 'skeletal' }, { jobId: 'poll-skeletal-doomed' });
     await until(async () => (await services.works.count()) === 200 && ncbi.count('efetch.fcgi') === 3);

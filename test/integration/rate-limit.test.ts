@@ -8,7 +8,7 @@ import { openQueueEvents } from '../../src/queue/queue-events.ts';
 import { cliEnv, configDir, spawnCli, watchesYaml } from '../helpers/cli.ts';
 import { FakeNcbi } from '../helpers/fake-ncbi.ts';
 import { pubmedArticleXml } from '../helpers/pubmed-xml.ts';
-import { deletePrefix, REDIS_URL, testConfig, testPrefix, testServices } from '../helpers/test-services.ts';
+import { deletePrefix, ncbiEnv, REDIS_URL, testConfig, testPrefix, testServices } from '../helpers/test-services.ts';
 
 /** The most requests seen in any window of `windowMs` (times sorted ascending). */
 function busiestWindow(times: number[], windowMs: number): number {
@@ -56,7 +56,7 @@ describe('two worker processes polling together', () => {
     const pmids = Array.from({ length: 2400 }, (_, i) => String(42_000_000 + i));
     ncbi.addRecords(pmids.map((pmid, i) => ({ pmid, edat: `2026/11/${String(1 + (i % 26)).padStart(2, '0')}`, xml: pubmedArticleXml({ pmid, doi: `10.5555/bm.${pmid}`, title: `Bone metastasis cohort ${pmid}` }) })));
     ncbi.setQuery(QUERY, pmids);
-    const env = cliEnv({ REDIS_URL, LITWATCH_PREFIX: prefix, NCBI_EUTILS_URL: ncbi.url, LITWATCH_CONFIG: configDir(watchesYaml([{ id: 'bone', query: QUERY }])) });
+    const env = cliEnv({ REDIS_URL, LITWATCH_PREFIX: prefix, ...ncbiEnv(ncbi.url), LITWATCH_CONFIG: configDir(watchesYaml([{ id: 'bone', query: QUERY }])) });
     for (let i = 0; i < 2; i++) workers.push(spawnCli(['start', '--role', 'worker'], env));
     await Promise.all(workers.map((w) => waitForLog(w, 'litwatch.started')));
   });

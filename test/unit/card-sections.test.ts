@@ -35,14 +35,20 @@ describe('the summary sections', () => {
     assert.match(sectionBody(text, 'Contribution'), /^Here we investigated whether/);
     assert.equal(
       sectionBody(text, 'Key findings'),
-      '- Insulin sensitivity was reduced by 23% after deprivation (P<0.001).\n- Hepatic glucose output increased approx. 1.5-fold.',
+      '- Insulin sensitivity was reduced by 23% after deprivation (P<0.001).\n- Hepatic glucose output increased approx. 1.5-fold.\n\n_Summary sentences quoted from the abstract._',
     );
+  });
+
+  test("name the model when a summariser wrote the summary", () => {
+    const text = card({ summary: { tldr: 'A short line.', findings: ['One finding.'], method: 'model', model: 'llama-3.1-8b' } });
+    assert.equal(sectionBody(text, 'TL;DR'), 'A short line.');
+    assert.equal(sectionBody(text, 'Key findings'), '- One finding.\n\n_Summary written by llama-3.1-8b from the abstract: check it against the abstract below._');
   });
 
   test('say "Not stated in the abstract" when no sentence fits', () => {
     const text = card({ article: makeArticle({ abstract: [{ text: 'Mice were kept. Cages were cleaned.' }] }) });
     assert.equal(sectionBody(text, 'Contribution'), '_Not stated in the abstract._');
-    assert.equal(sectionBody(text, 'Key findings'), '_Not stated in the abstract._');
+    assert.equal(sectionBody(text, 'Key findings'), '_Not stated in the abstract._\n\n_Summary sentences quoted from the abstract._');
   });
 
   test('say "No abstract available" when there is no abstract', () => {

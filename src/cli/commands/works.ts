@@ -1,21 +1,35 @@
+import { loadCardInput } from '../../card/load-card-input.ts';
+import { renderCard } from '../../card/render-card.ts';
+import type { Services } from '../../services.ts';
+import type { WorkSummary } from '../../store/work-store.ts';
 import { loadSettings, openRuntime } from '../runtime.ts';
 import { writeLine } from '../write-line.ts';
 
-/** `litwatch works [--watch ID] [--limit N] [--json]`: stored works, newest first. */
-export async function worksCommand(options: { watch?: string; limit?: number; json?: boolean }): Promise<void> {
+export interface WorksOptions {
+  watch?: string;
+  limit?: number;
+  json?: boolean;
+  cards?: boolean;
+}
+
+/** `litwatch works [--watch ID] [--limit N] [--json | --cards]`: stored works, newest first. */
+export async function worksCommand(options: WorksOptions): Promise<void> {
   const settings = await loadSettings();
   const runtime = await openRuntime(settings);
   try {
     const works = await runtime.services.works.list({ watchId: options.watch, limit: options.limit });
-    for (const work of works) {
-      if (options.json) {
-        await writeLine(JSON.stringify({ ...work, firstSeen: new Date(work.firstSeen).toISOString() }));
-      } else {
-        await writeLine(`${work.key}\t${work.pmid ?? '-'}\t${work.watches.join(',')}\t${work.title}`);
-      }
-    }
+    for (const [i, work] of works.entries()) await writeLine(await describe(work, i, options, runtime.services));
     if (!options.json) process.stderr.write(`${works.length} work${works.length === 1 ? '' : 's'}${options.watch ? ` matched by ${options.watch}` : ''}\n`);
   } finally {
     await runtime.close();
   }
+}
+
+async function describe(work: WorkSummary, index: number, options: WorksOptions, services: Services): Promise<string> {
+  if (options.json) return JSON.stringify({ ...work, firstSeen: new Date(work.firstSeen).toISOString() });
+  if (!options.cards) return `${work.key}\t${work.pmid ?? '-'}\t${work.watches.join(',')}\t${work.title}`;
+  const stored = await services.works.get(work.key);
+  if (!stored) return '';
+  const card = renderCard(await loadCardInput(stored, services.enrichment, services.config()));
+  return `${index > 0 ? '\n' : ''}${card}`;
 }

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { enrichWorks } from '../src/enrich/enrich-works.ts';
+import { efetchPmc } from '../src/ncbi/pmc-efetch.ts';
+import type { JatsArticle } from '../src/parse/full-text.ts';
+import { parseJatsXml } from '../src/parse/jats-stream.ts';
+import type { JobContext } from '../src/queue/job-module.ts';
+import type { BatchSummary } from './fetch-batch.ts';
+
+/**
+ * Fetch one batch of a poll's PMC search (JATS full texts), by PMCID: only those not stored yet
+ * (see src/poll/plan-source.ts), so no full text is fetched twice. Each article
+ * becomes a work matched by the watch, joined to its PubMed record by DOI, PMID or PMCID when
+ * there is one (PubMed's metadata stays the record), else stored from its JATS metadata. The
+ * JATS is at hand, so the cards are completed here, without fetching it again.
+ */
+export const name = 'fetch-pmc-batch';
+export const queue = 'fetch';
+
+/** JATS articles are large: 20 a request keeps a response at a few MB. */
+export const PMC_BATCH_SIZE = 20;
+
+export const payloadSchema = z.object({
+  watchId: z.string().min(1),
+  db: z.literal('pmc'),
+  pmcids: z.array(z.string().regex(/^PMC\d+$/)).min(1).max(PMC_BATCH_SIZE),
+});
+
+export type Payload = z.infer<typeof payloadSchema>;
+
+
+export async function process(payload: Payload, ctx: JobContext): Promise<BatchSummary> {
+  const { services, log } = ctx;
+  const xml = await efetchPmc(services.ncbi, payload.pmcids);
+  const summary: BatchSummary = { received: 0, created: 0, updated: 0, unchanged: 0, duplicate: 0, deleted: 0 };
+  const held = new Map<string, JatsArticle>();
+  const keys: string[] = [];
+  const onRecordError = (err: Error) => log.warn({ event: 'parse.jats_failed', err }, 'a PMC article could not be parsed; skipped');
+  for (const jats of parseJatsXml(xml, { onRecordError })) {
+    summary.received++;
+    const result = await services.works.upsert(jats.article, payload.watchId);
+    summary[result.status]++;
+    held.set(jats.article.pmcid, jats);
+    keys.push(result.key);
+  }
+  if (keys.length > 0) await enrichWorks(services, log, keys, held);
+  return summary;
+}

@@ -1,0 +1,20 @@
+import type { Config } from '../config/load-config.ts';
+import type { EnrichmentStore } from '../store/enrichment-store.ts';
+import type { StoredWork } from '../store/work-store.ts';
+import type { CardInput } from './card-input.ts';
+
+/**
+ * A stored work with everything enrichment added, ready to render. Watches are named as the
+ * config names them now; a watch removed since is shown by its id.
+ */
+export async function loadCardInput(work: StoredWork, enrichment: EnrichmentStore, config: Config): Promise<CardInput> {
+  const [fullText, entities, summary] = await Promise.all([enrichment.fullText(work.key), enrichment.entities(work.key), enrichment.summary(work.key)]);
+  const names = new Map(config.watches.map((w) => [w.id, w.name]));
+  return {
+    article: work.article,
+    matched: work.watches.map((id) => names.get(id) ?? id),
+    ...(fullText ? { fullText } : {}),
+    ...(entities ? { entities } : {}),
+    ...(summary ? { summary } : {}),
+  };
+}

@@ -1,0 +1,115 @@
+import type { AnnotatedDocument } from '../entities/entity-types.ts';
+import { buildWorkEntities } from '../entities/work-entities.ts';
+import type { Logger } from '../log.ts';
+import { efetchPmc, PMC_FETCH_BATCH } from '../ncbi/pmc-efetch.ts';
+import { pmcidsForPmids } from '../ncbi/pmc-idconv.ts';
+import type { JatsArticle } from '../parse/full-text.ts';
+import { parseJatsXml } from '../parse/jats-stream.ts';
+import type { Services } from '../services.ts';
+import type { StoredWork } from '../store/work-store.ts';
+import { summariseWithModel } from '../summary/model-summariser.ts';
+import { tagLocally } from './tag-locally.ts';
+import { fetchPubtatorDocuments } from './pubtator-documents.ts';
+
+export interface EnrichSummary {
+  works: number;
+  /** PMCIDs learnt from the ID converter. */
+  pmcidsFound: number;
+  fullTexts: number;
+  pubtator: number;
+  local: number;
+  /** Summaries written by the configured summariser model. */
+  modelSummaries?: number;
+}
+
+/**
+ * Completes the cards of some works, fetching only what is missing:
+ *   1. a PMCID the PubMed record does not give yet, from the ID converter (once per work);
+ *   2. the PMC full text of works that have a PMCID and no stored full text (unless the caller
+ *      already holds it: the PMC source fetches JATS itself);
+ *   3. PubTator3 annotations for works without PubTator entities;
+ *   4. for works PubTator has not annotated yet, offline tags from the vocabulary, and a note to
+ *      ask PubTator again on later polls for `pubtatorRetryDays`.
+ * Every request goes through the shared NCBI rate limit. Safe to run twice.
+ */
+export async function enrichWorks(services: Services, log: Logger, keys: string[], held = new Map<string, JatsArticle>()): Promise<EnrichSummary> {
+  const works = await services.works.getMany(keys);
+  const pmcidsFound = await learnPmcids(services, works);
+  const jats = await fetchMissingFullTexts(services, log, works, held);
+  for (const work of works) {
+    const article = work.article.pmcid ? jats.get(work.article.pmcid) : undefined;
+    if (article) await services.enrichment.saveFullText(work.key, article.fullText);
+  }
+  const existing = new Map(await Promise.all(works.map(async (w) => [w.key, await services.enrichment.entities(w.key)] as const)));
+  const unannotated = works.filter((w) => existing.get(w.key)?.source !== 'pubtator');
+  const documents = await fetchPubtatorDocuments(services, unannotated);
+  const vocabulary = await services.vocabulary();
+  const summary: EnrichSummary = { works: works.length, pmcidsFound, fullTexts: jats.size, pubtator: 0, local: 0 };
+  for (const work of unannotated) {
+    const document = documentFor(documents, work);
+    if (document) {
+      await services.enrichment.saveEntities(work.key, buildWorkEntities(document, vocabulary, Date.now()));
+      await services.enrichment.stopRetrying([work.key]);
+      summary.pubtator++;
+      continue;
+    }
+    // Offline tags are made once, from the richest text at hand; later runs only ask PubTator.
+    if (existing.get(work.key) || !vocabulary) continue;
+    const jatsArticle = work.article.pmcid ? jats.get(work.article.pmcid) : undefined;
+    await services.enrichment.saveEntities(work.key, tagLocally(vocabulary, work.article, jatsArticle));
+    await services.enrichment.retryUntil(work.key, work.firstSeen + services.config().enrichment.pubtatorRetryDays * 86_400_000);
+    summary.local++;
+  }
+  summary.modelSummaries = await summariseWithModelWhereMissing(services, log, works);
+  return summary;
+}
+
+/** With a summariser configured, works without a model summary get one (four at a time; each may time out). */
+async function summariseWithModelWhereMissing(services: Services, log: Logger, works: StoredWork[]): Promise<number> {
+  const { SUMMARISER_URL: url, SUMMARISER_MODEL: model, SUMMARISER_API_KEY: apiKey, SUMMARISER_TIMEOUT_MS: timeoutMs } = services.env;
+  if (!url) return 0;
+  let made = 0;
+  const queue = [...works];
+  const worker = async () => {
+    for (let work = queue.shift(); work; work = queue.shift()) {
+      if (await services.enrichment.summary(work.key)) continue;
+      const summary = await summariseWithModel({ url, model, apiKey, timeoutMs }, work.article, log);
+      if (!summary) continue;
+      await services.enrichment.saveSummary(work.key, summary);
+      made++;
+    }
+  };
+  await Promise.all(Array.from({ length: 4 }, worker));
+  return made;
+}
+
+/** Works with a PMID but no PMCID, never asked before: ask the ID converter once. */
+async function learnPmcids(services: Services, works: StoredWork[]): Promise<number> {
+  const unknown = works.filter((w) => w.article.pmid && !w.article.pmcid && w.idconvAt === undefined);
+  if (unknown.length === 0) return 0;
+  const found = await pmcidsForPmids(services.ncbi, services.env.PMC_IDCONV_URL, unknown.map((w) => w.article.pmid!));
+  for (const work of unknown) {
+    const pmcid = found.get(work.article.pmid!);
+    await services.works.recordIdconv(work.key, pmcid);
+    if (pmcid) work.article.pmcid = pmcid;
+  }
+  return found.size;
+}
+
+/** JATS of works with a PMCID whose full text is not stored yet, in batches, plus what the caller held. */
+async function fetchMissingFullTexts(services: Services, log: Logger, works: StoredWork[], held: Map<string, JatsArticle>): Promise<Map<string, JatsArticle>> {
+  const stored = await services.enrichment.haveFullText(works.map((w) => w.key));
+  const missing = works.filter((w) => w.article.pmcid && !stored.has(w.key) && !held.has(w.article.pmcid)).map((w) => w.article.pmcid!);
+  const jats = new Map([...held].filter(([pmcid]) => works.some((w) => w.article.pmcid === pmcid)));
+  for (let start = 0; start < missing.length; start += PMC_FETCH_BATCH) {
+    const xml = await efetchPmc(services.ncbi, missing.slice(start, start + PMC_FETCH_BATCH));
+    const onRecordError = (err: Error) => log.warn({ event: 'parse.jats_failed', err }, 'a PMC article could not be parsed; skipped');
+    for (const article of parseJatsXml(xml, { onRecordError })) jats.set(article.article.pmcid, article);
+  }
+  return jats;
+}
+
+function documentFor(documents: AnnotatedDocument[], work: StoredWork): AnnotatedDocument | undefined {
+  const { pmid, pmcid } = work.article;
+  return documents.find((d) => (pmid !== undefined && d.pmid === pmid) || (pmcid !== undefined && d.pmcid === pmcid));
+}
