@@ -20,7 +20,7 @@ import { closeWorkers, startWorkers } from '../src/queue/run-workers.ts';
 import { redisAnswers } from '../src/redis/connect-redis.ts';
 import { createServices } from '../src/services.ts';
 import { FakeNcbi } from '../test/helpers/fake-ncbi.ts';
-import { deletePrefix, REDIS_URL, REFERENCE_DAY, testConfig } from '../test/helpers/test-services.ts';
+import { deletePrefix, ncbiEnv, REDIS_URL, REFERENCE_DAY, testConfig } from '../test/helpers/test-services.ts';
 import { articleXml } from './generate-efetch.ts';
 import { createRng } from './prng.ts';
 
@@ -51,7 +51,8 @@ export async function pollRequests(log: (line: string) => void): Promise<PollFig
   const prefix = `lwbench-poll-${randomBytes(4).toString('hex')}`;
   const ncbi = await new FakeNcbi().start();
   seed(ncbi);
-  const env = loadEnv({ LITWATCH_PREFIX: prefix, NCBI_EUTILS_URL: ncbi.url, NCBI_EMAIL: 'bench@litwatch.invalid' });
+  // Every NCBI service (E-utilities, ID converter, PubTator3) is FakeNcbi; no offline vocabulary.
+  const env = loadEnv({ LITWATCH_PREFIX: prefix, ...ncbiEnv(ncbi.url) });
   const services = createServices({
     env,
     config: testConfig([{ id: WATCH, query: QUERY }]),
@@ -99,7 +100,11 @@ type Outcome = Pick<PollFigures, 'summary' | 'seconds' | 'worksStored' | 'rateLi
 
 function report(ncbi: FakeNcbi, outcome: Outcome): PollFigures {
   const requests: Record<string, number> = {};
-  for (const r of ncbi.requests) requests[r.endpoint] = (requests[r.endpoint] ?? 0) + 1;
+  // efetch is named with its database: PubMed records (the poll) and PMC full texts (enrichment) differ.
+  for (const r of ncbi.requests) {
+    const name = r.endpoint === 'efetch.fcgi' ? `efetch db=${r.params.db ?? 'pubmed'}` : r.endpoint;
+    requests[name] = (requests[name] ?? 0) + 1;
+  }
   const first = ncbi.requests[0]?.at ?? 0;
   const times = ncbi.requests.map((r) => r.at);
   // Sliding 1-second window over arrival times: the figure NCBI's limit is about.

@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError } from '../config/config-errors.ts';
 // Type-only: erased at run time, so the command modules still load lazily.
 import type { CardOptions } from './commands/card.ts';
+import type { VocabSyncOptions } from './commands/vocab-sync.ts';
 import type { WorksOptions } from './commands/works.ts';
 import { RedisUnavailableError } from '../redis/redis-unavailable-error.ts';
 
@@ -44,6 +45,18 @@ program
   .option('--json', 'one JSON object per line')
   .option('--cards', 'print each work as its card (with what enrichment added)')
   .action(async (options: WorksOptions) => (await import('./commands/works.ts')).worksCommand(options));
+
+program
+  .command('vocab')
+  .description('offline vocabulary commands')
+  .command('sync')
+  .description('download MeSH, MONDO mappings and NCBI taxonomy names into LITWATCH_VOCAB (default var/vocab)')
+  .option('--dir <dir>', 'write here instead of LITWATCH_VOCAB')
+  .option('--mesh-descriptors <url>', 'MeSH descriptors, ASCII (d20xx.bin)')
+  .option('--mesh-supplementary <url>', 'MeSH supplementary concepts, ASCII (c20xx.bin)')
+  .option('--mondo <url...>', "MONDO's MeSH mapping files (SSSOM), best first")
+  .option('--taxonomy <url>', 'NCBITaxon taxslim.obo')
+  .action(async (options: VocabSyncOptions) => (await import('./commands/vocab-sync.ts')).vocabSyncCommand(options));
 
 program
   .command('start')

@@ -35,10 +35,13 @@ export interface EnrichSummary {
 export async function enrichWorks(services: Services, log: Logger, keys: string[], held = new Map<string, JatsArticle>()): Promise<EnrichSummary> {
   const works = await services.works.getMany(keys);
   const pmcidsFound = await learnPmcids(services, works);
-  const jats = await fetchMissingFullTexts(services, log, works, held);
+  const { jats, absent } = await fetchMissingFullTexts(services, log, works, held);
   for (const work of works) {
-    const article = work.article.pmcid ? jats.get(work.article.pmcid) : undefined;
+    const pmcid = work.article.pmcid;
+    const article = pmcid ? jats.get(pmcid) : undefined;
     if (article) await services.enrichment.saveFullText(work.key, article.fullText);
+    // PMC returned nothing for it (withdrawn, embargoed): record that, so it is not asked for again.
+    else if (pmcid && absent.has(pmcid)) await services.enrichment.saveFullText(work.key, { pmcid, hasBody: false, figures: [], referenceCount: 0 });
   }
   const existing = new Map(await Promise.all(works.map(async (w) => [w.key, await services.enrichment.entities(w.key)] as const)));
   const unannotated = works.filter((w) => existing.get(w.key)?.source !== 'pubtator');
@@ -96,8 +99,16 @@ async function learnPmcids(services: Services, works: StoredWork[]): Promise<num
   return found.size;
 }
 
-/** JATS of works with a PMCID whose full text is not stored yet, in batches, plus what the caller held. */
-async function fetchMissingFullTexts(services: Services, log: Logger, works: StoredWork[], held: Map<string, JatsArticle>): Promise<Map<string, JatsArticle>> {
+/**
+ * JATS of works with a PMCID whose full text is not stored yet, in batches, plus what the caller
+ * held; `absent` lists the PMCIDs PMC returned no article for.
+ */
+async function fetchMissingFullTexts(
+  services: Services,
+  log: Logger,
+  works: StoredWork[],
+  held: Map<string, JatsArticle>,
+): Promise<{ jats: Map<string, JatsArticle>; absent: Set<string> }> {
   const stored = await services.enrichment.haveFullText(works.map((w) => w.key));
   const missing = works.filter((w) => w.article.pmcid && !stored.has(w.key) && !held.has(w.article.pmcid)).map((w) => w.article.pmcid!);
   const jats = new Map([...held].filter(([pmcid]) => works.some((w) => w.article.pmcid === pmcid)));
@@ -106,7 +117,7 @@ async function fetchMissingFullTexts(services: Services, log: Logger, works: Sto
     const onRecordError = (err: Error) => log.warn({ event: 'parse.jats_failed', err }, 'a PMC article could not be parsed; skipped');
     for (const article of parseJatsXml(xml, { onRecordError })) jats.set(article.article.pmcid, article);
   }
-  return jats;
+  return { jats, absent: new Set(missing.filter((pmcid) => !jats.has(pmcid))) };
 }
 
 function documentFor(documents: AnnotatedDocument[], work: StoredWork): AnnotatedDocument | undefined {
