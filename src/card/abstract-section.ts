@@ -1,19 +1,20 @@
 import type { AbstractPart } from '../parse/article.ts';
 import { escapeTagOpeners } from '../text/escape-tag-openers.ts';
+import type { CardParagraph } from './card-view.ts';
 import { collapseSpace } from './collapse-space.ts';
 
-export const NO_ABSTRACT = '_No abstract available._';
+export const NO_ABSTRACT: CardParagraph = { note: 'No abstract available.' };
 
 /**
- * The abstract as Markdown paragraphs: one per part, in order, a structured part led by its
- * label (`**Background:** ...`). Part text is already in card form; labels are plain record
- * text, so they get their tag openers escaped here.
+ * The abstract's paragraphs: one per part, in order, a structured part led by its label
+ * (`**Background:** ...` in Markdown). Part text is already in card form; labels are plain
+ * record text, so they get their tag openers escaped here.
  */
-export function abstractParagraphs(parts: readonly AbstractPart[]): string[] {
+export function abstractParagraphs(parts: readonly AbstractPart[]): CardParagraph[] {
   const paragraphs = parts
     .map((part) => ({ label: part.label?.trim().replace(/:$/, ''), text: collapseSpace(part.text) }))
     .filter((part) => part.text !== '')
-    .map(({ label, text }) => (label ? `**${escapeTagOpeners(displayLabel(label))}:** ${text}` : text));
+    .map(({ label, text }) => (label ? { label: escapeTagOpeners(displayLabel(label)), text } : { text }));
   return paragraphs.length > 0 ? paragraphs : [NO_ABSTRACT];
 }
 

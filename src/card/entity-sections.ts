@@ -1,14 +1,15 @@
 import type { CardEntity, WorkEntities } from '../entities/entity-types.ts';
 import { escapeTagOpeners } from '../text/escape-tag-openers.ts';
+import type { CardBlock, CardParagraph } from './card-view.ts';
 
-export const NO_ENTITIES = '_No entity annotations yet._';
+export const NO_ENTITIES: CardParagraph = { note: 'No entity annotations yet.' };
 
 /** `- **Diseases:** breast cancer (MONDO:0004989), ...` (CARD.md, Linked entities). */
-export function linkedEntitiesBody(entities?: WorkEntities): string {
-  if (!entities) return NO_ENTITIES;
-  if (entities.linkedDiseases.length === 0) return '_No disease of the paper maps to a MONDO term._';
+export function linkedEntitiesBody(entities?: WorkEntities): CardBlock[] {
+  if (!entities) return [NO_ENTITIES];
+  if (entities.linkedDiseases.length === 0) return [{ note: 'No disease of the paper maps to a MONDO term.' }];
   const items = entities.linkedDiseases.map((d) => `${escapeTagOpeners(d.label)} (${d.mondoId})`);
-  return `- **Diseases:** ${items.join(', ')}`;
+  return [{ list: [{ label: 'Diseases', text: items.join(', ') }] }];
 }
 
 /**
@@ -17,15 +18,15 @@ export function linkedEntitiesBody(entities?: WorkEntities): string {
  * there are some. A note says when the annotations are litwatch's own offline tags, or cover
  * only the title and abstract.
  */
-export function fullTextEntitiesBody(entities?: WorkEntities): string {
-  if (!entities) return NO_ENTITIES;
+export function fullTextEntitiesBody(entities?: WorkEntities): CardBlock[] {
+  if (!entities) return [NO_ENTITIES];
   const lines = [
-    `- **Diseases:** ${list(entities.diseases, (e) => `${mention(e)} (${e.id})`)}`,
-    ...(entities.chemicals.length > 0 ? [`- **Chemicals:** ${list(entities.chemicals, (e) => `${mention(e)} (${e.id})`)}`] : []),
-    ...(entities.genes.length > 0 ? [`- **Genes:** ${list(entities.genes, (e) => `${mention(e)} (NCBI Gene:${e.id})`)}`] : []),
-    `- **Species:** ${list(entities.species, species)}`,
+    { label: 'Diseases', text: list(entities.diseases, (e) => `${mention(e)} (${e.id})`) },
+    ...(entities.chemicals.length > 0 ? [{ label: 'Chemicals', text: list(entities.chemicals, (e) => `${mention(e)} (${e.id})`) }] : []),
+    ...(entities.genes.length > 0 ? [{ label: 'Genes', text: list(entities.genes, (e) => `${mention(e)} (NCBI Gene:${e.id})`) }] : []),
+    { label: 'Species', text: list(entities.species, species) },
   ];
-  return [...lines, ...provenance(entities)].join('\n');
+  return [{ list: lines }, ...provenance(entities)];
 }
 
 function list(entities: CardEntity[], format: (e: CardEntity) => string): string {
@@ -43,9 +44,9 @@ function species(entity: CardEntity): string {
   return `${name} (${common}species) [taxon ${entity.id}]`;
 }
 
-function provenance(entities: WorkEntities): string[] {
+function provenance(entities: WorkEntities): CardParagraph[] {
   if (entities.source === 'local') {
-    return ['', "_Tagged offline with litwatch's vocabulary: PubTator3 has not annotated this article yet._"];
+    return [{ note: "Tagged offline with litwatch's vocabulary: PubTator3 has not annotated this article yet." }];
   }
-  return entities.scope === 'abstract' ? ['', '_From PubTator3 annotations of the title and abstract._'] : [];
+  return entities.scope === 'abstract' ? [{ note: 'From PubTator3 annotations of the title and abstract.' }] : [];
 }

@@ -1,15 +1,9 @@
-import type { Article } from '../parse/article.ts';
-import { escapeTagOpeners } from '../text/escape-tag-openers.ts';
-import { abstractParagraphs, hasAbstract } from './abstract-section.ts';
-import { formatAuthors } from './card-authors.ts';
-import { cardDate } from './card-date.ts';
 import type { CardInput } from './card-input.ts';
-import { cardSource, sourceUrl } from './card-links.ts';
-import { collapseSpace } from './collapse-space.ts';
-import { summarise, type CardSummary } from './summarise.ts';
-import { summaryBodies } from './summary-sections.ts';
-import { fullTextEntitiesBody, linkedEntitiesBody } from './entity-sections.ts';
-import { figuresBody, fullTextBody, referencesBody } from './full-text-sections.ts';
+import { cardView, type CardBlock, type CardParagraph } from './card-view.ts';
+import type { CardSummary } from './summarise.ts';
+
+// The source line moved to card-view.ts with the rest of the card's content; callers import it from here
+export { sourceLine } from './card-view.ts';
 
 /**
  * The card as Markdown, laid out as ../shared/format/CARD.md: title, authors, source line,
@@ -23,46 +17,24 @@ import { figuresBody, fullTextBody, referencesBody } from './full-text-sections.
  * @param summary pass one already computed (cardJson does), or a summariser's; defaults to the
  *   extractive summary of the abstract.
  */
-export function renderCard(input: CardInput, summary: CardSummary = input.summary ?? summarise(input.article)): string {
-  const { article, fullText, entities } = input;
-  const bodies = summaryBodies(summary, hasAbstract(article.abstract));
+export function renderCard(input: CardInput, summary?: CardSummary): string {
+  const view = cardView(input, summary);
   const blocks = [
-    `# ${collapseSpace(article.title)}`,
-    `**Authors:** ${formatAuthors(article.authors) || '—'}`,
-    sourceLine(article),
-    ...section('TL;DR', bodies.tldr),
-    ...section('Contribution', bodies.contribution),
-    ...section('Key findings', bodies.findings),
-    ...section('Abstract', ...abstractParagraphs(article.abstract), ...graphicalAbstract(fullText)),
-    ...section('Linked entities', linkedEntitiesBody(entities)),
-    ...section('Full-text entities', fullTextEntitiesBody(entities)),
-    ...section('Full text', fullTextBody(article, fullText)),
-    ...section('Figures', figuresBody(article, fullText)),
-    ...section('References', referencesBody(article, fullText)),
-    `---\nSource: ${sourceUrl(article)}`,
-    ...matchedLine(input.matched),
+    `# ${view.title}`,
+    `**Authors:** ${view.authors}`,
+    view.sourceLine,
+    ...view.sections.flatMap((section) => [`## ${section.heading}`, ...section.blocks.map(blockMarkdown)]),
+    `---\nSource: ${view.url}`,
+    ...(view.matched.length > 0 ? [`Matched: ${view.matched.join(', ')}`] : []),
   ];
   return `${blocks.join('\n\n')}\n`;
 }
 
-/** `{PMC|PubMed} · DOI: {doi} · {journal} · {date}`, `—` standing in for what is missing. */
-export function sourceLine(article: Article): string {
-  const doi = article.doi ? escapeTagOpeners(article.doi) : '—';
-  const journal = escapeTagOpeners(collapseSpace(article.journal.title)) || '—';
-  return `${cardSource(article)} · DOI: ${doi} · ${journal} · ${cardDate(article)}`;
+function blockMarkdown(block: CardBlock): string {
+  return 'list' in block ? block.list.map((item) => `- ${paragraphMarkdown(item)}`).join('\n') : paragraphMarkdown(block);
 }
 
-/** A graphical abstract's caption follows the abstract as its own paragraph (as in the seed). */
-function graphicalAbstract(fullText: CardInput['fullText']): string[] {
-  const caption = fullText?.graphicalAbstract ? collapseSpace(fullText.graphicalAbstract) : '';
-  return caption ? [caption] : [];
-}
-
-function section(heading: string, ...paragraphs: string[]): string[] {
-  return [`## ${heading}`, ...paragraphs];
-}
-
-/** Watch names come from config, not the record, but are escaped the same way: cheap and safe. */
-function matchedLine(matched: readonly string[] = []): string[] {
-  return matched.length > 0 ? [`Matched: ${matched.map(escapeTagOpeners).join(', ')}`] : [];
+/** `_note_ **Label:** text url`, leaving out the parts a paragraph does not have. */
+function paragraphMarkdown({ note, label, text, url }: CardParagraph): string {
+  return [note && `_${note}_`, label && `**${label}:**`, text, url].filter(Boolean).join(' ');
 }

@@ -1,0 +1,59 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import nodemailer from 'nodemailer';
+import type { Logger } from '../log.ts';
+
+export interface OutgoingMail {
+  to: string;
+  from: string;
+  subject: string;
+  html: string;
+  text: string;
+  /** Stable per message, so a retried send is recognised as the same message downstream. */
+  messageId: string;
+  headers?: Record<string, string>;
+}
+
+export interface MailTransport {
+  send(mail: OutgoingMail): Promise<{ delivered: 'smtp' | 'outbox'; detail: string }>;
+  close(): void;
+}
+
+/**
+ * SMTP through a nodemailer pool when SMTP_URL is set. How fast mail goes out is set on the
+ * mail queue (BullMQ's rate limiter holds across every worker process), not here, where it
+ * would only hold per process.
+ */
+export function smtpTransport(smtpUrl: string): MailTransport {
+  const transporter = nodemailer.createTransport({ url: smtpUrl, pool: true, maxConnections: 5, maxMessages: 500 });
+  return {
+    async send(mail) {
+      const info = await transporter.sendMail(mail);
+      return { delivered: 'smtp', detail: String(info.response ?? '') };
+    },
+    close: () => transporter.close(),
+  };
+}
+
+/**
+ * Without SMTP_URL, each message is written as an .eml file in the outbox (LITWATCH_OUTBOX), so
+ * a newcomer sees exactly what would be sent; the log names the file.
+ */
+export function outboxTransport(dir: string, log: Logger): MailTransport {
+  const transporter = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  return {
+    async send(mail) {
+      const info = await transporter.sendMail(mail);
+      await mkdir(dir, { recursive: true });
+      const file = path.join(dir, `${mail.messageId.replace(/[<>]/g, '').replace(/[^\w.@-]/g, '_')}.eml`);
+      await writeFile(file, info.message as Buffer);
+      log.info({ event: 'mail.outbox', file }, `no SMTP_URL: message written to ${file}`);
+      return { delivered: 'outbox', detail: file };
+    },
+    close: () => transporter.close(),
+  };
+}
+
+export function createMailTransport(env: { SMTP_URL?: string; LITWATCH_OUTBOX: string }, log: Logger): MailTransport {
+  return env.SMTP_URL ? smtpTransport(env.SMTP_URL) : outboxTransport(env.LITWATCH_OUTBOX, log);
+}
