@@ -1,0 +1,40 @@
+import { checkboxGroup, errorSummary, frequencyChoice, textInput, timezoneChoice } from './form-controls.ts';
+import type { FieldErrors } from './form-fields.ts';
+import { html, type SafeHtml } from './html.ts';
+import type { Page } from './layout.ts';
+import { CONFIRM_LINK_HOURS, PAGES } from './links.ts';
+import { HONEYPOT_FIELD, type SubscribeValues } from './subscribe-form.ts';
+import type { WatchChoice } from './watch-choices.ts';
+
+export function subscribePage(watches: readonly WatchChoice[], values: SubscribeValues, errors: FieldErrors = {}): Page {
+  const status = Object.keys(errors).length > 0 ? 422 : 200;
+  return {
+    status,
+    title: 'Subscribe',
+    body: html`<h1>Subscribe to new publications</h1>
+<p>Get an email digest of the new publications that litwatch finds for the watches you choose.</p>
+${errorSummary(errors)}
+${watches.length === 0 ? html`<p>No watches are open for subscription right now.</p>` : subscribeForm(watches, values, errors)}`,
+  };
+}
+
+function subscribeForm(watches: readonly WatchChoice[], values: SubscribeValues, errors: FieldErrors): SafeHtml {
+  return html`<form method="post" action="${PAGES.subscribe}" novalidate>
+${textInput({ name: 'email', label: 'Email address', type: 'email', value: values.email, autocomplete: 'email', errors })}
+${checkboxGroup({ name: 'watches', legend: 'Watches', options: watches.map((w) => ({ value: w.id, label: w.name })), checked: values.watches, errors })}
+${frequencyChoice(values.frequency, errors)}
+${timezoneChoice(values.timezone, errors)}
+<div class="hp" aria-hidden="true"><label for="${HONEYPOT_FIELD}">Leave this empty</label><input type="text" id="${HONEYPOT_FIELD}" name="${HONEYPOT_FIELD}" tabindex="-1" autocomplete="off"></div>
+<button type="submit">Subscribe</button>
+</form>`;
+}
+
+/** The same answer for every valid request: it must not tell who is subscribed already. */
+export function checkInboxPage(): Page {
+  return {
+    title: 'Check your inbox',
+    body: html`<h1>Check your inbox</h1>
+<p>We sent a confirmation link to the address you gave. Nothing is sent to it until you open the link and confirm.</p>
+<p>The link works for ${CONFIRM_LINK_HOURS} hours. If nothing arrives, look in your spam folder, or <a href="${PAGES.subscribe}">try again</a>.</p>`,
+  };
+}
