@@ -10,6 +10,10 @@ import { loadVocabularyOnce } from './entities/vocabulary-cache.ts';
 import type { Vocabulary } from './entities/vocabulary.ts';
 import { CursorStore } from './store/cursor-store.ts';
 import { EnrichmentStore } from './store/enrichment-store.ts';
+import { DigestStore } from './store/digest-store.ts';
+import { SubscriberStore } from './store/subscriber-store.ts';
+import { LinkTokens } from './mail/link-tokens.ts';
+import { createMailTransport, type MailTransport } from './mail/mail-transport.ts';
 import { WorkStore } from './store/work-store.ts';
 
 /**
@@ -25,6 +29,12 @@ export interface Services {
   works: WorkStore;
   cursors: CursorStore;
   enrichment: EnrichmentStore;
+  subscribers: SubscriberStore;
+  digests: DigestStore;
+  /** Signs links in emails; undefined without LITWATCH_SECRET (subscriptions and digests are then off). */
+  tokens?: LinkTokens;
+  /** SMTP (SMTP_URL) or the outbox folder, opened on first use. */
+  mail(): MailTransport;
   /** The offline vocabulary (LITWATCH_VOCAB), loaded on first use; undefined when there is none. */
   vocabulary(): Promise<Vocabulary | undefined>;
   ncbi: NcbiHttp;
@@ -51,6 +61,7 @@ export function createServices(options: ServicesOptions): Services {
   const prefix = options.env.LITWATCH_PREFIX;
   const queues = createQueues(redis, prefix, options.retry);
   const config = options.config;
+  let transport: MailTransport | undefined;
   return {
     env: options.env,
     config: () => config,
@@ -59,12 +70,17 @@ export function createServices(options: ServicesOptions): Services {
     works: new WorkStore(redis, prefix),
     cursors: new CursorStore(redis, prefix),
     enrichment: new EnrichmentStore(redis, prefix),
+    subscribers: new SubscriberStore(redis, prefix),
+    digests: new DigestStore(redis, prefix),
+    ...(options.env.LITWATCH_SECRET ? { tokens: new LinkTokens(options.env.LITWATCH_SECRET) } : {}),
+    mail: () => (transport ??= createMailTransport(options.env, options.log)),
     vocabulary: loadVocabularyOnce(options.env.LITWATCH_VOCAB, options.log),
     ncbi: createNcbiHttp(options.env, redis, options.log, options.ncbi),
     queues,
     log: options.log,
     now: options.now ?? (() => new Date()),
     async close() {
+      transport?.close();
       await closeQueues(queues);
       await redis.quit();
     },

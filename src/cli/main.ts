@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError } from '../config/config-errors.ts';
 // Type-only: erased at run time, so the command modules still load lazily.
 import type { CardOptions } from './commands/card.ts';
+import type { AddOptions } from './commands/subscribers.ts';
 import type { VocabSyncOptions } from './commands/vocab-sync.ts';
 import type { WorksOptions } from './commands/works.ts';
 import { RedisUnavailableError } from '../redis/redis-unavailable-error.ts';
@@ -46,6 +47,40 @@ program
   .option('--cards', 'print each work as its card (with what enrichment added)')
   .action(async (options: WorksOptions) => (await import('./commands/works.ts')).worksCommand(options));
 
+const digest = program.command('digest').description('digest emails');
+digest
+  .command('preview')
+  .description("print the subscriber's next digest (text part) without storing, sending or marking anything")
+  .argument('<email>', 'a subscriber address')
+  .option('--html <file>', 'write the HTML part to this file instead')
+  .action(async (email: string, options: { html?: string }) => (await import('./commands/digest.ts')).digestPreviewCommand(email, options));
+digest
+  .command('run')
+  .description('build every due digest (or one subscriber\'s) and send it')
+  .option('--now', 'build and send in this process, and wait until every send has finished')
+  .option('--subscriber <email>', 'only this subscriber')
+  .action(async (options: { now?: boolean; subscriber?: string }) => (await import('./commands/digest.ts')).digestRunCommand(options));
+
+const subscribers = program.command('subscribers').description('manage subscribers');
+subscribers
+  .command('list')
+  .description('every subscriber with status, frequency, time zone and watches')
+  .option('--json', 'one JSON object per line')
+  .action(async (options: { json?: boolean }) => (await import('./commands/subscribers.ts')).listSubscribersCommand(options));
+subscribers
+  .command('add')
+  .description('subscribe an address (active at once: the admin vouches for it)')
+  .argument('<email>')
+  .requiredOption('--watch <id...>', 'watch ids to follow')
+  .option('--frequency <daily|weekly>', 'how often', 'daily')
+  .option('--timezone <zone>', 'IANA time zone of the schedule (default UTC)')
+  .action(async (email: string, options: AddOptions) => (await import('./commands/subscribers.ts')).addSubscriberCommand(email, options));
+subscribers
+  .command('remove')
+  .description('forget a subscriber and what they were sent')
+  .argument('<email>')
+  .action(async (email: string) => (await import('./commands/subscribers.ts')).removeSubscriberCommand(email));
+
 program
   .command('vocab')
   .description('offline vocabulary commands')
@@ -61,7 +96,7 @@ program
 program
   .command('start')
   .description('run litwatch: schedulers and workers (npm start)')
-  .option('--role <role>', 'all | scheduler | worker', 'all')
+  .option('--role <role>', 'all | scheduler | worker | web', 'all')
   .action(async (options: { role: string }) => (await import('./commands/start.ts')).startCommand(options));
 
 function positiveInt(value: string): number {

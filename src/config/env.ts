@@ -81,6 +81,20 @@ const envSchema = z.object({
   SUMMARISER_MODEL: z.string().min(1).default('gpt-4o-mini'),
   SUMMARISER_API_KEY: z.string().min(1).optional(),
   SUMMARISER_TIMEOUT_MS: z.coerce.number().int().positive({ error: quoting('must be a positive number of milliseconds') }).default(8000),
+  // Signs the links in emails (confirm, preferences, unsubscribe). Without it, subscription
+  // pages and digests are off. At least 32 characters: `openssl rand -hex 32`.
+  LITWATCH_SECRET: z.string().min(32, 'must be at least 32 characters, e.g. `openssl rand -hex 32` (value not shown: it is a secret)').optional(),
+  // The address people reach litwatch at; every link in an email is built on it.
+  LITWATCH_PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: quoting('must be an http:// or https:// URL') })
+    .default('http://localhost:3000')
+    .transform((url) => url.replace(/\/+$/, '')),
+  PORT: z.coerce.number().int().min(1).max(65535, { error: quoting('must be a port number') }).default(3000),
+  // Where digests go as .eml files when SMTP_URL is not set.
+  LITWATCH_OUTBOX: z
+    .string()
+    .default('var/outbox')
+    .transform((dir) => path.resolve(dir)),
   LOG_LEVEL: z.enum(PINO_LEVELS, { error: quoting(`must be one of ${PINO_LEVELS.join(', ')}`) }).default('info'),
 });
 

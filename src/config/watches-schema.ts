@@ -34,6 +34,10 @@ const scheduleSchema = z.string().superRefine((expression, ctx) => {
   }
 });
 
+const timeZone = z.string().refine(isTimeZone, {
+  error: (issue) => `unknown time zone ${JSON.stringify(issue.input)}: use an IANA name such as Europe/Paris, America/New_York or UTC`,
+});
+
 const watchSchema = mapping({
   id: z.string().regex(WATCH_ID, {
     error: (issue) =>
@@ -42,13 +46,7 @@ const watchSchema = mapping({
   name: z.string().trim().min(1),
   query: z.string().trim().min(1),
   schedule: scheduleSchema,
-  timezone: z
-    .string()
-    .refine(isTimeZone, {
-      error: (issue) =>
-        `unknown time zone ${JSON.stringify(issue.input)}: use an IANA name such as Europe/Paris, America/New_York or UTC`,
-    })
-    .default('UTC'),
+  timezone: timeZone.default('UTC'),
   enabled: z.boolean().default(true),
   sources: z
     .array(z.enum(SOURCES))
@@ -61,6 +59,21 @@ const subscriberSchema = mapping({
   email: z.email(),
   watches: z.array(z.string()).min(1),
   frequency: z.enum(FREQUENCIES).default('daily'),
+  timezone: timeZone.optional(),
+});
+
+const digestSchema = mapping({
+  /** Cards in one digest; the rest are listed behind a link. */
+  maxItems: z.int().min(1).max(500).default(50),
+  /** When each frequency's digests go out, read in each subscriber's time zone. */
+  schedules: mapping({
+    daily: scheduleSchema.default('0 7 * * *'),
+    weekly: scheduleSchema.default('0 7 * * 1'),
+  }).prefault({}),
+  /** A new subscriber's first digest reaches back this far. */
+  backfillDays: z.int().min(0).default(7),
+  /** Messages per second to the SMTP server at most. */
+  sendRatePerSecond: z.number().positive().max(1000).default(10),
 });
 
 const pollingSchema = mapping({
@@ -81,6 +94,7 @@ const enrichmentSchema = mapping({
 export const configSchema = mapping({
   polling: nullAsAbsent(pollingSchema.prefault({})),
   enrichment: nullAsAbsent(enrichmentSchema.prefault({})),
+  digest: nullAsAbsent(digestSchema.prefault({})),
   watches: z.array(watchSchema),
   subscribers: nullAsAbsent(z.array(subscriberSchema).default([])),
 });
@@ -90,4 +104,5 @@ export type Watch = Config['watches'][number];
 export type Subscriber = Config['subscribers'][number];
 export type PollingSettings = Config['polling'];
 export type EnrichmentSettings = Config['enrichment'];
+export type DigestSettings = Config['digest'];
 export type Source = (typeof SOURCES)[number];

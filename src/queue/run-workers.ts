@@ -8,7 +8,7 @@ import { QUEUE_NAMES, type QueueName } from './queue-names.ts';
  * Jobs a worker runs at once, per queue. Polls are few; fetches wait mostly on the shared NCBI
  * rate limit, so a few in flight keep that budget used without piling up requests.
  */
-export const DEFAULT_CONCURRENCY: Readonly<Record<QueueName, number>> = { poll: 2, fetch: 3, enrich: 2 };
+export const DEFAULT_CONCURRENCY: Readonly<Record<QueueName, number>> = { poll: 2, fetch: 3, enrich: 2, digest: 4, mail: 10 };
 
 export interface WorkerOptions {
   queues?: readonly QueueName[];
@@ -25,6 +25,8 @@ export function startWorkers(services: Services, options: WorkerOptions = {}, re
       concurrency: options.concurrency?.[queue] ?? DEFAULT_CONCURRENCY[queue],
       // Only when given: an explicit `undefined` would reach BullMQ's Lua as nil.
       ...(options.lockDurationMs ? { lockDuration: options.lockDurationMs } : {}),
+      // BullMQ's limiter holds for the queue across every worker process: the configured mail rate.
+      ...(queue === 'mail' ? { limiter: mailLimiter(services.config().digest.sendRatePerSecond) } : {}),
     });
     worker.on('error', (err) => services.log.error({ err, queue, event: 'worker.error' }, 'worker error'));
     services.log.debug({ queue, jobs: jobsOfQueue(registry, queue) }, 'worker started');
@@ -51,6 +53,11 @@ async function runJob(services: Services, registry: JobRegistry, job: Job, token
     log.error({ err, event: 'job.failed', durationMs: Math.round(performance.now() - started) }, `${job.name} failed`);
     throw err;
   }
+}
+
+/** messages/s as BullMQ's integer `max` per `duration` ms. */
+export function mailLimiter(perSecond: number): { max: number; duration: number } {
+  return perSecond >= 1 ? { max: Math.round(perSecond), duration: 1000 } : { max: 1, duration: Math.round(1000 / perSecond) };
 }
 
 export async function closeWorkers(workers: Worker[]): Promise<void> {

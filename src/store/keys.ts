@@ -29,6 +29,22 @@ export function storeKeys(prefix: string) {
     byDoi: `${base}:idx:doi`,
     byPmid: `${base}:idx:pmid`,
     byPmcid: `${base}:idx:pmcid`,
+    /** String (JSON Subscriber). */
+    subscriber: (id: string) => `${base}:subscriber:${id}`,
+    /** Set: work keys this subscriber has received. */
+    subscriberSent: (id: string) => `${base}:subscriber:${id}:sent`,
+    /** Set: every subscriber id. */
+    subscribers: `${base}:subscribers`,
+    /** Hash: lowercased email -> subscriber id. */
+    subscriberByEmail: `${base}:idx:subscriber-email`,
+    /** String (JSON SubscriptionRequest) with a TTL: a self-subscription awaiting confirmation. */
+    subscriptionRequest: (id: string) => `${base}:subscription-request:${id}`,
+    /** Hash: one digest (see digest-store.ts). */
+    digest: (id: string) => `${base}:digest:${id}`,
+    /** Sorted set: digest ids by creation time. */
+    digests: `${base}:digests`,
+    /** Set: works in this subscriber's digests that are built but not sent yet. */
+    subscriberInFlight: (id: string) => `${base}:subscriber:${id}:in-flight`,
     /** Prefix the upsert script uses to build work keys inside Redis. */
     workPrefix: `${base}:work:`,
   } as const;

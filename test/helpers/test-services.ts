@@ -30,6 +30,7 @@ export function testConfig(watches: WatchSpec[]): Config {
   return {
     polling: { initialLookbackDays: 30, overlapDays: 3 },
     enrichment: { pubtatorRetryDays: 14 },
+    digest: { maxItems: 50, schedules: { daily: '0 7 * * *', weekly: '0 7 * * 1' }, backfillDays: 7, sendRatePerSecond: 100 },
     watches: watches.map((w) => ({
       id: w.id,
       name: w.name ?? w.id,
@@ -58,8 +59,19 @@ export function ncbiEnv(eutilsUrl: string, vocabDir = path.join(tmpdir(), 'litwa
   };
 }
 
-export function testServices(options: { prefix: string; eutilsUrl: string; config: Config; now?: () => Date; vocabDir?: string }): Services {
-  const env = loadEnv({ LITWATCH_PREFIX: options.prefix, ...ncbiEnv(options.eutilsUrl, options.vocabDir) });
+/** A secret for signing links in tests (any 32+ characters). */
+export const TEST_SECRET = 'test-secret-0123456789abcdef0123456789abcdef';
+
+export function testServices(options: {
+  prefix: string;
+  eutilsUrl: string;
+  config: Config;
+  now?: () => Date;
+  vocabDir?: string;
+  /** More environment (SMTP_URL, LITWATCH_PUBLIC_URL, LITWATCH_OUTBOX...). */
+  env?: Record<string, string>;
+}): Services {
+  const env = loadEnv({ LITWATCH_PREFIX: options.prefix, LITWATCH_SECRET: TEST_SECRET, ...ncbiEnv(options.eutilsUrl, options.vocabDir), ...options.env });
   return createServices({
     env,
     config: options.config,

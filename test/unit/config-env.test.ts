@@ -33,6 +33,10 @@ describe('loadEnv', () => {
       SUMMARISER_MODEL: 'gpt-4o-mini',
       SUMMARISER_API_KEY: undefined,
       SUMMARISER_TIMEOUT_MS: 8000,
+      LITWATCH_SECRET: undefined,
+      LITWATCH_PUBLIC_URL: 'http://localhost:3000',
+      PORT: 3000,
+      LITWATCH_OUTBOX: path.resolve('var/outbox'),
       LOG_LEVEL: 'info',
     });
   });

@@ -1,0 +1,66 @@
+import { UnrecoverableError } from 'bullmq';
+import { z } from 'zod';
+import type { JobContext } from '../src/queue/job-module.ts';
+import { links } from '../src/web/links.ts';
+
+/**
+ * Send one stored digest: only SMTP here. The status lock (pending/failed -> sending -> sent)
+ * makes a duplicated or retried job send nothing twice; the Message-ID is derived from the
+ * digest id, so even a send repeated after a crash mid-delivery is recognisable downstream. A
+ * failed send is retried with backoff; after the last attempt the digest stays `failed`
+ * (visible) and its works go back into the next digest.
+ */
+export const name = 'send-digest';
+export const queue = 'mail';
+
+export const payloadSchema = z.object({ digestId: z.string().min(1) });
+export type Payload = z.infer<typeof payloadSchema>;
+
+export async function process(payload: Payload, ctx: JobContext): Promise<{ status: string; delivered?: string }> {
+  const { services, log, job } = ctx;
+  const digest = await services.digests.get(payload.digestId);
+  if (!digest) throw new UnrecoverableError(`digest ${payload.digestId} does not exist`);
+  const lock = await services.digests.lockForSending(digest.id);
+  if (lock === 'done') return { status: 'already-sent' };
+  if (lock === 'busy') throw new Error(`digest ${digest.id} is being sent by another worker; will check again`);
+  const subscriber = await services.subscribers.get(digest.subscriberId);
+  if (!subscriber || subscriber.status !== 'active') {
+    await services.digests.cancel(digest, `subscriber ${subscriber ? subscriber.status : 'removed'}`);
+    return { status: 'cancelled' };
+  }
+  const unsubscribe = links(services.env.LITWATCH_PUBLIC_URL, requireTokens(ctx)).unsubscribeUrl(subscriber.id);
+  try {
+    const result = await services.mail().send({
+      to: subscriber.email,
+      from: fromAddress(services.env.LITWATCH_PUBLIC_URL),
+      subject: digest.subject,
+      html: digest.html,
+      text: digest.text,
+      messageId: messageId(digest.id, services.env.LITWATCH_PUBLIC_URL),
+      // RFC 8058 one-click unsubscribe; RFC 2369 List-Unsubscribe.
+      headers: { 'List-Unsubscribe': `<${unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+    });
+    await services.digests.markSent(digest);
+    log.info({ event: 'digest.sent', digestId: digest.id, subscriberId: subscriber.id, works: digest.workKeys.length, delivered: result.delivered }, 'digest sent');
+    return { status: 'sent', delivered: result.delivered };
+  } catch (err) {
+    const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    await services.digests.markFailed(digest, err instanceof Error ? err.message : String(err), final);
+    log.warn({ event: final ? 'digest.failed' : 'digest.send_retry', digestId: digest.id, err }, final ? 'digest could not be sent; its works go into the next digest' : 'send failed; will retry');
+    throw err;
+  }
+}
+
+function requireTokens(ctx: JobContext) {
+  if (!ctx.services.tokens) throw new UnrecoverableError('LITWATCH_SECRET is not set: digests need signed unsubscribe links');
+  return ctx.services.tokens;
+}
+
+/** `<dg-…@litwatch.example.org>`: the same for every attempt at the same digest. */
+export function messageId(digestId: string, publicUrl: string): string {
+  return `<${digestId}@${new URL(publicUrl).hostname}>`;
+}
+
+export function fromAddress(publicUrl: string): string {
+  return `litwatch <litwatch@${new URL(publicUrl).hostname}>`;
+}

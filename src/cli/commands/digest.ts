@@ -1,0 +1,101 @@
+import { writeFile } from 'node:fs/promises';
+import type { Job } from 'bullmq';
+import * as buildDigest from '../../../jobs/build-digest.ts';
+import { DigestRun } from '../../digest/compose-digest.ts';
+import { digestPeriod } from '../../digest/digest-period.ts';
+import { openQueueEvents } from '../../queue/queue-events.ts';
+import { closeWorkers, startWorkers } from '../../queue/run-workers.ts';
+import type { Services } from '../../services.ts';
+import { syncConfigSubscribers } from '../../subscribers/sync-config-subscribers.ts';
+import { loadSettings, openRuntime } from '../runtime.ts';
+
+/**
+ * `litwatch digest preview <email> [--html FILE]`: the subscriber's next digest, composed
+ * exactly as it would be sent, printed (text part) or written (HTML part); nothing is stored,
+ * sent or marked as sent.
+ */
+export async function digestPreviewCommand(email: string, options: { html?: string }): Promise<void> {
+  const runtime = await openRuntime(await loadSettings());
+  try {
+    const { services } = runtime;
+    await syncConfigSubscribers(services.subscribers, services.config().subscribers);
+    const subscriber = await services.subscribers.findByEmail(email);
+    if (!subscriber) {
+      process.stderr.write(`no subscriber with the address ${email}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    const composed = await new DigestRun(services, services.now()).compose(subscriber);
+    if (!composed.email) {
+      process.stderr.write(`nothing new for ${email} (${composed.period.label}); no email would be sent\n`);
+      return;
+    }
+    if (options.html) {
+      await writeFile(options.html, composed.email.html);
+      process.stderr.write(`HTML part written to ${options.html}\n`);
+    } else {
+      process.stdout.write(`Subject: ${composed.email.subject}\n\n${composed.email.text}\n`);
+    }
+    process.stderr.write(`${composed.assembled.workKeys.length} works, ${composed.assembled.shown} shown as cards (preview: nothing stored or sent)\n`);
+  } finally {
+    await runtime.close();
+  }
+}
+
+/**
+ * `litwatch digest run --now [--subscriber EMAIL]`: build every due digest now (or that
+ * subscriber's), through the queues, and wait until every send has finished.
+ */
+export async function digestRunCommand(options: { now?: boolean; subscriber?: string }): Promise<void> {
+  const runtime = await openRuntime(await loadSettings());
+  const { services } = runtime;
+  const workers = options.now ? startWorkers(services) : [];
+  const builds = await openQueueEvents(services, 'digest');
+  const sends = await openQueueEvents(services, 'mail');
+  try {
+    await syncConfigSubscribers(services.subscribers, services.config().subscribers);
+    const jobs = await queueBuilds(services, options.subscriber);
+    if (jobs === undefined) return;
+    if (!options.now) {
+      process.stderr.write(`queued ${jobs.length} digest builds; a running \`litwatch start\` will build and send them\n`);
+      return;
+    }
+    const counts = { sent: 0, nothing: 0, failed: 0, skipped: 0 };
+    for (const job of jobs) {
+      const outcome = (await job.waitUntilFinished(builds.events)) as buildDigest.BuildOutcome;
+      if (!('digestId' in outcome)) {
+        counts[outcome.status === 'nothing' ? 'nothing' : 'skipped']++;
+        continue;
+      }
+      const send = await services.queues.mail.getJob(`send-${outcome.digestId}`);
+      const result = send ? await send.waitUntilFinished(sends.events).then(() => 'sent' as const, () => 'failed' as const) : 'sent';
+      counts[result]++;
+    }
+    process.stdout.write(`${counts.sent} digests sent, ${counts.nothing} with nothing new, ${counts.failed} failed, ${counts.skipped} skipped\n`);
+    if (counts.failed > 0) process.exitCode = 1;
+  } finally {
+    await closeWorkers(workers);
+    await builds.close();
+    await sends.close();
+    await runtime.close();
+  }
+}
+
+async function queueBuilds(services: Services, email: string | undefined): Promise<Job[] | undefined> {
+  let subscribers = (await services.subscribers.list()).filter((s) => s.status === 'active');
+  if (email) {
+    subscribers = subscribers.filter((s) => s.email.toLowerCase() === email.trim().toLowerCase());
+    if (subscribers.length === 0) {
+      process.stderr.write(`no active subscriber with the address ${email}\n`);
+      process.exitCode = 1;
+      return undefined;
+    }
+  }
+  const now = services.now();
+  return Promise.all(
+    subscribers.map((s) => {
+      const period = digestPeriod(s.frequency, now, s.timezone).key;
+      return services.queues.digest.add(buildDigest.name, { subscriberId: s.id, period }, { jobId: `build-${s.id}-${period}` });
+    }),
+  );
+}

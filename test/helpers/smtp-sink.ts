@@ -1,0 +1,57 @@
+import type { AddressInfo } from 'node:net';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+
+/**
+ * A real SMTP server for the tests (npm smtp-server): it accepts every message, parses it with
+ * mailparser, and can refuse the next messages with a temporary (4xx) error.
+ */
+export class SmtpSink {
+  readonly messages: ParsedMail[] = [];
+  /** Raw messages, as the server received them (headers exactly as sent). */
+  readonly raw: string[] = [];
+  private refuseNext = 0;
+  private server?: SMTPServer;
+  url = '';
+
+  /** The next `n` messages get "451 try again later". */
+  refuse(n: number): void {
+    this.refuseNext += n;
+  }
+
+  async start(): Promise<this> {
+    this.server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onData: (stream, _session, callback) => {
+        const chunks: Buffer[] = [];
+        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+        stream.on('end', () => {
+          if (this.refuseNext > 0) {
+            this.refuseNext--;
+            const error = Object.assign(new Error('Mailbox busy, try again later'), { responseCode: 451 });
+            return callback(error);
+          }
+          const raw = Buffer.concat(chunks);
+          this.raw.push(raw.toString('utf8'));
+          simpleParser(raw)
+            .then((mail) => this.messages.push(mail))
+            .finally(() => callback());
+        });
+      },
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `smtp://127.0.0.1:${(this.server.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  /** Messages to one address. */
+  to(address: string): ParsedMail[] {
+    return this.messages.filter((m) => JSON.stringify(m.to).toLowerCase().includes(address.toLowerCase()));
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}
