@@ -7,6 +7,7 @@
 import os from 'node:os';
 import { cardThroughput, perSecond, type BiopythonRun, type CardFigures, type Run } from './card-throughput.ts';
 import { mb } from './measure.ts';
+import { digestSend, type DigestFigures } from './digest-send.ts';
 import { format, pollRequests, type PollFigures } from './poll-requests.ts';
 
 const log = (line: string) => console.log(`  ${line}`);
@@ -18,12 +19,15 @@ console.log('1. Card throughput');
 const card = await cardThroughput(log);
 console.log('\n2. Requests per poll');
 const poll = await pollRequests(log);
+console.log('\n3. Digests for many subscribers');
+const digests = await digestSend(log);
 const total = (performance.now() - started) / 1000;
 
 console.log(`\n${[
   `== litwatch benchmark, ${new Date().toISOString().slice(0, 10)} (${machine}) ==`,
   ...cardSummary(card),
   ...pollSummary(poll),
+  ...digestSummary(digests),
   `Total benchmark time: ${total.toFixed(0)} s`,
 ].join('\n')}`);
 
@@ -74,5 +78,16 @@ function pollSummary(poll: PollFigures | { skipped: string }): string[] {
     `  ${poll.records} new records: ${format(poll.requests)} ${expected ? '(as expected)' : '(UNEXPECTED: 1 esearch + 5 efetch db=pubmed expected)'}`,
     `  429s ${poll.rateLimited}, retries ${poll.retries}; busiest 1-s window ${poll.busiestSecond} requests; wall time ${poll.seconds.toFixed(2)} s`,
     `  works stored ${poll.worksStored}${stored ? '' : ` (UNEXPECTED: ${poll.records} expected)`} (created ${created}, batches ${batches}, cursor moved ${cursorMoved})`,
+  ];
+}
+
+function digestSummary(figures: DigestFigures | { skipped: string }): string[] {
+  const title = 'Digests: build and send through the queues to a local SMTP sink (another process)';
+  if ('skipped' in figures) return [title, `  skipped: ${figures.skipped}`];
+  const share = (100 * figures.achievedRate) / figures.configuredRate;
+  return [
+    title,
+    `  ${figures.subscribers} subscribers, configured ${figures.configuredRate} messages/s: ${figures.seconds.toFixed(1)} s wall, ${figures.achievedRate.toFixed(1)} messages/s achieved (${share.toFixed(0)}% of configured)`,
+    `  peak RSS ${figures.peakRssMb.toFixed(0)} MB (builders and senders in one process); ${figures.averageMessageKb.toFixed(0)} KB per message; Redis holds ${figures.redisMbAfter.toFixed(0)} MB for the run afterwards`,
   ];
 }

@@ -1,6 +1,7 @@
 import { UnrecoverableError } from 'bullmq';
 import { z } from 'zod';
 import type { JobContext } from '../src/queue/job-module.ts';
+import { redactAddresses } from '../src/text/redact-addresses.ts';
 import { links } from '../src/web/links.ts';
 
 /**
@@ -45,9 +46,11 @@ export async function process(payload: Payload, ctx: JobContext): Promise<{ stat
     return { status: 'sent', delivered: result.delivered };
   } catch (err) {
     const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-    await services.digests.markFailed(digest, err instanceof Error ? err.message : String(err), final);
-    log.warn({ event: final ? 'digest.failed' : 'digest.send_retry', digestId: digest.id, err }, final ? 'digest could not be sent; its works go into the next digest' : 'send failed; will retry');
-    throw err;
+    // SMTP errors quote the recipient: keep addresses out of the store, the logs and BullMQ's failed-job record.
+    const reason = redactAddresses(err instanceof Error ? err.message : String(err));
+    await services.digests.markFailed(digest, reason, final);
+    log.warn({ event: final ? 'digest.failed' : 'digest.send_retry', digestId: digest.id, reason }, final ? 'digest could not be sent; its works go into the next digest' : 'send failed; will retry');
+    throw new Error(reason);
   }
 }
 

@@ -16,8 +16,17 @@ interface LocalDate {
   day: number;
 }
 
+// Building an Intl.DateTimeFormat costs far more than using one: keep one per zone (a digest run
+// asks for ten thousand subscribers' periods in a handful of zones).
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
 function localDate(now: Date, timeZone: string): LocalDate {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric' }).formatToParts(now);
+  let format = dayFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric' });
+    dayFormats.set(timeZone, format);
+  }
+  const parts = format.formatToParts(now);
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   return { year: get('year'), month: get('month'), day: get('day') };
 }
@@ -29,10 +38,11 @@ function utcDay(date: LocalDate): Date {
   return new Date(Date.UTC(date.year, date.month - 1, date.day));
 }
 
+const LABEL = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' });
+const LABEL_WITH_WEEKDAY = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric', weekday: 'long' });
+
 function longLabel(date: Date, withWeekday: boolean): string {
-  return new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric', ...(withWeekday ? { weekday: 'long' } : {}) })
-    .format(date)
-    .replace(',', '');
+  return (withWeekday ? LABEL_WITH_WEEKDAY : LABEL).format(date).replace(',', '');
 }
 
 /** ISO 8601 week: weeks start on Monday; week 1 holds the year's first Thursday. */

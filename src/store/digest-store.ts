@@ -55,9 +55,11 @@ redis.call('HINCRBY', KEYS[1], 'attempts', 1)
 return 1
 `);
 
+// Once sent, the bodies go: thousands of digests a day would otherwise keep hundreds of MB in
+// Redis for nothing (the web page of a digest renders its works afresh).
 const sentScript = luaScript(`
 redis.call('HSET', KEYS[1], 'status', 'sent', 'sentAt', ARGV[1])
-redis.call('HDEL', KEYS[1], 'lastError')
+redis.call('HDEL', KEYS[1], 'lastError', 'html', 'text')
 local works = cjson.decode(redis.call('HGET', KEYS[1], 'workKeys'))
 for _, key in ipairs(works) do
   redis.call('SADD', KEYS[2], key)

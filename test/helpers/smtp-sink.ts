@@ -11,12 +11,14 @@ export class SmtpSink {
   /** Raw messages, as the server received them (headers exactly as sent). */
   readonly raw: string[] = [];
   private refuseNext = 0;
+  private refusal = 'Mailbox busy, try again later';
   private server?: SMTPServer;
   url = '';
 
-  /** The next `n` messages get "451 try again later". */
-  refuse(n: number): void {
+  /** The next `n` messages get a 451 (try again later), with this text. */
+  refuse(n: number, message = 'Mailbox busy, try again later'): void {
     this.refuseNext += n;
+    this.refusal = message;
   }
 
   async start(): Promise<this> {
@@ -30,7 +32,7 @@ export class SmtpSink {
         stream.on('end', () => {
           if (this.refuseNext > 0) {
             this.refuseNext--;
-            const error = Object.assign(new Error('Mailbox busy, try again later'), { responseCode: 451 });
+            const error = Object.assign(new Error(this.refusal), { responseCode: 451 });
             return callback(error);
           }
           const raw = Buffer.concat(chunks);

@@ -180,13 +180,14 @@ describe('digest delivery over real SMTP', () => {
 
   test('a send that fails for good stays failed and its works go into the next digest', async () => {
     const dan = await services.subscribers.save({ email: 'dan@example.org', watches: ['bone'], frequency: 'weekly' }, 'admin', TODAY.getTime());
-    smtp.refuse(2); // the test retry policy allows 2 attempts
+    smtp.refuse(2, '<dan@example.org>: mailbox full, try again later'); // the test retry policy allows 2 attempts
     const job = await services.queues.digest.add(buildDigest.name, { subscriberId: dan.id, period: '2026-W48' }, { jobId: 'build-dan' });
     await job.waitUntilFinished(builds.events, 15_000);
     await assert.rejects(waitForSend(digestId(dan.id, '2026-W48')));
     const failed = await services.digests.get(digestId(dan.id, '2026-W48'));
     assert.equal(failed?.status, 'failed');
-    assert.match(failed?.lastError ?? '', /try again later/);
+    assert.match(failed?.lastError ?? '', /<\[address\]>: mailbox full, try again later/);
+    assert.doesNotMatch(failed?.lastError ?? '', /dan@example/, 'no address in what is stored or logged');
     const { DigestRun } = await import('../../src/digest/compose-digest.ts');
     const nextWeek = await new DigestRun(services, new Date('2026-12-04T08:00:00Z')).compose((await services.subscribers.get(dan.id))!);
     assert.deepEqual(nextWeek.assembled.workKeys.sort(), failed?.workKeys.sort());
