@@ -9,5 +9,8 @@ COPY --chown=node:node src ./src
 COPY --chown=node:node jobs ./jobs
 COPY --chown=node:node templates ./templates
 COPY --chown=node:node config ./config
+# Writable by the app: the vocabulary volume and the outbox (named volumes copy this ownership).
+RUN mkdir -p var/vocab var/outbox && chown -R node:node var
 USER node
+EXPOSE 3000
 CMD ["node", "bin/litwatch.js", "start"]
