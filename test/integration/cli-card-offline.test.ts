@@ -7,15 +7,11 @@ import { biocDocument } from '../helpers/bioc-json.ts';
 import { cliEnv, PROJECT_ROOT, runCli } from '../helpers/cli.ts';
 import { jatsArticleXml } from '../helpers/jats-xml.ts';
 import { pubmedArticleSetXml, pubmedArticleXml } from '../helpers/pubmed-xml.ts';
+import { sectionBody } from '../helpers/card-sections.ts';
 
 const VOCAB = path.join(PROJECT_ROOT, 'test', 'fixtures', 'vocab');
 const SHARED = path.resolve(PROJECT_ROOT, '..', 'shared', 'fixtures', 'ncbi');
 
-function section(card: string, heading: string): string {
-  const start = card.indexOf(`## ${heading}\n\n`);
-  const body = card.slice(start + heading.length + 5);
-  return body.slice(0, body.search(/\n\n(## |---)/));
-}
 
 describe('litwatch card built offline from recorded files', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'litwatch-offline-'));
@@ -41,15 +37,15 @@ describe('litwatch card built offline from recorded files', () => {
     assert.equal(code, 0, stderr);
     const [first, second] = stdout.split(/\n(?=# )/);
     assert.match(first!, /^PMC · DOI: 10\.1000\/offline\.401 · /m);
-    assert.match(section(first!, 'Figures'), /^2 figures with captions/);
-    assert.match(section(first!, 'References'), /^17 references/);
-    assert.match(section(first!, 'Full-text entities'), /breast cancer \(MESH:D001943\)[\s\S]*Homo sapiens \(human, species\) \[taxon 9606\]/);
-    assert.doesNotMatch(section(first!, 'Full-text entities'), /Tagged offline/);
-    const local = section(second!, 'Full-text entities');
+    assert.match(sectionBody(first!, 'Figures'), /^2 figures with captions/);
+    assert.match(sectionBody(first!, 'References'), /^17 references/);
+    assert.match(sectionBody(first!, 'Full-text entities'), /breast cancer \(MESH:D001943\)[\s\S]*Homo sapiens \(human, species\) \[taxon 9606\]/);
+    assert.doesNotMatch(sectionBody(first!, 'Full-text entities'), /Tagged offline/);
+    const local = sectionBody(second!, 'Full-text entities');
     assert.match(local, /Prostate cancer \(MESH:D011471\)/i);
     assert.match(local, /Mus musculus \(house mouse, species\) \[taxon 10090\]/);
     assert.match(local, /Tagged offline/);
-    assert.match(section(second!, 'Figures'), /Not open access/);
+    assert.match(sectionBody(second!, 'Figures'), /Not open access/);
   });
 
   const sharedFiles = [path.join(SHARED, 'pmc-jats', 'biomcp-efetch-pmc3040717.xml'), path.join(SHARED, 'pubtator', 'biomcp-pubtator3-biocjson-20516115.json')];
@@ -59,9 +55,9 @@ describe('litwatch card built offline from recorded files', () => {
     writeFileSync(efetch, pubmedArticleSetXml([pubmedArticleXml({ pmid: '20516115', doi: '10.1158/0008-5472.CAN-09-4563', title: 'Comprehensive analysis of missense variations in the BRCT domain of BRCA1', abstract: 'BRCA1 variants.' })]));
     const { code, stdout, stderr } = await runCli(['card', efetch, '--pmc', sharedFiles[0]!, '--pubtator', sharedFiles[1]!], cliEnv({}));
     assert.equal(code, 0, stderr);
-    assert.match(section(stdout, 'Figures'), /^4 figures with captions in the complete paper: https:\/\/pmc\.ncbi\.nlm\.nih\.gov\/articles\/PMC3040717\/$/);
-    assert.match(section(stdout, 'References'), /^53 references — /);
-    const entities = section(stdout, 'Full-text entities');
+    assert.match(sectionBody(stdout, 'Figures'), /^4 figures with captions in the complete paper: https:\/\/pmc\.ncbi\.nlm\.nih\.gov\/articles\/PMC3040717\/$/);
+    assert.match(sectionBody(stdout, 'References'), /^53 references — /);
+    const entities = sectionBody(stdout, 'Full-text entities');
     assert.match(entities, /- \*\*Diseases:\*\* breast and ovarian cancer \(MESH:D061325\), cancer \(MESH:D009369\)/);
     assert.match(entities, /- \*\*Genes:\*\* BRCA1 \(NCBI Gene:672\)/);
     assert.match(entities, /\[taxon 9606\]/);

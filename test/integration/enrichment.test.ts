@@ -14,6 +14,7 @@ import { FakeNcbi } from '../helpers/fake-ncbi.ts';
 import { jatsArticleXml } from '../helpers/jats-xml.ts';
 import { pubmedArticleXml } from '../helpers/pubmed-xml.ts';
 import { deletePrefix, testConfig, testPrefix, testServices } from '../helpers/test-services.ts';
+import { sectionBody } from '../helpers/card-sections.ts';
 
 const VOCAB = path.join(PROJECT_ROOT, 'test', 'fixtures', 'vocab');
 const PUBMED_QUERY = '"bone metastas*"[tiab]';
@@ -24,11 +25,6 @@ const PMC_ABSTRACT = 'Bone metastasis is frequent in breast cancer patients; zol
 const LOCAL_TITLE = 'Skeletal events in prostate cancer with bone metastases';
 const LOCAL_ABSTRACT = 'Among 412 patients with prostate cancer and bone metastases, fractures were frequent.';
 
-function section(card: string, heading: string): string {
-  const start = card.indexOf(`## ${heading}\n\n`);
-  const body = card.slice(start + heading.length + 5);
-  return body.slice(0, body.search(/\n\n(## |---)/));
-}
 
 describe('cards completed from PMC and PubTator3', () => {
   const prefix = testPrefix('enrich');
@@ -98,9 +94,9 @@ describe('cards completed from PMC and PubTator3', () => {
   test("a PMC work's card has its figures, references and PubTator entities once the poll ends", async () => {
     await poll('bone');
     const text = await card('10.1000/pmc.301');
-    assert.match(section(text, 'Figures'), /^3 figures with captions in the complete paper: https:\/\/pmc\.ncbi\.nlm\.nih\.gov\/articles\/PMC9000301\/$/);
-    assert.match(section(text, 'References'), /^42 references — /);
-    const entities = section(text, 'Full-text entities');
+    assert.match(sectionBody(text, 'Figures'), /^3 figures with captions in the complete paper: https:\/\/pmc\.ncbi\.nlm\.nih\.gov\/articles\/PMC9000301\/$/);
+    assert.match(sectionBody(text, 'References'), /^42 references — /);
+    const entities = sectionBody(text, 'Full-text entities');
     assert.match(entities, /- \*\*Diseases:\*\* breast cancer \(MESH:D001943\)/);
     assert.match(entities, /- \*\*Chemicals:\*\* zoledronic acid \(MESH:D000077211\)/);
     assert.match(entities, /- \*\*Species:\*\* Homo sapiens \(human, species\) \[taxon 9606\], Mus musculus \(house mouse, species\) \[taxon 10090\]/);
@@ -112,7 +108,7 @@ describe('cards completed from PMC and PubTator3', () => {
     const entities = await services.enrichment.entities('10.1000/new.302');
     assert.equal(entities?.source, 'local');
     assert.deepEqual(entities?.diseases.map((d) => d.id).slice(0, 1), ['MESH:D011471']);
-    assert.match(section(await card('10.1000/new.302'), 'Full-text entities'), /Tagged offline/);
+    assert.match(sectionBody(await card('10.1000/new.302'), 'Full-text entities'), /Tagged offline/);
     assert.deepEqual(await services.enrichment.dueRetries(), ['10.1000/new.302']);
   });
 
@@ -147,7 +143,7 @@ describe('cards completed from PMC and PubTator3', () => {
     const pmcOnly = await services.works.get('10.1000/pmconly.304');
     assert.equal(pmcOnly?.article.kind, 'pmc');
     assert.deepEqual(pmcOnly?.sources, ['pmc']);
-    assert.match(section(await card('10.1000/pmconly.304'), 'Figures'), /^2 figures with captions/);
+    assert.match(sectionBody(await card('10.1000/pmconly.304'), 'Figures'), /^2 figures with captions/);
 
     assert.equal(ncbi.count('efetch.fcgi', 'pmc') - pmcFetchesBefore, 2, "each PMC full text fetched once: PMC9000303's by the enrichment, PMC9000304's by the PMC search");
     assert.equal(ncbi.count('idconv'), 2, 'the ID converter is asked once per new PubMed work without a PMCID');

@@ -5,16 +5,10 @@ import { displayLabel } from '../../src/card/abstract-section.ts';
 import { renderCard } from '../../src/card/render-card.ts';
 import type { CardInput } from '../../src/card/card-input.ts';
 import { makeArticle, STRUCTURED_ABSTRACT, UNSTRUCTURED_STUDY_ABSTRACT } from '../fixtures/card/articles.ts';
+import { sectionBody } from '../helpers/card-sections.ts';
 
 const SEED_CARD = new URL('../../../shared/format/seed-card.md', import.meta.url);
 
-/** The body of one `## heading` section: the text up to the next heading or the `---` rule. */
-function sectionBody(card: string, heading: string): string {
-  const start = card.indexOf(`\n## ${heading}\n\n`);
-  assert.notEqual(start, -1, `no section ${heading}`);
-  const body = card.slice(start + heading.length + 6);
-  return body.slice(0, body.search(/\n(?:## |---\n)/)).trim();
-}
 
 /** The lines that give a card its shape: section headings, the rule and the Source line. */
 function skeleton(card: string): string[] {
