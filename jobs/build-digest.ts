@@ -45,6 +45,7 @@ export async function process(payload: Payload, ctx: JobContext): Promise<BuildO
     html: composed.email.html,
     text: composed.email.text,
     workKeys: composed.assembled.workKeys,
+    notices: composed.notices,
     createdAt: Date.now(),
   });
   await queueSend(ctx, composed.id);

@@ -68,6 +68,12 @@ export interface PollSummary {
   cursorMoved: boolean;
 }
 
+/** The poll failed for good (its search, or a batch): counted, and shown on the watch. */
+export async function onFinalFailure(payload: Payload, ctx: JobContext, err: Error): Promise<void> {
+  await ctx.services.metrics.add('polls_failed_total');
+  await ctx.services.metrics.recordPoll(payload.watchId, { ok: false, error: err.message });
+}
+
 export async function process(payload: Payload, ctx: JobContext): Promise<PollSummary | { watchId: string; skipped: string }> {
   const watch = ctx.services.config().watches.find((w) => w.id === payload.watchId);
   if (!watch) throw new UnrecoverableError(`watch "${payload.watchId}" is not in the config (removed or renamed?)`);
@@ -141,6 +147,10 @@ async function finish(data: Payload, ctx: JobContext): Promise<PollSummary> {
   }
   const plans = data.plans ?? [];
   const cursorMoved = await services.cursors.advance(data.watchId, data.queryHash, data.window.max);
+  const query = services.config().watches.find((w) => w.id === data.watchId)?.query ?? '';
+  await services.metrics.recordPoll(data.watchId, { ok: true, created: totals.created, query });
+  await services.metrics.add('polls_total');
+  await services.metrics.add('works_created_total', totals.created);
   const summary: PollSummary = {
     watchId: data.watchId,
     window: data.window,

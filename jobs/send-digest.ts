@@ -42,6 +42,7 @@ export async function process(payload: Payload, ctx: JobContext): Promise<{ stat
       headers: { 'List-Unsubscribe': `<${unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
     });
     await services.digests.markSent(digest);
+    await services.metrics.add('digests_sent_total');
     log.info({ event: 'digest.sent', digestId: digest.id, subscriberId: subscriber.id, works: digest.workKeys.length, delivered: result.delivered }, 'digest sent');
     return { status: 'sent', delivered: result.delivered };
   } catch (err) {
@@ -49,6 +50,7 @@ export async function process(payload: Payload, ctx: JobContext): Promise<{ stat
     // SMTP errors quote the recipient: keep addresses out of the store, the logs and BullMQ's failed-job record.
     const reason = redactAddresses(err instanceof Error ? err.message : String(err));
     await services.digests.markFailed(digest, reason, final);
+    if (final) await services.metrics.add('digests_failed_total');
     log.warn({ event: final ? 'digest.failed' : 'digest.send_retry', digestId: digest.id, reason }, final ? 'digest could not be sent; its works go into the next digest' : 'send failed; will retry');
     throw new Error(reason);
   }

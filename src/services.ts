@@ -12,6 +12,8 @@ import { CursorStore } from './store/cursor-store.ts';
 import { EnrichmentStore } from './store/enrichment-store.ts';
 import { DigestStore } from './store/digest-store.ts';
 import { SubscriberStore } from './store/subscriber-store.ts';
+import { MetricsStore } from './store/metrics-store.ts';
+import { NoticeStore } from './store/notice-store.ts';
 import { LinkTokens } from './mail/link-tokens.ts';
 import { createMailTransport, type MailTransport } from './mail/mail-transport.ts';
 import { WorkStore } from './store/work-store.ts';
@@ -24,6 +26,8 @@ export interface Services {
   env: Env;
   /** The config in force (a function: live reloading replaces it without restarting). */
   config(): Config;
+  /** Put a new, already validated config in force. */
+  setConfig(config: Config): void;
   redis: Redis;
   prefix: string;
   works: WorkStore;
@@ -31,6 +35,8 @@ export interface Services {
   enrichment: EnrichmentStore;
   subscribers: SubscriberStore;
   digests: DigestStore;
+  metrics: MetricsStore;
+  notices: NoticeStore;
   /** Signs links in emails; undefined without LITWATCH_SECRET (subscriptions and digests are then off). */
   tokens?: LinkTokens;
   /** SMTP (SMTP_URL) or the outbox folder, opened on first use. */
@@ -60,11 +66,18 @@ export function createServices(options: ServicesOptions): Services {
   redis.on('error', (err) => options.log.error({ err, event: 'redis.error' }, 'Redis connection error'));
   const prefix = options.env.LITWATCH_PREFIX;
   const queues = createQueues(redis, prefix, options.retry);
-  const config = options.config;
+  let config = options.config;
   let transport: MailTransport | undefined;
+  const metrics = new MetricsStore(redis, prefix);
+  // Metrics must never fail a request: a lost count is logged, the request goes on.
+  const onOutcome = (outcome: 'ok' | 'rate_limited' | 'error') =>
+    void metrics.ncbiRequest(outcome).catch((err: unknown) => options.log.warn({ err, event: 'metrics.write_failed' }, 'could not count an NCBI request'));
   return {
     env: options.env,
     config: () => config,
+    setConfig: (next) => {
+      config = next;
+    },
     redis,
     prefix,
     works: new WorkStore(redis, prefix),
@@ -72,10 +85,12 @@ export function createServices(options: ServicesOptions): Services {
     enrichment: new EnrichmentStore(redis, prefix),
     subscribers: new SubscriberStore(redis, prefix),
     digests: new DigestStore(redis, prefix),
+    metrics,
+    notices: new NoticeStore(redis, prefix),
     ...(options.env.LITWATCH_SECRET ? { tokens: new LinkTokens(options.env.LITWATCH_SECRET) } : {}),
     mail: () => (transport ??= createMailTransport(options.env, options.log)),
     vocabulary: loadVocabularyOnce(options.env.LITWATCH_VOCAB, options.log),
-    ncbi: createNcbiHttp(options.env, redis, options.log, options.ncbi),
+    ncbi: createNcbiHttp(options.env, redis, options.log, { ...options.ncbi, onOutcome }),
     queues,
     log: options.log,
     now: options.now ?? (() => new Date()),

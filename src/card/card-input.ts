@@ -1,6 +1,7 @@
 import type { WorkEntities } from '../entities/entity-types.ts';
 import type { Article } from '../parse/article.ts';
 import type { FullText } from '../parse/full-text.ts';
+import type { WorkNotice } from '../notices/work-notice.ts';
 import type { CardSummary } from './summarise.ts';
 
 /**
@@ -18,4 +19,6 @@ export interface CardInput {
   entities?: WorkEntities;
   /** A summary made elsewhere (a configured summariser); the extractive one otherwise. */
   summary?: CardSummary;
+  /** Retractions, errata and expressions of concern PubMed links to the work. */
+  notices?: WorkNotice[];
 }

@@ -1,5 +1,6 @@
 import type { Article } from '../parse/article.ts';
 import { escapeTagOpeners } from '../text/escape-tag-openers.ts';
+import { noticeLine } from '../notices/work-notice.ts';
 import { abstractParagraphs, hasAbstract } from './abstract-section.ts';
 import { formatAuthors } from './card-authors.ts';
 import { cardDate } from './card-date.ts';
@@ -51,6 +52,8 @@ export interface CardView {
   sections: CardSectionView[];
   /** Watches that found the work; may be empty. */
   matched: string[];
+  /** `Notice:` lines: "retracted (2026-11-20, https://…)". */
+  notices: string[];
 }
 
 /**
@@ -78,6 +81,7 @@ export function cardView(input: CardInput, summary: CardSummary = input.summary 
     ],
     // Watch names come from config, not the record, but are escaped the same way: cheap and safe
     matched: (input.matched ?? []).map(escapeTagOpeners),
+    notices: (input.notices ?? []).map(noticeLine),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Config } from '../config/load-config.ts';
 import type { EnrichmentStore } from '../store/enrichment-store.ts';
+import type { NoticeStore } from '../store/notice-store.ts';
 import type { StoredWork } from '../store/work-store.ts';
 import type { CardInput } from './card-input.ts';
 
@@ -7,8 +8,13 @@ import type { CardInput } from './card-input.ts';
  * A stored work with everything enrichment added, ready to render. Watches are named as the
  * config names them now; a watch removed since is shown by its id.
  */
-export async function loadCardInput(work: StoredWork, enrichment: EnrichmentStore, config: Config): Promise<CardInput> {
-  const [fullText, entities, summary] = await Promise.all([enrichment.fullText(work.key), enrichment.entities(work.key), enrichment.summary(work.key)]);
+export async function loadCardInput(work: StoredWork, enrichment: EnrichmentStore, config: Config, noticeStore?: NoticeStore): Promise<CardInput> {
+  const [fullText, entities, summary, notices] = await Promise.all([
+    enrichment.fullText(work.key),
+    enrichment.entities(work.key),
+    enrichment.summary(work.key),
+    noticeStore ? noticeStore.forWork(work.key) : Promise.resolve([]),
+  ]);
   const names = new Map(config.watches.map((w) => [w.id, w.name]));
   return {
     article: work.article,
@@ -16,5 +22,6 @@ export async function loadCardInput(work: StoredWork, enrichment: EnrichmentStor
     ...(fullText ? { fullText } : {}),
     ...(entities ? { entities } : {}),
     ...(summary ? { summary } : {}),
+    ...(notices.length > 0 ? { notices } : {}),
   };
 }

@@ -26,6 +26,7 @@ export function renderCard(input: CardInput, summary?: CardSummary): string {
     ...view.sections.flatMap((section) => [`## ${section.heading}`, ...section.blocks.map(blockMarkdown)]),
     `---\nSource: ${view.url}`,
     ...(view.matched.length > 0 ? [`Matched: ${view.matched.join(', ')}`] : []),
+    ...view.notices.map((notice) => `Notice: ${notice}`),
   ];
   return `${blocks.join('\n\n')}\n`;
 }

@@ -89,6 +89,9 @@ const envSchema = z.object({
     .url({ protocol: /^https?$/, error: quoting('must be an http:// or https:// URL') })
     .default('http://localhost:3000')
     .transform((url) => url.replace(/\/+$/, '')),
+  // Credentials for /admin (dashboard, bull-board). Without both, the admin pages are off.
+  DASHBOARD_USER: z.string().min(1).optional(),
+  DASHBOARD_PASSWORD: z.string().min(12, 'must be at least 12 characters (value not shown: it is a secret)').optional(),
   PORT: z.coerce.number().int().min(1).max(65535, { error: quoting('must be a port number') }).default(3000),
   // Where digests go as .eml files when SMTP_URL is not set.
   LITWATCH_OUTBOX: z

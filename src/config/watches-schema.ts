@@ -86,6 +86,15 @@ const enrichmentSchema = mapping({
   pubtatorRetryDays: z.int().min(0).default(14),
 });
 
+const healthSchema = mapping({
+  /** A watch that finds nothing for longer than this (or than twice its usual gap, if longer) is flagged. */
+  silentWatchDays: z.int().min(1).default(7),
+  /** This many bad answers from NCBI in a row (429, 5xx, timeouts) is flagged. */
+  ncbiErrorStreak: z.int().min(1).default(5),
+  /** A job waiting or running longer than this is flagged as stuck. */
+  queueStuckMinutes: z.int().min(1).default(30),
+});
+
 /**
  * The shape of `watches.yaml`. Checks that span entries (unique ids and emails, subscribers
  * naming existing watches) live in config-references.ts so they run even when an entry
@@ -95,6 +104,7 @@ export const configSchema = mapping({
   polling: nullAsAbsent(pollingSchema.prefault({})),
   enrichment: nullAsAbsent(enrichmentSchema.prefault({})),
   digest: nullAsAbsent(digestSchema.prefault({})),
+  health: nullAsAbsent(healthSchema.prefault({})),
   watches: z.array(watchSchema),
   subscribers: nullAsAbsent(z.array(subscriberSchema).default([])),
 });
@@ -105,4 +115,5 @@ export type Subscriber = Config['subscribers'][number];
 export type PollingSettings = Config['polling'];
 export type EnrichmentSettings = Config['enrichment'];
 export type DigestSettings = Config['digest'];
+export type HealthSettings = Config['health'];
 export type Source = (typeof SOURCES)[number];

@@ -2,7 +2,9 @@ import type { CardInput } from '../card/card-input.ts';
 import { cardParts } from '../mail/render-card-parts.ts';
 import { renderDigest } from '../mail/render-digest.ts';
 import { renderEmptyDigest } from '../mail/render-empty-digest.ts';
-import type { RenderedEmail, SubscriberLinks } from '../mail/render-types.ts';
+import type { DigestNotice, RenderedEmail, SubscriberLinks } from '../mail/render-types.ts';
+import { sourceUrl } from '../card/card-links.ts';
+import { noticeLine } from '../notices/work-notice.ts';
 import type { Services } from '../services.ts';
 import { digestId } from '../store/digest-store.ts';
 import type { Subscriber } from '../store/subscriber-store.ts';
@@ -17,6 +19,8 @@ export interface ComposedDigest {
   id: string;
   period: DigestPeriod;
   assembled: AssembledDigest;
+  /** Owed notices it tells of (`workKey|noticePmid`). */
+  notices: string[];
   /** Undefined when there is nothing to send (no new works and no "nothing new" email wanted). */
   email?: RenderedEmail;
 }
@@ -61,8 +65,9 @@ export class DigestRun {
     const id = digestId(subscriber.id, period.key);
     const watchNames = subscriber.watches.map((w) => names.get(w) ?? w);
     const subscriberLinks = this.links(subscriber.id);
+    const notices = await this.owedNotices(subscriber.id);
     let email: RenderedEmail | undefined;
-    if (assembled.workKeys.length > 0) {
+    if (assembled.workKeys.length > 0 || notices.length > 0) {
       const more = assembled.workKeys.length - assembled.shown;
       email = renderDigest(
         {
@@ -71,6 +76,7 @@ export class DigestRun {
           totalWorks: assembled.workKeys.length,
           groups: assembled.groups,
           ...(more > 0 ? { more: { count: more, url: `${services.env.LITWATCH_PUBLIC_URL}/digests/${id}` } } : {}),
+          notices: notices.map((n) => n.render),
           links: subscriberLinks,
         },
         this.renderCard,
@@ -78,7 +84,20 @@ export class DigestRun {
     } else if (subscriber.sendEmpty) {
       email = renderEmptyDigest({ periodLabel: period.label, watchNames, links: subscriberLinks });
     }
-    return { id, period, assembled, ...(email ? { email } : {}) };
+    return { id, period, assembled, notices: notices.map((n) => n.member), ...(email ? { email } : {}) };
+  }
+
+  /** Notices this subscriber is owed, on works that still exist, ready to render. */
+  private async owedNotices(subscriberId: string): Promise<{ member: string; render: DigestNotice }[]> {
+    const owed = await this.services.notices.owed(subscriberId);
+    const found: { member: string; render: DigestNotice }[] = [];
+    for (const { workKey, noticePmid } of owed) {
+      const [work, notices] = await Promise.all([this.services.works.get(workKey), this.services.notices.forWork(workKey)]);
+      const notice = notices.find((n) => n.noticePmid === noticePmid);
+      if (!work || !notice) continue;
+      found.push({ member: `${workKey}|${noticePmid}`, render: { title: work.article.title, notice: noticeLine(notice), url: sourceUrl(work.article) } });
+    }
+    return found;
   }
 
   links(subscriberId: string): SubscriberLinks {

@@ -19,6 +19,7 @@ export function cardText(input: CardInput, view: CardView = cardView(input)): st
     sections: view.sections.map((section) => ({ heading: section.heading, body: section.blocks.map(blockText).join('\n\n') })),
     url: view.url,
     matched: view.matched.map(cardInlineToText).join(', '),
+    notices: view.notices,
   });
 }
 

@@ -3,6 +3,7 @@ import { cardParts } from './render-card-parts.ts';
 import { footerContext } from './render-footer.ts';
 import { renderEmail } from './render-templates.ts';
 import type { CardParts, DigestRenderRequest, RenderedEmail } from './render-types.ts';
+import { cardInlineToHtml, cardInlineToText } from './render-inline.ts';
 import { countOf, subjectWatches, watchList } from './render-words.ts';
 
 /**
@@ -14,7 +15,9 @@ import { countOf, subjectWatches, watchList } from './render-words.ts';
  *   the default renders every card afresh.
  */
 export function renderDigest(req: DigestRenderRequest, renderCard: (card: CardInput) => CardParts = cardParts): RenderedEmail {
-  const headline = countOf(req.totalWorks, 'new publication');
+  const notices = req.notices ?? [];
+  const counted = [countOf(req.totalWorks, 'new publication'), ...(notices.length > 0 ? [countOf(notices.length, 'notice')] : [])];
+  const headline = req.totalWorks === 0 && notices.length > 0 ? counted[1]! : counted.join(', ');
   const subject = `${subjectWatches(req.watchNames)}: ${headline}`;
   return renderEmail('digest', subject, {
     subject,
@@ -25,6 +28,7 @@ export function renderDigest(req: DigestRenderRequest, renderCard: (card: CardIn
       sections: group.sections.map((section) => ({ disease: section.disease, cards: section.cards.map(renderCard) })),
     })),
     more: req.more && { line: `and ${countOf(req.more.count, 'more publication')}: read them all at`, url: req.more.url },
+    notices: notices.map((n) => ({ titleHtml: cardInlineToHtml(n.title), titleText: cardInlineToText(n.title), notice: n.notice, url: n.url })),
     footer: footerContext(req.watchNames, req.links),
   });
 }

@@ -34,7 +34,18 @@ export interface DigestRenderRequest {
   groups: DigestGroup[];
   /** Set when more works than maxItems: how many are not shown, and where to read them all. */
   more?: { count: number; url: string };
+  /** Retractions, errata and concerns about works this reader received earlier: each told once. */
+  notices?: DigestNotice[];
   links: SubscriberLinks;
+}
+
+export interface DigestNotice {
+  /** The work's title, card inline form. */
+  title: string;
+  /** "retracted (2026-11-20, https://pubmed.ncbi.nlm.nih.gov/…/)". */
+  notice: string;
+  /** The work's record. */
+  url: string;
 }
 
 /** "No new publications" for subscribers who asked to hear even then. */

@@ -19,6 +19,7 @@ export function rateLimitKey(eutilsUrl: string, apiKey: string | undefined): str
 export interface NcbiTuning {
   backoff?: Partial<BackoffOptions>;
   timeoutMs?: number;
+  onOutcome?: (outcome: 'ok' | 'rate_limited' | 'error') => void;
 }
 
 export function createNcbiHttp(

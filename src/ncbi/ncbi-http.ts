@@ -16,6 +16,8 @@ export interface NcbiHttpOptions {
   /** One request's time limit. @defaultValue 120000 (a 200-record efetch can be slow) */
   timeoutMs?: number;
   backoff?: Partial<BackoffOptions>;
+  /** Told of every answer (metrics, health); must not throw. */
+  onOutcome?: (outcome: 'ok' | 'rate_limited' | 'error') => void;
 }
 
 /** Counters for the benchmark and, later, metrics. */
@@ -110,10 +112,18 @@ export class NcbiHttp {
       text = await response.text();
     } catch (err) {
       if (signal?.aborted) throw err;
+      this.options.onOutcome?.('error');
       // fetch rejects with TypeError for resets/refusals and with TimeoutError on our timeout.
       throw new NcbiTransientError(`${call.name}: ${describeNetworkError(err)}`);
     }
-    return this.check(call.name, response, text);
+    try {
+      const body = this.check(call.name, response, text);
+      this.options.onOutcome?.('ok');
+      return body;
+    } catch (err) {
+      this.options.onOutcome?.(err instanceof NcbiTransientError && err.status === 429 ? 'rate_limited' : 'error');
+      throw err;
+    }
   }
 
   private check(name: string, response: Response, text: string): string {

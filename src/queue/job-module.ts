@@ -23,4 +23,6 @@ export interface JobModule<Schema extends z.ZodType = z.ZodType> {
   queue: QueueName;
   payloadSchema: Schema;
   process(payload: z.infer<Schema>, ctx: JobContext): Promise<unknown>;
+  /** Called once when the job has failed for the last time (no retry left). */
+  onFinalFailure?(payload: z.infer<Schema>, ctx: JobContext, err: Error): Promise<void>;
 }

@@ -1,4 +1,6 @@
 import * as buildDigest from '../../jobs/build-digest.ts';
+import * as checkHealth from '../../jobs/check-health.ts';
+import * as checkNotices from '../../jobs/check-notices.ts';
 import * as enrichWorks from '../../jobs/enrich-works.ts';
 import * as fetchBatch from '../../jobs/fetch-batch.ts';
 import * as fetchPmcBatch from '../../jobs/fetch-pmc-batch.ts';
@@ -10,7 +12,7 @@ import type { JobModule } from './job-module.ts';
 import { QUEUE_NAMES, type QueueName } from './queue-names.ts';
 
 /** Every job litwatch knows. A new job is a new file in jobs/ and one line here. */
-const MODULES: JobModule[] = [pollWatch, fetchBatch, fetchPmcBatch, enrichWorks, planDigests, buildDigest, sendDigest, sendConfirmation];
+const MODULES: JobModule[] = [pollWatch, fetchBatch, fetchPmcBatch, enrichWorks, planDigests, buildDigest, sendDigest, sendConfirmation, checkHealth, checkNotices];
 
 export type JobRegistry = ReadonlyMap<string, JobModule>;
 

@@ -50,7 +50,11 @@ async function runJob(services: Services, registry: JobRegistry, job: Job, token
   } catch (err) {
     // Moving to waiting-children is BullMQ's control flow, not a failure.
     if (err instanceof WaitingChildrenError) throw err;
-    log.error({ err, event: 'job.failed', durationMs: Math.round(performance.now() - started) }, `${job.name} failed`);
+    const final = err instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    log.error({ err, event: final ? 'job.failed' : 'job.retrying', durationMs: Math.round(performance.now() - started) }, `${job.name} failed${final ? '' : '; will retry'}`);
+    if (final && module.onFinalFailure && err instanceof Error) {
+      await module.onFinalFailure(parsed.data, { job, token, log, services }, err).catch((hookErr: unknown) => log.warn({ err: hookErr }, 'recording the failure failed'));
+    }
     throw err;
   }
 }

@@ -21,6 +21,8 @@ export interface Digest {
   html: string;
   text: string;
   workKeys: string[];
+  /** Owed notices this digest tells of (`workKey|noticePmid`): settled when it is sent. */
+  notices: string[];
   createdAt: number;
   sentAt?: number;
   attempts: number;
@@ -35,9 +37,10 @@ export function digestId(subscriberId: string, period: string): string {
 const createScript = luaScript(`
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], 'id', ARGV[1], 'subscriberId', ARGV[2], 'period', ARGV[3], 'status', 'pending',
-  'subject', ARGV[4], 'html', ARGV[5], 'text', ARGV[6], 'workKeys', ARGV[7], 'createdAt', ARGV[8], 'attempts', 0)
+  'subject', ARGV[4], 'html', ARGV[5], 'text', ARGV[6], 'workKeys', ARGV[7], 'createdAt', ARGV[8], 'attempts', 0,
+  'notices', ARGV[9])
 redis.call('ZADD', KEYS[2], ARGV[8], ARGV[1])
-for i = 9, #ARGV do redis.call('SADD', KEYS[3], ARGV[i]) end
+for i = 10, #ARGV do redis.call('SADD', KEYS[3], ARGV[i]) end
 return 1
 `);
 
@@ -65,6 +68,8 @@ for _, key in ipairs(works) do
   redis.call('SADD', KEYS[2], key)
   redis.call('SREM', KEYS[3], key)
 end
+local notices = cjson.decode(redis.call('HGET', KEYS[1], 'notices') or '[]')
+for _, notice in ipairs(notices) do redis.call('SREM', KEYS[4], notice) end
 return #works
 `);
 
@@ -95,7 +100,7 @@ export class DigestStore {
     const created = await createScript(
       this.redis,
       [k.digest(digest.id), k.digests, k.subscriberInFlight(digest.subscriberId)],
-      [digest.id, digest.subscriberId, digest.period, digest.subject, digest.html, digest.text, JSON.stringify(digest.workKeys), digest.createdAt, ...digest.workKeys],
+      [digest.id, digest.subscriberId, digest.period, digest.subject, digest.html, digest.text, JSON.stringify(digest.workKeys), digest.createdAt, JSON.stringify(digest.notices), ...digest.workKeys],
     );
     return created === 1;
   }
@@ -112,6 +117,7 @@ export class DigestStore {
       html: fields.html ?? '',
       text: fields.text ?? '',
       workKeys: JSON.parse(fields.workKeys ?? '[]') as string[],
+      notices: JSON.parse(fields.notices ?? '[]') as string[],
       createdAt: Number(fields.createdAt),
       attempts: Number(fields.attempts ?? 0),
       ...(fields.sentAt ? { sentAt: Number(fields.sentAt) } : {}),
@@ -131,7 +137,7 @@ export class DigestStore {
   /** Sent: its works join the subscriber's sent set in the same step. */
   async markSent(digest: Pick<Digest, 'id' | 'subscriberId'>, now = Date.now()): Promise<void> {
     const k = this.keys;
-    await sentScript(this.redis, [k.digest(digest.id), k.subscriberSent(digest.subscriberId), k.subscriberInFlight(digest.subscriberId)], [now]);
+    await sentScript(this.redis, [k.digest(digest.id), k.subscriberSent(digest.subscriberId), k.subscriberInFlight(digest.subscriberId), k.subscriberNotices(digest.subscriberId)], [now]);
   }
 
   /**

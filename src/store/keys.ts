@@ -45,6 +45,20 @@ export function storeKeys(prefix: string) {
     digests: `${base}:digests`,
     /** Set: works in this subscriber's digests that are built but not sent yet. */
     subscriberInFlight: (id: string) => `${base}:subscriber:${id}:in-flight`,
+    /** Hash: installation-wide counters (metrics-store.ts). */
+    metrics: `${base}:metrics`,
+    /** String: consecutive bad answers from NCBI. */
+    ncbiErrorStreak: `${base}:metrics:ncbi-error-streak`,
+    /** Hash: day (YYYY-MM-DD) -> works a watch found new that day. */
+    watchDaily: (watchId: string) => `${base}:watch:${watchId}:daily`,
+    /** Hash: a watch's last poll (WatchStatus). */
+    watchStatus: (watchId: string) => `${base}:watch:${watchId}:status`,
+    /** Hash: notice PMID -> JSON WorkNotice (retractions, errata, concerns PubMed links to a work). */
+    workNotices: (key: string) => `${base}:work:${key}:notices`,
+    /** Set: "workKey|noticePmid" notices this subscriber is owed in the next digest. */
+    subscriberNotices: (id: string) => `${base}:subscriber:${id}:notices`,
+    /** Set: "event|subject" of the health checks failing at the last check. */
+    healthFlagged: `${base}:health:flagged`,
     /** Prefix the upsert script uses to build work keys inside Redis. */
     workPrefix: `${base}:work:`,
   } as const;

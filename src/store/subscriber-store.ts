@@ -162,6 +162,10 @@ export class SubscriberStore {
     return this.save({ email: request.email, watches: request.watches, frequency: request.frequency, timezone: request.timezone }, 'self', now);
   }
 
+  async hasReceived(id: string, workKey: string): Promise<boolean> {
+    return (await this.redis.sismember(this.keys.subscriberSent(id), workKey)) === 1;
+  }
+
   /** Works this subscriber has received. */
   async sent(id: string): Promise<Set<string>> {
     return new Set(await this.redis.smembers(this.keys.subscriberSent(id)));

@@ -35,6 +35,8 @@ describe('loadEnv', () => {
       SUMMARISER_TIMEOUT_MS: 8000,
       LITWATCH_SECRET: undefined,
       LITWATCH_PUBLIC_URL: 'http://localhost:3000',
+      DASHBOARD_USER: undefined,
+      DASHBOARD_PASSWORD: undefined,
       PORT: 3000,
       LITWATCH_OUTBOX: path.resolve('var/outbox'),
       LOG_LEVEL: 'info',

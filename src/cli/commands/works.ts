@@ -30,6 +30,6 @@ async function describe(work: WorkSummary, index: number, options: WorksOptions,
   if (!options.cards) return `${work.key}\t${work.pmid ?? '-'}\t${work.watches.join(',')}\t${work.title}`;
   const stored = await services.works.get(work.key);
   if (!stored) return '';
-  const card = renderCard(await loadCardInput(stored, services.enrichment, services.config()));
+  const card = renderCard(await loadCardInput(stored, services.enrichment, services.config(), services.notices));
   return `${index > 0 ? '\n' : ''}${card}`;
 }

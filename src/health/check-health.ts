@@ -1,0 +1,102 @@
+import { QUEUE_NAMES } from '../queue/queue-names.ts';
+import type { Services } from '../services.ts';
+
+/**
+ * What a PubMed alert never says: that it is failing silently. Each check has a stable `event`
+ * name, used in the logs (health-monitor.ts), on the dashboard and in /metrics.
+ */
+export interface HealthCheck {
+  /** Stable: `watch.silent`, `watch.poll_failing`, `ncbi.error_streak`, `queue.failing`, `queue.stuck`. */
+  event: string;
+  /** The watch id or queue name, when the check is about one. */
+  subject?: string;
+  ok: boolean;
+  detail: string;
+}
+
+export interface HealthReport {
+  status: 'ok' | 'degraded';
+  checkedAt: number;
+  checks: HealthCheck[];
+}
+
+const DAY_MS = 86_400_000;
+
+export async function checkHealth(services: Services, now = Date.now()): Promise<HealthReport> {
+  const checks = [...(await watchChecks(services, now)), await ncbiCheck(services), ...(await queueChecks(services, now))];
+  return { status: checks.every((c) => c.ok) ? 'ok' : 'degraded', checkedAt: now, checks };
+}
+
+/**
+ * A watch is silent when it found nothing new for longer than `silentWatchDays`, or than twice
+ * its usual gap between finds (over the last 60 days) when that is longer: a watch that finds a
+ * paper a fortnight is not flagged after a week.
+ */
+async function watchChecks(services: Services, now: number): Promise<HealthCheck[]> {
+  const settings = services.config().health;
+  const checks: HealthCheck[] = [];
+  for (const watch of services.config().watches.filter((w) => w.enabled)) {
+    const status = await services.metrics.watchStatus(watch.id);
+    if (status.lastPollOk === false) {
+      checks.push({ event: 'watch.poll_failing', subject: watch.id, ok: false, detail: `last poll failed: ${status.lastError ?? 'unknown error'}` });
+    }
+    if (status.lastPollAt === undefined) continue; // never polled yet: nothing to judge
+    const gapDays = usualGapDays(await services.metrics.dailyFound(watch.id, 60, now));
+    const limitDays = Math.max(settings.silentWatchDays, gapDays === undefined ? 0 : 2 * gapDays);
+    const since = status.lastFoundAt ?? (await firstMatch(services, watch.id));
+    const silentDays = since === undefined ? undefined : (now - since) / DAY_MS;
+    const silent = silentDays !== undefined && silentDays > limitDays;
+    checks.push({
+      event: 'watch.silent',
+      subject: watch.id,
+      ok: !silent,
+      detail: silent ? `nothing new for ${Math.floor(silentDays!)} days (usual gap ${gapDays?.toFixed(1) ?? 'unknown'} days, limit ${limitDays.toFixed(0)})` : 'finding works',
+    });
+  }
+  return checks;
+}
+
+/** Mean days between days with finds; undefined with fewer than two such days. */
+export function usualGapDays(daily: { day: string; count: number }[]): number | undefined {
+  const found = daily.filter((d) => d.count > 0).map((d) => Date.parse(d.day));
+  if (found.length < 2) return undefined;
+  return (found.at(-1)! - found[0]!) / DAY_MS / (found.length - 1);
+}
+
+async function firstMatch(services: Services, watchId: string): Promise<number | undefined> {
+  const [, score] = await services.redis.zrange(services.works.keys.watchWorks(watchId), 0, 0, 'WITHSCORES');
+  return score === undefined ? undefined : Number(score);
+}
+
+async function ncbiCheck(services: Services): Promise<HealthCheck> {
+  const streak = await services.metrics.ncbiErrorStreak();
+  const limit = services.config().health.ncbiErrorStreak;
+  return {
+    event: 'ncbi.error_streak',
+    ok: streak < limit,
+    detail: streak < limit ? `${streak} bad answers in a row` : `${streak} bad answers in a row from NCBI (429, 5xx or timeouts): requests are being retried`,
+  };
+}
+
+/** A queue is failing with jobs failed in the last hour; stuck with a job waiting or running too long. */
+async function queueChecks(services: Services, now: number): Promise<HealthCheck[]> {
+  const stuckMs = services.config().health.queueStuckMinutes * 60_000;
+  const checks: HealthCheck[] = [];
+  for (const name of QUEUE_NAMES) {
+    const queue = services.queues[name];
+    const failed = (await queue.getFailed(0, 99)).filter((job) => (job.finishedOn ?? 0) > now - 3_600_000);
+    checks.push({ event: 'queue.failing', subject: name, ok: failed.length === 0, detail: failed.length === 0 ? 'no failures in the last hour' : `${failed.length} jobs failed in the last hour (last: ${failed[0]?.failedReason ?? ''})` });
+    const [oldestWaiting] = await queue.getJobs(['wait'], 0, 0, true);
+    const active = await queue.getActive(0, 99);
+    const waitingTooLong = oldestWaiting !== undefined && now - oldestWaiting.timestamp > stuckMs;
+    const runningTooLong = active.find((job) => job.processedOn !== undefined && now - job.processedOn > stuckMs);
+    const stuck = waitingTooLong || runningTooLong !== undefined;
+    checks.push({
+      event: 'queue.stuck',
+      subject: name,
+      ok: !stuck,
+      detail: waitingTooLong ? 'a job has waited too long: are workers running?' : runningTooLong ? `job ${runningTooLong.id} has been running too long` : 'moving',
+    });
+  }
+  return checks;
+}
