@@ -30,6 +30,8 @@ export interface LoggerOptions {
   level?: string;
   /** Force pretty or JSON output; by default pretty when stderr is a terminal. */
   pretty?: boolean;
+  /** Where JSON lines go instead of stderr (tests read them). */
+  destination?: pino.DestinationStream;
 }
 
 /**
@@ -39,6 +41,7 @@ export interface LoggerOptions {
 export function createLogger(options: LoggerOptions = {}): Logger {
   const level = options.level ?? process.env.LOG_LEVEL ?? 'info';
   const base = { level, redact: { paths: REDACT, censor: '[redacted]' } };
+  if (options.destination) return pino(base, options.destination);
   const usePretty = options.pretty ?? Boolean(process.stderr.isTTY);
   if (usePretty) {
     return pino(base, pretty({ destination: 2, colorize: true, sync: true, ignore: 'pid,hostname' }));

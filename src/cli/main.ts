@@ -4,6 +4,7 @@ import { ConfigError } from '../config/config-errors.ts';
 import type { CardOptions } from './commands/card.ts';
 import type { AddOptions } from './commands/subscribers.ts';
 import type { VocabSyncOptions } from './commands/vocab-sync.ts';
+import type { WatchPreviewOptions } from './commands/watch-preview.ts';
 import type { WorksOptions } from './commands/works.ts';
 import { RedisUnavailableError } from '../redis/redis-unavailable-error.ts';
 
@@ -80,6 +81,17 @@ subscribers
   .description('forget a subscriber and what they were sent')
   .argument('<email>')
   .action(async (email: string) => (await import('./commands/subscribers.ts')).removeSubscriberCommand(email));
+
+program
+  .command('watch')
+  .description('watch commands')
+  .command('preview')
+  .description("run a watch's query (as edited in the config) over recent days and compare it with the query in force; stores nothing")
+  .argument('<watch>', 'watch id')
+  .option('--days <n>', 'how many days back', positiveInt, 30)
+  .option('--limit <n>', 'titles listed per group', positiveInt, 20)
+  .option('--json', 'one JSON object')
+  .action(async (watch: string, options: WatchPreviewOptions) => (await import('./commands/watch-preview.ts')).watchPreviewCommand(watch, options));
 
 program
   .command('vocab')

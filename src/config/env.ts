@@ -92,6 +92,11 @@ const envSchema = z.object({
   // Credentials for /admin (dashboard, bull-board). Without both, the admin pages are off.
   DASHBOARD_USER: z.string().min(1).optional(),
   DASHBOARD_PASSWORD: z.string().min(12, 'must be at least 12 characters (value not shown: it is a secret)').optional(),
+  // How long a job stays locked to its worker without a heartbeat: after a crash (or a bounded
+  // shutdown) it goes to another worker this much later. BullMQ's default.
+  LITWATCH_LOCK_MS: z.coerce.number().int().min(1000, { error: quoting('must be at least 1000 milliseconds') }).default(30_000),
+  // On SIGTERM/SIGINT, how long active jobs may run before they are handed back to the queue.
+  LITWATCH_SHUTDOWN_MS: z.coerce.number().int().min(0, { error: quoting('must be a number of milliseconds') }).default(25_000),
   PORT: z.coerce.number().int().min(1).max(65535, { error: quoting('must be a port number') }).default(3000),
   // Where digests go as .eml files when SMTP_URL is not set.
   LITWATCH_OUTBOX: z

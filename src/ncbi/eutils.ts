@@ -108,3 +108,8 @@ export async function efetchFromHistory(http: NcbiHttp, request: HistoryFetchReq
     signal,
   );
 }
+
+/** efetch records by id (POST, so the list can be long), as XML text. */
+export async function efetchByIds(http: NcbiHttp, db: 'pubmed' | 'pmc', ids: string[], signal?: AbortSignal): Promise<string> {
+  return http.post('efetch.fcgi', { db, id: ids.join(','), retmode: 'xml' }, signal);
+}

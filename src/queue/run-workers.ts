@@ -13,18 +13,20 @@ export const DEFAULT_CONCURRENCY: Readonly<Record<QueueName, number>> = { poll: 
 export interface WorkerOptions {
   queues?: readonly QueueName[];
   concurrency?: Partial<Record<QueueName, number>>;
-  /** Lock time in ms: how long a job of a crashed worker waits before another takes it. @defaultValue 30000 */
+  /** Lock time in ms: how long a job of a crashed worker waits before another takes it. @defaultValue LITWATCH_LOCK_MS */
   lockDurationMs?: number;
 }
 
 export function startWorkers(services: Services, options: WorkerOptions = {}, registry: JobRegistry = buildRegistry()): Worker[] {
+  const lockMs = options.lockDurationMs ?? services.env.LITWATCH_LOCK_MS;
   return (options.queues ?? QUEUE_NAMES).map((queue) => {
     const worker = new Worker(queue, (job, token) => runJob(services, registry, job, token), {
       connection: services.redis,
       prefix: services.prefix,
       concurrency: options.concurrency?.[queue] ?? DEFAULT_CONCURRENCY[queue],
-      // Only when given: an explicit `undefined` would reach BullMQ's Lua as nil.
-      ...(options.lockDurationMs ? { lockDuration: options.lockDurationMs } : {}),
+      lockDuration: lockMs,
+      // Look for stalled jobs (their worker died) at least as often as a lock can expire.
+      stalledInterval: Math.min(30_000, lockMs),
       // BullMQ's limiter holds for the queue across every worker process: the configured mail rate.
       ...(queue === 'mail' ? { limiter: mailLimiter(services.config().digest.sendRatePerSecond) } : {}),
     });
@@ -66,4 +68,17 @@ export function mailLimiter(perSecond: number): { max: number; duration: number 
 
 export async function closeWorkers(workers: Worker[]): Promise<void> {
   await Promise.all(workers.map((worker) => worker.close()));
+}
+
+/**
+ * Stop taking jobs and let active ones finish, for at most `boundMs`. Returns true when jobs were
+ * still running at the bound: the caller then exits without them. Such a job keeps its lock
+ * until the lock expires (LITWATCH_LOCK_MS), then BullMQ's stalled-job check hands it to another
+ * worker; every job is safe to run twice. (A later `close(true)` would not help: BullMQ hands
+ * back the graceful close already under way.)
+ */
+export async function closeWorkersWithin(workers: Worker[], boundMs: number): Promise<boolean> {
+  const graceful = closeWorkers(workers).then(() => false);
+  const timeout = new Promise<true>((resolve) => setTimeout(resolve, boundMs, true).unref());
+  return Promise.race([graceful, timeout]);
 }

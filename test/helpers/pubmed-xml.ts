@@ -18,6 +18,9 @@ export interface RecordSpec {
   /** Cited DOIs: a ReferenceList, which must never be taken for the article's own DOI. */
   references?: string[];
   mesh?: { ui: string; name: string; major?: boolean }[];
+  /** CommentsCorrections (a retraction notice names the retracted article with RetractionOf). */
+  comments?: { refType: string; pmid: string; source?: string }[];
+  publicationType?: string;
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -59,12 +62,15 @@ export function pubmedArticleXml(spec: RecordSpec): string {
   const mesh = spec.mesh?.length
     ? `<MeshHeadingList>${spec.mesh.map((m) => `<MeshHeading><DescriptorName UI="${m.ui}" MajorTopicYN="${m.major ? 'Y' : 'N'}">${esc(m.name)}</DescriptorName></MeshHeading>`).join('')}</MeshHeadingList>`
     : '';
+  const comments = spec.comments?.length
+    ? `<CommentsCorrectionsList>${spec.comments.map((c) => `<CommentsCorrections RefType="${c.refType}"><RefSource>${esc(c.source ?? 'J Bone Oncol. 2026;12:100')}</RefSource><PMID Version="1">${c.pmid}</PMID></CommentsCorrections>`).join('')}</CommentsCorrectionsList>`
+    : '';
   const ids = [
     `<ArticleId IdType="pubmed">${spec.pmid}</ArticleId>`,
     spec.doi ? `<ArticleId IdType="doi">${esc(spec.doi)}</ArticleId>` : '',
     spec.pmcid ? `<ArticleId IdType="pmc">${spec.pmcid}</ArticleId>` : '',
   ].join('');
-  return `<PubmedArticle><MedlineCitation Status="PubMed-not-MEDLINE" Owner="NLM"><PMID Version="1">${spec.pmid}</PMID><DateRevised><Year>${year}</Year><Month>${month}</Month><Day>${day}</Day></DateRevised><Article PubModel="Print-Electronic"><Journal><ISSN IssnType="Electronic">1234-5678</ISSN><JournalIssue CitedMedium="Internet"><Volume>12</Volume><Issue>3</Issue><PubDate><Year>${year}</Year><Month>${MONTHS[month - 1]}</Month></PubDate></JournalIssue><Title>${esc(spec.journal ?? 'Journal of Bone Oncology')}</Title><ISOAbbreviation>J Bone Oncol</ISOAbbreviation></Journal><ArticleTitle>${spec.title}</ArticleTitle><Pagination><MedlinePgn>100-112</MedlinePgn></Pagination>${spec.doi ? `<ELocationID EIdType="doi" ValidYN="Y">${esc(spec.doi)}</ELocationID>` : ''}${abstractXml(spec.abstract)}${authorsXml(spec.authors)}<Language>eng</Language><PublicationTypeList><PublicationType UI="D016428">Journal Article</PublicationType></PublicationTypeList><ArticleDate DateType="Electronic"><Year>${year}</Year><Month>${String(month).padStart(2, '0')}</Month><Day>${String(day).padStart(2, '0')}</Day></ArticleDate></Article><MedlineJournalInfo><Country>Netherlands</Country><MedlineTA>J Bone Oncol</MedlineTA></MedlineJournalInfo>${mesh}</MedlineCitation><PubmedData><History><PubMedPubDate PubStatus="entrez"><Year>${year}</Year><Month>${month}</Month><Day>${day}</Day></PubMedPubDate></History><PublicationStatus>aheadofprint</PublicationStatus><ArticleIdList>${ids}</ArticleIdList>${referencesXml(spec.references)}</PubmedData></PubmedArticle>`;
+  return `<PubmedArticle><MedlineCitation Status="PubMed-not-MEDLINE" Owner="NLM"><PMID Version="1">${spec.pmid}</PMID><DateRevised><Year>${year}</Year><Month>${month}</Month><Day>${day}</Day></DateRevised><Article PubModel="Print-Electronic"><Journal><ISSN IssnType="Electronic">1234-5678</ISSN><JournalIssue CitedMedium="Internet"><Volume>12</Volume><Issue>3</Issue><PubDate><Year>${year}</Year><Month>${MONTHS[month - 1]}</Month></PubDate></JournalIssue><Title>${esc(spec.journal ?? 'Journal of Bone Oncology')}</Title><ISOAbbreviation>J Bone Oncol</ISOAbbreviation></Journal><ArticleTitle>${spec.title}</ArticleTitle><Pagination><MedlinePgn>100-112</MedlinePgn></Pagination>${spec.doi ? `<ELocationID EIdType="doi" ValidYN="Y">${esc(spec.doi)}</ELocationID>` : ''}${abstractXml(spec.abstract)}${authorsXml(spec.authors)}<Language>eng</Language><PublicationTypeList><PublicationType UI="D016428">${esc(spec.publicationType ?? 'Journal Article')}</PublicationType></PublicationTypeList><ArticleDate DateType="Electronic"><Year>${year}</Year><Month>${String(month).padStart(2, '0')}</Month><Day>${String(day).padStart(2, '0')}</Day></ArticleDate></Article><MedlineJournalInfo><Country>Netherlands</Country><MedlineTA>J Bone Oncol</MedlineTA></MedlineJournalInfo>${comments}${mesh}</MedlineCitation><PubmedData><History><PubMedPubDate PubStatus="entrez"><Year>${year}</Year><Month>${month}</Month><Day>${day}</Day></PubMedPubDate></History><PublicationStatus>aheadofprint</PublicationStatus><ArticleIdList>${ids}</ArticleIdList>${referencesXml(spec.references)}</PubmedData></PubmedArticle>`;
 }
 
 /** A whole efetch document around some records. */

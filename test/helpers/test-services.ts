@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { loadEnv } from '../../src/config/env.ts';
 import type { Config } from '../../src/config/load-config.ts';
-import { createLogger } from '../../src/log.ts';
+import { createLogger, type Logger } from '../../src/log.ts';
 import { createServices, type Services } from '../../src/services.ts';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -71,13 +71,15 @@ export function testServices(options: {
   vocabDir?: string;
   /** More environment (SMTP_URL, LITWATCH_PUBLIC_URL, LITWATCH_OUTBOX...). */
   env?: Record<string, string>;
+  /** A logger to read what was logged (see captureLogs); silent by default. */
+  log?: Logger;
 }): Services {
   const env = loadEnv({ LITWATCH_PREFIX: options.prefix, LITWATCH_SECRET: TEST_SECRET, ...ncbiEnv(options.eutilsUrl, options.vocabDir), ...options.env });
   return createServices({
     env,
     config: options.config,
     redisUrl: REDIS_URL,
-    log: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', pretty: false }),
+    log: options.log ?? createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', pretty: false }),
     ncbi: { backoff: { baseDelayMs: 20, maxDelayMs: 200 }, timeoutMs: 5000 },
     retry: { attempts: 2, backoffMs: 50 },
     now: options.now ?? (() => REFERENCE_DAY),
@@ -97,4 +99,11 @@ export async function deletePrefix(prefix: string): Promise<void> {
   } finally {
     await redis.quit();
   }
+}
+
+/** A logger whose JSON lines are kept in `lines`, to check what litwatch logs (and what it must not). */
+export function captureLogs(): { log: Logger; lines: Record<string, unknown>[] } {
+  const lines: Record<string, unknown>[] = [];
+  const log = createLogger({ level: 'debug', destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) } });
+  return { log, lines };
 }

@@ -1,10 +1,9 @@
 import { once } from 'node:events';
 import type { Server } from 'node:http';
-import { closeWorkers, startWorkers } from '../../queue/run-workers.ts';
-import { syncDigestSchedulers } from '../../queue/sync-digest-schedulers.ts';
-import { syncSchedulers } from '../../queue/sync-schedulers.ts';
+import { applyConfig, followConfigFile } from '../../live-config.ts';
+import { closeWorkersWithin, startWorkers } from '../../queue/run-workers.ts';
+import { syncSystemSchedulers } from '../../queue/sync-system-schedulers.ts';
 import type { Services } from '../../services.ts';
-import { syncConfigSubscribers } from '../../subscribers/sync-config-subscribers.ts';
 import { createWebServer, listen } from '../../web/web-server.ts';
 import { loadSettings, openRuntime } from '../runtime.ts';
 
@@ -31,29 +30,29 @@ export async function startCommand(options: { role: string }): Promise<void> {
   const { services } = runtime;
   const { log } = settings;
 
-  if (role === 'all' || role === 'scheduler') await schedule(services);
+  const schedules = role === 'all' || role === 'scheduler';
+  if (schedules) {
+    await applyConfig(services, services.config(), true);
+    await syncSystemSchedulers(services.queues.poll);
+    if (!services.tokens) log.warn({ event: 'digest.disabled' }, 'LITWATCH_SECRET is not set: digests and subscription pages are off (they sign their links); set it with `openssl rand -hex 32`');
+  }
+  // Every role follows config edits (workers read watches and settings from it); only the scheduling role re-syncs schedules.
+  const stopFollowing = followConfigFile(services, schedules);
   const workers = role === 'all' || role === 'worker' ? startWorkers(services) : [];
   const server = role === 'all' || role === 'web' ? await serveWeb(services) : undefined;
   log.info({ event: 'litwatch.started', role, prefix: services.prefix, workers: workers.length, web: server !== undefined }, `litwatch started (role ${role})`);
 
   const signal = await Promise.race([once(process, 'SIGTERM'), once(process, 'SIGINT')]);
-  log.info({ event: 'litwatch.stopping', signal: signal[0] }, 'stopping: letting active jobs finish');
+  const boundMs = services.env.LITWATCH_SHUTDOWN_MS;
+  log.info({ event: 'litwatch.stopping', signal: signal[0], boundMs }, `stopping: active jobs have ${Math.round(boundMs / 1000)} s to finish, then go back to the queue`);
+  stopFollowing();
   server?.close();
-  await closeWorkers(workers);
+  const handedBack = await closeWorkersWithin(workers, boundMs);
   await runtime.close();
-  log.info({ event: 'litwatch.stopped' }, 'stopped');
-}
-
-async function schedule(services: Services): Promise<void> {
-  const config = services.config();
-  const polls = await syncSchedulers(services.queues.poll, config.watches);
-  const subscribers = await syncConfigSubscribers(services.subscribers, config.subscribers);
-  const digests = await syncDigestSchedulers(services.queues.digest, config.digest, await services.subscribers.list());
-  services.log.info(
-    { event: 'schedulers.synced', polls, subscribers, digests },
-    `job schedulers: ${polls.upserted.length} watches, ${digests.upserted.length} digest schedules; subscribers from config: +${subscribers.added} ~${subscribers.updated} -${subscribers.removed}`,
-  );
-  if (!services.tokens) services.log.warn({ event: 'digest.disabled' }, 'LITWATCH_SECRET is not set: digests and subscription pages are off (they sign their links); set it with `openssl rand -hex 32`');
+  log.info({ event: 'litwatch.stopped', handedBack }, handedBack ? 'stopped; unfinished jobs will be picked up by the next worker' : 'stopped');
+  // A job cut off may still hold a socket (a request to NCBI in flight): exit now rather than
+  // wait for it, or the bound would mean nothing. pino flushes its buffer on exit.
+  process.exit();
 }
 
 async function serveWeb(services: Services): Promise<Server | undefined> {
