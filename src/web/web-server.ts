@@ -3,19 +3,28 @@ import express from 'express';
 import * as sendConfirmation from '../../jobs/send-confirmation.ts';
 import { syncDigestSchedulers } from '../queue/sync-digest-schedulers.ts';
 import type { Services } from '../services.ts';
+import { mountAdmin } from './admin/admin-router.ts';
 import { createWebApp } from './app.ts';
 import { digestPageRouter } from './digest-page.ts';
+import { healthRouter } from './health-routes.ts';
+import { metricsRouter } from './metrics.ts';
 
 /**
- * litwatch's HTTP side: the public subscription pages and the digest pages, on PORT. Later
- * additions (health, metrics, admin) mount on this parent app, ahead of the public app and its
- * 404 page.
+ * litwatch's HTTP side, on PORT: /healthz and /metrics always; the admin pages when their
+ * credentials are set; the digest and public subscription pages when LITWATCH_SECRET is (they
+ * sign their links). Everything mounts on this parent app, ahead of the public app's 404 page.
  */
 export function createWebServer(services: Services): express.Express {
-  const { tokens } = services;
-  if (!tokens) throw new Error('LITWATCH_SECRET is not set: the subscription pages sign their links with it (openssl rand -hex 32)');
   const app = express();
   app.disable('x-powered-by');
+  app.use(healthRouter(services), metricsRouter(services));
+  mountAdmin(app, services);
+  const { tokens } = services;
+  if (!tokens) {
+    services.log.warn({ event: 'web.subscriptions_disabled' }, 'LITWATCH_SECRET is not set: the subscription and digest pages are off (they sign their links); set it with `openssl rand -hex 32`');
+    app.use((_req, res) => void res.status(404).type('text/plain').send('Not found.'));
+    return app;
+  }
   app.use(digestPageRouter(services));
   app.use(
     createWebApp({

@@ -4,6 +4,7 @@ import { applyConfig, followConfigFile } from '../../live-config.ts';
 import { closeWorkersWithin, startWorkers } from '../../queue/run-workers.ts';
 import { syncSystemSchedulers } from '../../queue/sync-system-schedulers.ts';
 import type { Services } from '../../services.ts';
+import { adminAccess } from '../../web/admin/admin-auth.ts';
 import { createWebServer, listen } from '../../web/web-server.ts';
 import { loadSettings, openRuntime } from '../runtime.ts';
 
@@ -55,9 +56,10 @@ export async function startCommand(options: { role: string }): Promise<void> {
   process.exit();
 }
 
-async function serveWeb(services: Services): Promise<Server | undefined> {
-  if (!services.tokens) return undefined;
+async function serveWeb(services: Services): Promise<Server> {
   const server = await listen(createWebServer(services), services.env.PORT);
-  services.log.info({ event: 'web.listening', port: services.env.PORT, publicUrl: services.env.LITWATCH_PUBLIC_URL }, `subscription pages on ${services.env.LITWATCH_PUBLIC_URL}/subscribe`);
+  const base = services.env.LITWATCH_PUBLIC_URL;
+  const pages = [`${base}/healthz`, `${base}/metrics`, ...(services.tokens ? [`${base}/subscribe`] : []), ...(adminAccess(services.env).enabled ? [`${base}/admin`] : [])];
+  services.log.info({ event: 'web.listening', port: services.env.PORT, publicUrl: base }, `web pages: ${pages.join(', ')}`);
   return server;
 }

@@ -1,0 +1,73 @@
+import express, { type Router } from 'express';
+import type { HealthCheck } from '../../health/check-health.ts';
+import type { Services } from '../../services.ts';
+import type { DigestStatus } from '../../store/digest-store.ts';
+import { html, type SafeHtml } from '../html.ts';
+import { sendAdminPage, timeHtml } from './admin-layout.ts';
+import { adminLinks } from './admin-paths.ts';
+import { loadOverview, type Overview } from './overview-data.ts';
+import { JOB_STATES } from './queue-counts.ts';
+import { watchSection } from './watch-section.ts';
+
+const DIGEST_STATUSES: readonly DigestStatus[] = ['pending', 'sending', 'sent', 'failed', 'cancelled'];
+
+/** `/admin`: what needs attention first, then every watch, the digests and the queues. */
+export function overviewRouter(services: Services): Router {
+  const router = express.Router();
+  router.get('/', async (_req, res) => {
+    const overview = await loadOverview(services);
+    sendAdminPage(res, 'litwatch overview', overviewBody(overview));
+  });
+  return router;
+}
+
+function overviewBody(overview: Overview): SafeHtml {
+  return html`${healthFlags(overview.failing)}
+<p id="totals">Works stored: <strong id="total-works">${overview.totalWorks}</strong> ·
+<a href="${adminLinks.cards}">recent cards</a> · <a href="${adminLinks.subscribers}">subscribers</a> · <a href="${adminLinks.queues}">queues in bull-board</a></p>
+<h2 id="watches-heading">Watches</h2>
+<div id="watches">${overview.watches.length > 0 ? overview.watches.map(watchSection) : html`<p>No watches in config/watches.yaml.</p>`}</div>
+${digestsSection(overview)}
+${queuesSection(overview)}`;
+}
+
+/** Failing checks first and loud: this is what a PubMed alert never tells you. */
+function healthFlags(failing: HealthCheck[]): SafeHtml {
+  if (failing.length === 0) return html`<section id="health-flags" class="flags all-ok" aria-labelledby="health-heading"><h2 id="health-heading">Health</h2><p>Every check passes.</p></section>`;
+  return html`<section id="health-flags" class="flags" aria-labelledby="health-heading">
+<h2 id="health-heading">Health: ${failing.length} ${failing.length === 1 ? 'problem' : 'problems'}</h2>
+<ul>${failing.map((check) => html`<li class="flag" data-event="${check.event}" data-subject="${check.subject ?? ''}"><strong><code>${check.event}</code>${check.subject && html` ${check.subject}`}</strong>: ${check.detail}</li>`)}</ul>
+</section>`;
+}
+
+function digestsSection({ digestCounts, unsent, digestsLookedAt }: Overview): SafeHtml {
+  const counts = DIGEST_STATUSES.map((status) => html`<li data-status="${status}">${status}: <strong>${digestCounts[status] ?? 0}</strong></li>`);
+  return html`<section id="digests" aria-labelledby="digests-heading">
+<h2 id="digests-heading">Digests</h2>
+<p>Of the ${digestsLookedAt} most recent digests:</p>
+<ul class="digest-counts">${counts}</ul>
+${
+  unsent.length === 0
+    ? html`<p>None pending or failed.</p>`
+    : html`<table id="unsent-digests"><caption>Pending and failed digests</caption>
+<thead><tr><th scope="col">Digest</th><th scope="col">Subscriber</th><th scope="col">Period</th><th scope="col">Status</th><th scope="col">Attempts</th><th scope="col">Built</th><th scope="col">Last error</th></tr></thead>
+<tbody>${unsent.map(
+        (d) => html`<tr class="digest" data-digest-id="${d.id}" data-status="${d.status}"><td><code>${d.id}</code></td><td><a href="${adminLinks.subscriber(d.subscriberId)}"><code>${d.subscriberId}</code></a></td><td>${d.period}</td><td class="${d.status === 'failed' ? 'state-failed' : ''}">${d.status}</td><td>${d.attempts}</td><td>${timeHtml(d.createdAt, '')}</td><td>${d.lastError ?? ''}</td></tr>`,
+      )}</tbody></table>`
+}
+</section>`;
+}
+
+function queuesSection({ queues }: Overview): SafeHtml {
+  const rows = Object.entries(queues).map(
+    ([name, counts]) => html`<tr class="queue" data-queue="${name}"><th scope="row"><a href="${adminLinks.queue(name)}">${name}</a></th>${JOB_STATES.map(
+      (state) => html`<td data-state="${state}" class="${state === 'failed' && counts.failed > 0 ? 'state-failed' : ''}">${counts[state]}</td>`,
+    )}</tr>`,
+  );
+  return html`<section id="queues" aria-labelledby="queues-heading">
+<h2 id="queues-heading">Queues</h2>
+<table><caption>Jobs per queue (failed jobs are kept 30 days; retry or inspect them in <a href="${adminLinks.queues}">bull-board</a>)</caption>
+<thead><tr><th scope="col">Queue</th>${JOB_STATES.map((state) => html`<th scope="col">${state}</th>`)}</tr></thead>
+<tbody>${rows}</tbody></table>
+</section>`;
+}

@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import express from 'express';
+import { Redis } from 'ioredis';
+import type { Services } from '../../src/services.ts';
+import { checkHealthWithin, healthRouter } from '../../src/web/health-routes.ts';
+import { metricsRouter } from '../../src/web/metrics.ts';
+import { listen } from '../../src/web/web-server.ts';
+import { deletePrefix, testConfig, testPrefix, testServices } from '../helpers/test-services.ts';
+
+describe('when Redis does not answer', () => {
+  const prefix = testPrefix('admin-down');
+  let services: Services;
+  let unreachable: Redis;
+  let server: Server;
+  let base = '';
+
+  before(async () => {
+    services = testServices({ prefix, eutilsUrl: 'http://127.0.0.1:9/entrez/eutils', config: testConfig([]) });
+    // Never connected: like the app's connection while Redis is down.
+    unreachable = new Redis({ port: 1, lazyConnect: true });
+    const app = express();
+    const down = { ...services, redis: unreachable };
+    app.use(healthRouter(down), metricsRouter(down));
+    server = await listen(app, 0);
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  after(async () => {
+    server.closeAllConnections();
+    server.close();
+    unreachable.disconnect();
+    await services.close();
+    await deletePrefix(prefix);
+  });
+
+  test('/healthz answers 503 at once, with a short JSON reason', async () => {
+    const started = Date.now();
+    const response = await fetch(`${base}/healthz`);
+    assert.equal(response.status, 503);
+    assert.deepEqual(await response.json(), { status: 'down', redis: 'unreachable', reason: 'Redis did not answer PING within 1000 ms' });
+    assert.ok(Date.now() - started < 1000);
+  });
+
+  test('/metrics answers 503 rather than stale or partial numbers', async () => {
+    const response = await fetch(`${base}/metrics`);
+    assert.equal(response.status, 503);
+    assert.match(await response.text(), /Redis did not answer/);
+  });
+});
+
+describe('health checks that cannot finish', () => {
+  const prefix = testPrefix('admin-slow');
+  let services: Services;
+
+  before(() => {
+    services = testServices({ prefix, eutilsUrl: 'http://127.0.0.1:9/entrez/eutils', config: testConfig([]) });
+  });
+
+  after(async () => {
+    await services.close();
+    await deletePrefix(prefix);
+  });
+
+  test('a check that hangs gives a failing health.unchecked check after the timeout, not a hung request', async () => {
+    const metrics = Object.assign(Object.create(services.metrics) as Services['metrics'], { ncbiErrorStreak: () => new Promise<number>(() => {}) });
+    const report = await checkHealthWithin({ ...services, metrics }, 50);
+    assert.equal(report.status, 'degraded');
+    assert.deepEqual(report.checks, [{ event: 'health.unchecked', ok: false, detail: 'the health checks did not finish within 50 ms' }]);
+  });
+
+  test('a check that throws gives a failing health.unchecked check with the error', async () => {
+    const broken: Services = {
+      ...services,
+      config: () => {
+        throw new Error('no config');
+      },
+    };
+    const report = await checkHealthWithin(broken);
+    assert.deepEqual(report.checks, [{ event: 'health.unchecked', ok: false, detail: 'the health checks failed: no config' }]);
+  });
+});
