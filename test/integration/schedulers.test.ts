@@ -44,3 +44,14 @@ test('the scheduler of a removed watch is removed, a changed schedule replaces t
   assert.deepEqual(await schedulers(), [{ key: 'poll-bone', pattern: '30 7 * * 1-5', tz: 'Europe/Paris', name: 'poll-watch' }]);
   assert.equal(await services.queues.poll.getDelayedCount(), 1);
 });
+
+test('restarting any number of times leaves one scheduler per watch, and one of each system job', async () => {
+  const { applyConfig } = await import('../../src/live-config.ts');
+  const { syncSystemSchedulers } = await import('../../src/queue/sync-system-schedulers.ts');
+  const config = testConfig([{ id: 'bone', query: 'a' }, { id: 'lung', query: 'b' }]);
+  for (let start = 0; start < 4; start++) {
+    await applyConfig(services, config, true);
+    await syncSystemSchedulers(services.queues.poll);
+  }
+  assert.deepEqual((await services.queues.poll.getJobSchedulers(0, -1)).map((s) => s.key).sort(), ['poll-bone', 'poll-lung', 'system-check-health', 'system-check-notices']);
+});
