@@ -25,6 +25,8 @@ const batchSummarySchema = z.object({
   unchanged: z.number().int(),
   duplicate: z.number().int(),
   deleted: z.number().int(),
+  /** Works this watch had not matched before (new to litwatch, or found earlier by another watch). */
+  newToWatch: z.number().int(),
 });
 
 export type BatchSummary = z.infer<typeof batchSummarySchema>;
@@ -56,7 +58,7 @@ export async function process(payload: Payload, ctx: JobContext): Promise<BatchS
 async function fetchAndStore(payload: Payload, ctx: JobContext): Promise<{ summary: BatchSummary; toEnrich: string[] }> {
   const { services, log } = ctx;
   const xml = await efetchFromHistory(services.ncbi, payload);
-  const summary: BatchSummary = { received: 0, created: 0, updated: 0, unchanged: 0, duplicate: 0, deleted: 0 };
+  const summary: BatchSummary = { received: 0, created: 0, updated: 0, unchanged: 0, duplicate: 0, deleted: 0, newToWatch: 0 };
   const toEnrich: string[] = [];
   const onRecordError = (err: Error) => log.warn({ event: 'parse.record_failed', err }, 'a record in the batch could not be parsed; skipped');
   for await (const record of streamPubmedRecords([xml], { onRecordError })) {
@@ -67,6 +69,7 @@ async function fetchAndStore(payload: Payload, ctx: JobContext): Promise<{ summa
     summary.received++;
     const result = await services.works.upsert(record, payload.watchId);
     summary[result.status]++;
+    if (result.watchAdded) summary.newToWatch++;
     if (result.status === 'created' || result.status === 'updated') toEnrich.push(result.key);
   }
   if (summary.received + summary.deleted < payload.retmax) {

@@ -31,7 +31,7 @@ export type Payload = z.infer<typeof payloadSchema>;
 export async function process(payload: Payload, ctx: JobContext): Promise<BatchSummary> {
   const { services, log } = ctx;
   const xml = await efetchPmc(services.ncbi, payload.pmcids);
-  const summary: BatchSummary = { received: 0, created: 0, updated: 0, unchanged: 0, duplicate: 0, deleted: 0 };
+  const summary: BatchSummary = { received: 0, created: 0, updated: 0, unchanged: 0, duplicate: 0, deleted: 0, newToWatch: 0 };
   const held = new Map<string, JatsArticle>();
   const keys: string[] = [];
   const onRecordError = (err: Error) => log.warn({ event: 'parse.jats_failed', err }, 'a PMC article could not be parsed; skipped');
@@ -39,6 +39,7 @@ export async function process(payload: Payload, ctx: JobContext): Promise<BatchS
     summary.received++;
     const result = await services.works.upsert(jats.article, payload.watchId);
     summary[result.status]++;
+    if (result.watchAdded) summary.newToWatch++;
     held.set(jats.article.pmcid, jats);
     keys.push(result.key);
   }

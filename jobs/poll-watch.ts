@@ -64,6 +64,8 @@ export interface PollSummary {
   unchanged: number;
   duplicate: number;
   deleted: number;
+  /** Works this watch had not matched before: fetched, or already stored and linked. */
+  newToWatch: number;
   bySource: { source: string; hits: number; batches: number; linked: number }[];
   cursorMoved: boolean;
 }
@@ -137,10 +139,14 @@ async function fanOut(plan: FetchPlan, stage: number, watchId: string, ctx: JobC
   );
 }
 
+function linkedTotal(plans: { linked: number }[]): number {
+  return plans.reduce((sum, p) => sum + p.linked, 0);
+}
+
 async function finish(data: Payload, ctx: JobContext): Promise<PollSummary> {
   const { services, log } = ctx;
   if (!data.window || !data.queryHash) throw new UnrecoverableError('poll job reached its last step without a search window');
-  const totals = { created: 0, updated: 0, unchanged: 0, duplicate: 0, deleted: 0 };
+  const totals = { created: 0, updated: 0, unchanged: 0, duplicate: 0, deleted: 0, newToWatch: 0 };
   const children = await ctx.job.getChildrenValues<Partial<fetchBatch.BatchSummary>>();
   for (const child of Object.values(children)) {
     for (const field of Object.keys(totals) as (keyof typeof totals)[]) totals[field] += child[field] ?? 0;
@@ -148,7 +154,8 @@ async function finish(data: Payload, ctx: JobContext): Promise<PollSummary> {
   const plans = data.plans ?? [];
   const cursorMoved = await services.cursors.advance(data.watchId, data.queryHash, data.window.max);
   const query = services.config().watches.find((w) => w.id === data.watchId)?.query ?? '';
-  await services.metrics.recordPoll(data.watchId, { ok: true, created: totals.created, query });
+  // What the watch found: works new to it, fetched or already stored (linked), not only new to litwatch.
+  await services.metrics.recordPoll(data.watchId, { ok: true, found: totals.newToWatch + linkedTotal(plans), query });
   await services.metrics.add('polls_total');
   await services.metrics.add('works_created_total', totals.created);
   const summary: PollSummary = {
@@ -156,7 +163,7 @@ async function finish(data: Payload, ctx: JobContext): Promise<PollSummary> {
     window: data.window,
     hits: plans.reduce((sum, p) => sum + p.hits, 0),
     batches: plans.reduce((sum, p) => sum + p.batches.length, 0),
-    linked: plans.reduce((sum, p) => sum + p.linked, 0),
+    linked: linkedTotal(plans),
     ...totals,
     bySource: plans.map((p) => ({ source: p.source, hits: p.hits, batches: p.batches.length, linked: p.linked })),
     cursorMoved,

@@ -69,12 +69,12 @@ export class MetricsStore {
   }
 
   /** A poll finished: its outcome, and the works it found new (per day, for the chart). */
-  async recordPoll(watchId: string, outcome: { ok: true; created: number; query: string } | { ok: false; error: string }, now = Date.now()): Promise<void> {
+  async recordPoll(watchId: string, outcome: { ok: true; found: number; query: string } | { ok: false; error: string }, now = Date.now()): Promise<void> {
     const status = this.keys.watchStatus(watchId);
     const pipeline = this.redis.pipeline().hset(status, 'lastPollAt', now, 'lastPollOk', outcome.ok ? '1' : '0');
     if (outcome.ok) {
-      pipeline.hset(status, 'query', outcome.query).hdel(status, 'lastError').hincrby(this.keys.watchDaily(watchId), dayKey(now), outcome.created);
-      if (outcome.created > 0) pipeline.hset(status, 'lastFoundAt', now);
+      pipeline.hset(status, 'query', outcome.query).hdel(status, 'lastError').hincrby(this.keys.watchDaily(watchId), dayKey(now), outcome.found);
+      if (outcome.found > 0) pipeline.hset(status, 'lastFoundAt', now);
     } else {
       pipeline.hset(status, 'lastError', outcome.error.slice(0, 500));
     }

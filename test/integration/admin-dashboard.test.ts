@@ -61,7 +61,7 @@ describe('the admin pages, /healthz and /metrics of a seeded installation', () =
   async function seed(): Promise<void> {
     doiKey = (await services.works.upsert(makeArticle({ pmid: '39000001', doi: '10.1000/Bone.2026.001', title: 'Osteoclasts in bone metastasis' }), 'bone')).key;
     await services.works.upsert(makeArticle({ pmid: '39000002', doi: undefined, title: 'Sclerostin and skeletal events' }), 'bone');
-    await services.metrics.recordPoll('bone', { ok: true, created: 2, query: config.watches[0]!.query });
+    await services.metrics.recordPoll('bone', { ok: true, found: 2, query: config.watches[0]!.query });
     await services.metrics.recordPoll('retired', { ok: false, error: 'esearch failed: HTTP 500 <html>' });
     await services.metrics.add('polls_total', 2);
     await services.metrics.add('polls_failed_total', 1);

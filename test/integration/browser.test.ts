@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
 import type { Services } from '../../src/services.ts';
 import { createWebServer, listen } from '../../src/web/web-server.ts';
+import { freePort } from '../helpers/free-port.ts';
 import { makeArticle } from '../fixtures/card/articles.ts';
 import { PROJECT_ROOT } from '../helpers/cli.ts';
 import { deletePrefix, testConfig, testPrefix, testServices } from '../helpers/test-services.ts';
@@ -25,9 +25,7 @@ describe('the pages in a real browser (headless Chromium)', { skip: !existsSync(
 
   before(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    const probe = await listen((await import('express')).default(), 0);
-    const port = (probe.address() as AddressInfo).port;
-    probe.close();
+    const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     services = testServices({
       prefix,
@@ -38,7 +36,7 @@ describe('the pages in a real browser (headless Chromium)', { skip: !existsSync(
     for (let i = 0; i < 3; i++) {
       await services.works.upsert(makeArticle({ pmid: String(41001200 + i), doi: `10.1000/browser.${i}`, title: `Osteolytic bone metastasis study ${i}` }), 'bone-metastasis');
     }
-    await services.metrics.recordPoll('bone-metastasis', { ok: true, created: 3, query: '"bone metastas*"[tiab]' });
+    await services.metrics.recordPoll('bone-metastasis', { ok: true, found: 3, query: '"bone metastas*"[tiab]' });
     server = await listen(createWebServer(services), port);
     // The flags the probe found Chromium needs here: no sandbox as root, no background network.
     browser = await chromium.launch({

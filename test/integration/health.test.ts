@@ -16,9 +16,9 @@ describe('health checks', () => {
   before(async () => {
     services = testServices({ prefix, eutilsUrl: 'http://127.0.0.1:9/entrez/eutils', config: testConfig([{ id: 'quiet', query: 'a' }, { id: 'busy', query: 'b' }]), log: logs.log });
     // "busy" found works yesterday; "quiet" last found one 20 days ago, and polls fine since.
-    await services.metrics.recordPoll('busy', { ok: true, created: 3, query: 'b' }, NOW - DAY);
-    await services.metrics.recordPoll('quiet', { ok: true, created: 1, query: 'a' }, NOW - 20 * DAY);
-    await services.metrics.recordPoll('quiet', { ok: true, created: 0, query: 'a' }, NOW - DAY);
+    await services.metrics.recordPoll('busy', { ok: true, found: 3, query: 'b' }, NOW - DAY);
+    await services.metrics.recordPoll('quiet', { ok: true, found: 1, query: 'a' }, NOW - 20 * DAY);
+    await services.metrics.recordPoll('quiet', { ok: true, found: 0, query: 'a' }, NOW - DAY);
   });
 
   after(async () => {
@@ -53,7 +53,7 @@ describe('health checks', () => {
     await monitorHealth(services, NOW);
     await monitorHealth(services, NOW);
     assert.equal(logs.lines.filter((l) => l.event === 'watch.silent').length, 1);
-    await services.metrics.recordPoll('quiet', { ok: true, created: 2, query: 'a' }, NOW);
+    await services.metrics.recordPoll('quiet', { ok: true, found: 2, query: 'a' }, NOW);
     await monitorHealth(services, NOW);
     assert.ok(logs.lines.some((l) => l.event === 'health.recovered' && l.check === 'watch.silent' && l.subject === 'quiet'));
   });

@@ -82,6 +82,10 @@ describe('a poll through the queues', () => {
     assert.deepEqual(shared?.watches, ['bone-metastasis', 'prostate-bone']);
     assert.equal(await services.works.count('bone-metastasis'), 3);
     assert.equal(await services.works.count('prostate-bone'), 2);
+    // Each watch found what it matched, the shared work included, whichever fetched it first.
+    assert.equal(bone.newToWatch + prostate.newToWatch, 5);
+    // The day's count for the chart (metrics use the wall clock: when the poll really ran).
+    assert.equal((await services.metrics.dailyFound('prostate-bone', 1)).at(-1)?.count, 2);
   });
 
   test('a work without a DOI is keyed by its PMID, and cited DOIs never become a key', async () => {

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { Worker } from 'bullmq';
 import { closeWorkers, startWorkers } from '../../src/queue/run-workers.ts';
 import type { Services } from '../../src/services.ts';
 import { createWebServer, listen } from '../../src/web/web-server.ts';
+import { freePort } from '../helpers/free-port.ts';
 import { SmtpSink } from '../helpers/smtp-sink.ts';
 import { deletePrefix, testConfig, testPrefix, testServices } from '../helpers/test-services.ts';
 
@@ -37,9 +37,7 @@ describe('double opt-in and one-click unsubscribe, over HTTP and SMTP', () => {
   before(async () => {
     smtp = await new SmtpSink().start();
     // The public URL must be known before the server starts: take a free port first.
-    const probe = await listen((await import('express')).default(), 0);
-    const port = (probe.address() as AddressInfo).port;
-    probe.close();
+    const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     services = testServices({
       prefix,

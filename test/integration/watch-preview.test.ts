@@ -22,7 +22,7 @@ before(async () => {
   ncbi.setQuery(EDITED, ['41000802', '41000803', '41000804']);
   services = testServices({ prefix, eutilsUrl: ncbi.url, config: testConfig([{ id: 'bone', query: CURRENT }]) });
   // The query in force is the one the last poll ran; one of its works is stored.
-  await services.metrics.recordPoll('bone', { ok: true, created: 1, query: CURRENT });
+  await services.metrics.recordPoll('bone', { ok: true, found: 1, query: CURRENT });
   await services.works.upsert(makeArticle({ pmid: '41000801', doi: undefined, title: 'A case report of bone metastasis' }), 'bone');
 });
 
