@@ -12,11 +12,10 @@ import { Redis } from 'ioredis';
 import * as planDigests from '../jobs/plan-digests.ts';
 import { loadEnv } from '../src/config/env.ts';
 import { createLogger } from '../src/log.ts';
-import { rateLimitKey } from '../src/ncbi/create-ncbi-http.ts';
 import { closeWorkers, startWorkers } from '../src/queue/run-workers.ts';
 import { redisAnswers } from '../src/redis/connect-redis.ts';
 import { createServices } from '../src/services.ts';
-import { deletePrefix, ncbiEnv, REDIS_URL, TEST_SECRET, testConfig } from '../test/helpers/test-services.ts';
+import { deletePrefix, deleteRateLimitKey, ncbiEnv, REDIS_URL, TEST_SECRET, testConfig } from '../test/helpers/test-services.ts';
 import { makeArticle } from '../test/fixtures/card/articles.ts';
 
 const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 10_000);
@@ -78,7 +77,7 @@ export async function digestSend(log: (line: string) => void): Promise<DigestFig
     await services.close();
     await sink.close();
     await deletePrefix(prefix);
-    await new Redis(REDIS_URL).del(rateLimitKey('http://127.0.0.1:9/entrez/eutils', undefined)).catch(() => 0);
+    await deleteRateLimitKey('http://127.0.0.1:9/entrez/eutils');
   }
 }
 

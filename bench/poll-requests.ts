@@ -10,17 +10,15 @@
  * so the Entrez-date window is known.
  */
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import * as pollWatch from '../jobs/poll-watch.ts';
 import { loadEnv } from '../src/config/env.ts';
 import { createLogger } from '../src/log.ts';
-import { rateLimitKey } from '../src/ncbi/create-ncbi-http.ts';
 import { openQueueEvents } from '../src/queue/queue-events.ts';
 import { closeWorkers, startWorkers } from '../src/queue/run-workers.ts';
 import { redisAnswers } from '../src/redis/connect-redis.ts';
 import { createServices } from '../src/services.ts';
 import { FakeNcbi } from '../test/helpers/fake-ncbi.ts';
-import { deletePrefix, ncbiEnv, REDIS_URL, REFERENCE_DAY, testConfig } from '../test/helpers/test-services.ts';
+import { deletePrefix, deleteRateLimitKey, ncbiEnv, REDIS_URL, REFERENCE_DAY, testConfig } from '../test/helpers/test-services.ts';
 import { articleXml } from './generate-efetch.ts';
 import { createRng } from './prng.ts';
 
@@ -79,7 +77,7 @@ export async function pollRequests(log: (line: string) => void): Promise<PollFig
     await services.close();
     await ncbi.close();
     await deletePrefix(prefix);
-    await deleteLimiterKey(ncbi.url);
+    await deleteRateLimitKey(ncbi.url);
   }
 }
 
@@ -125,12 +123,3 @@ function report(ncbi: FakeNcbi, outcome: Outcome): PollFigures {
 export const format = (requests: Record<string, number>) =>
   Object.entries(requests).map(([endpoint, n]) => `${n} ${endpoint.replace('.fcgi', '')}`).join(' + ');
 
-/** The shared limiter's key is outside the prefix by design (create-ncbi-http.ts); this one names FakeNcbi's port, so it is ours to delete. */
-async function deleteLimiterKey(url: string): Promise<void> {
-  const redis = new Redis(REDIS_URL);
-  try {
-    await redis.del(rateLimitKey(url, undefined));
-  } finally {
-    await redis.quit();
-  }
-}

@@ -21,7 +21,12 @@ export class CandidateLoader {
       const found = await this.services.redis.zrangebyscore(this.services.works.keys.watchWorks(watchId), sinceMs, '+inf');
       for (const key of found) keys.add(key);
     }
-    const candidates = await Promise.all([...keys].map((key) => this.load(key)));
+    return this.forKeys([...keys]);
+  }
+
+  /** These works, those that still exist. */
+  async forKeys(keys: readonly string[]): Promise<DigestCandidate[]> {
+    const candidates = await Promise.all(keys.map((key) => this.load(key)));
     return candidates.filter((c): c is DigestCandidate => c !== undefined);
   }
 

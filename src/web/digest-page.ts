@@ -19,8 +19,7 @@ export function digestPageRouter(services: Services): Router {
       return;
     }
     const run = new DigestRun(services, new Date(digest.createdAt));
-    const keys = new Set(digest.workKeys);
-    const candidates = (await run.loader.forWatches(subscriber.watches, 0)).filter((c) => keys.has(c.key));
+    const candidates = await run.loader.forKeys(digest.workKeys);
     const names = new Map(services.config().watches.map((w) => [w.id, w.name]));
     const assembled = assembleDigest({ watches: subscriber.watches, filters: {} }, candidates, new Set(), names, Number.MAX_SAFE_INTEGER);
     const page = renderDigest(

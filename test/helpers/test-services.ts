@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import { loadEnv } from '../../src/config/env.ts';
 import type { Config } from '../../src/config/load-config.ts';
 import { createLogger, type Logger } from '../../src/log.ts';
+import { rateLimitKey } from '../../src/ncbi/create-ncbi-http.ts';
 import { createServices, type Services } from '../../src/services.ts';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -106,4 +107,14 @@ export function captureLogs(): { log: Logger; lines: Record<string, unknown>[] }
   const lines: Record<string, unknown>[] = [];
   const log = createLogger({ level: 'debug', destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) } });
   return { log, lines };
+}
+
+/** The NCBI limiter key is outside every prefix by design (create-ncbi-http.ts): a stand-in's own key is the test's to delete. */
+export async function deleteRateLimitKey(eutilsUrl: string): Promise<void> {
+  const redis = new Redis(REDIS_URL);
+  try {
+    await redis.del(rateLimitKey(eutilsUrl, undefined));
+  } finally {
+    await redis.quit();
+  }
 }

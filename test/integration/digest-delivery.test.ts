@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { Worker } from 'bullmq';
 import * as buildDigest from '../../jobs/build-digest.ts';
@@ -154,6 +155,24 @@ describe('digest delivery over real SMTP', () => {
     const next = await new DigestRun(services, tomorrow).compose((await services.subscribers.get(ana.id))!);
     assert.equal(next.email, undefined, 'nothing new tomorrow either');
     assert.equal(smtp.messages.length, 2);
+  });
+
+  test("the digest's web page (where the 'more' line leads) shows every work it delivered", async () => {
+    const express = (await import('express')).default;
+    const { digestPageRouter } = await import('../../src/web/digest-page.ts');
+    const { listen } = await import('../../src/web/web-server.ts');
+    const app = express().use(digestPageRouter(services));
+    const server = await listen(app, 0);
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const page = await fetch(`${base}/digests/${digestId(ana.id, '2026-11-27')}`);
+      assert.equal(page.status, 200);
+      const html = await page.text();
+      for (const title of ['Radium-223 for bone metastases', 'EGFR-mutant lung cancer spreading to bone in mice', '<i>BRCA1</i>']) assert.ok(html.includes(title), title);
+      assert.equal((await fetch(`${base}/digests/dg-000000000000000000000000`)).status, 404);
+    } finally {
+      server.close();
+    }
   });
 
   test('the send job run twice sends one email', async () => {

@@ -7,6 +7,7 @@ import { applyConfig, followConfigFile } from '../../src/live-config.ts';
 import type { Services } from '../../src/services.ts';
 import { configDir, watchesYaml } from '../helpers/cli.ts';
 import { captureLogs, deletePrefix, testPrefix, testServices } from '../helpers/test-services.ts';
+import { until } from '../helpers/until.ts';
 
 const prefix = testPrefix('live-config');
 const dir = configDir(watchesYaml([{ id: 'bone', query: '"bone metastas*"[tiab]' }]));
@@ -16,14 +17,6 @@ let stop: () => void;
 
 async function schedulerKeys(): Promise<string[]> {
   return (await services.queues.poll.getJobSchedulers(0, -1)).map((s) => s.key).sort();
-}
-
-async function until(condition: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 before(async () => {

@@ -10,6 +10,7 @@ import { cliEnv, configDir, spawnCli, watchesYaml } from '../helpers/cli.ts';
 import { FakeNcbi } from '../helpers/fake-ncbi.ts';
 import { pubmedArticleXml } from '../helpers/pubmed-xml.ts';
 import { deletePrefix, ncbiEnv, REDIS_URL, testConfig, testPrefix, testServices } from '../helpers/test-services.ts';
+import { until } from '../helpers/until.ts';
 
 const QUERY = '"vertebral metastas*"[tiab]';
 const prefix = testPrefix('shutdown');
@@ -30,14 +31,6 @@ after(async () => {
   await ncbi.close();
   await deletePrefix(prefix);
 });
-
-async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 test('SIGTERM lets a worker stop within its bound, and the job it held goes to the next worker', async () => {
   ncbi.holdEfetchesAfter(0);

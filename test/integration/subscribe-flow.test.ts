@@ -8,22 +8,13 @@ import { createWebServer, listen } from '../../src/web/web-server.ts';
 import { freePort } from '../helpers/free-port.ts';
 import { SmtpSink } from '../helpers/smtp-sink.ts';
 import { deletePrefix, testConfig, testPrefix, testServices } from '../helpers/test-services.ts';
+import { untilDefined } from '../helpers/until.ts';
 
 /** The first link to `page` in a message's text part. */
 function linkIn(text: string | undefined, page: string): URL {
   const match = new RegExp(`https?://\\S+/${page}\\?token=[\\w.-]+`).exec(text ?? '');
   assert.ok(match, `a ${page} link in:\n${text}`);
   return new URL(match[0]);
-}
-
-async function until<T>(get: () => T | undefined, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = get();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe('double opt-in and one-click unsubscribe, over HTTP and SMTP', () => {
@@ -67,7 +58,7 @@ describe('double opt-in and one-click unsubscribe, over HTTP and SMTP', () => {
     });
     assert.equal(response.status, 200);
     assert.match(await response.text(), /check your inbox/i);
-    const message = await until(() => smtp.to('eve@example.org')[0]);
+    const message = await untilDefined(() => smtp.to('eve@example.org')[0]);
     assert.equal(message.subject, 'Confirm your litwatch subscription');
     confirmLink = linkIn(message.text, 'confirm');
     assert.equal(await services.subscribers.findByEmail('eve@example.org'), undefined);
