@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { articleDate } from '../src/card/card-date.ts';
 import { pubmedUrl } from '../src/card/card-links.ts';
 import { pollWindow } from '../src/ncbi/date-window.ts';
-import { efetchFromHistory } from '../src/ncbi/eutils.ts';
+import { efetchFromHistory, historyOf } from '../src/ncbi/eutils.ts';
 import { searchWindows } from '../src/ncbi/search-windows.ts';
 import type { NoticeKind, WorkNotice } from '../src/notices/work-notice.ts';
 import type { CorrectionKind, PubmedArticle } from '../src/parse/article.ts';
@@ -42,7 +42,7 @@ export async function process(_payload: Payload, ctx: JobContext): Promise<{ not
   const counts = { notices: 0, recorded: 0, owed: 0 };
   for (const result of await searchWindows(services.ncbi, { db: 'pubmed', term: NOTICE_QUERY, window }, log)) {
     for (let retstart = 0; retstart < result.ids.length; retstart += BATCH) {
-      const xml = await efetchFromHistory(services.ncbi, { db: 'pubmed', webEnv: result.webEnv, queryKey: result.queryKey, retstart, retmax: Math.min(BATCH, result.ids.length - retstart) });
+      const xml = await efetchFromHistory(services.ncbi, { db: 'pubmed', ...historyOf(result), retstart, retmax: Math.min(BATCH, result.ids.length - retstart) });
       for await (const record of streamPubmedRecords([xml], { onRecordError: (err) => log.warn({ err }, 'a notice could not be parsed') })) {
         if (record.kind === 'deleted') continue;
         counts.notices++;

@@ -23,3 +23,26 @@ export class NcbiPermanentError extends Error {
     this.name = 'NcbiPermanentError';
   }
 }
+
+/**
+ * A reply that does not have the documented shape: an HTML error page sent with status 200,
+ * truncated JSON or XML, a field of the wrong type. Asking again once can help (a proxy hiccup);
+ * asking for minutes cannot, so the HTTP layer retries it once and jobs then fail for good.
+ */
+export class NcbiUnexpectedReplyError extends Error {
+  constructor(
+    /** Which service answered: `esearch`, `efetch`, `idconv`, `pubtator`. */
+    readonly service: string,
+    message: string,
+    /** The reply's first characters, for the log. */
+    readonly excerpt: string,
+  ) {
+    super(`${service}: ${message}`);
+    this.name = 'NcbiUnexpectedReplyError';
+  }
+}
+
+/** The first 300 characters of a reply: what the log shows of one that did not fit. */
+export function replyExcerpt(text: string): string {
+  return text.slice(0, 300);
+}

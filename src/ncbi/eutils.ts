@@ -1,33 +1,60 @@
 import { z } from 'zod';
-import { NcbiPermanentError, NcbiTransientError } from './errors.ts';
+import { NcbiPermanentError, NcbiUnexpectedReplyError, replyExcerpt } from './errors.ts';
 import type { NcbiHttp } from './ncbi-http.ts';
 import type { DateWindow } from './date-window.ts';
 
 /** PubMed answers at most the first 10,000 hits of a search (retstart > 9998 is an error). */
 export const MAX_SEARCH_HITS = 9999;
 
-export interface SearchResult {
+/**
+ * What PubMed (or PMC) says it did to a query instead of searching it as written. Each entry
+ * names one phrase (or field tag, or message) from esearch's `errorlist` / `warninglist`:
+ * - `phraseNotFound` (errorlist.phrasesnotfound): the phrase is unknown and was dropped from
+ *   the search, so the query matches more than it says;
+ * - `fieldNotFound` (errorlist.fieldsnotfound): a field tag is unknown; the term was dropped;
+ * - `quotedPhraseNotFound` (warninglist.quotedphrasesnotfound): a quoted phrase is not in the
+ *   phrase index; PubMed searched without it;
+ * - `phraseIgnored` (warninglist.phrasesignored): a stopword or phrase PubMed ignored;
+ * - `outputMessage` (warninglist.outputmessages): NCBI's free text, e.g. "No items found." on
+ *   an empty result; it names no phrase of the query.
+ */
+export type SearchWarningKind = 'phraseNotFound' | 'fieldNotFound' | 'quotedPhraseNotFound' | 'phraseIgnored' | 'outputMessage';
+
+export interface SearchWarning {
+  kind: SearchWarningKind;
+  /** The phrase, field tag or message exactly as NCBI sent it. */
+  phrase: string;
+}
+
+interface SearchReplyFields {
   count: number;
-  /** PMIDs (PubMed) in the history server's order; at most `retmax` of them. */
+  /** PMIDs (PubMed) or PMC uids in the history server's order; at most `retmax` of them. */
   ids: string[];
-  webEnv: string;
-  queryKey: string;
-  /** Phrases NCBI dropped from the query, silently broadening it (worth a warning). */
-  phrasesNotFound: string[];
+  /** In the order NCBI lists them: errorlist first, then warninglist. */
+  warnings: SearchWarning[];
   queryTranslation?: string;
 }
 
-// esearch JSON: counts are strings; `ERROR` for failures; errorlist for dropped phrases.
+/**
+ * One esearch reply. The history-server entry is there whenever a search with `usehistory=y`
+ * found something; a search that found nothing may come without one (count 0 is an answer).
+ */
+export type SearchResult = SearchReplyFields & ({ webEnv: string; queryKey: string } | { webEnv?: undefined; queryKey?: undefined });
+
+const phrases = z.array(z.string()).optional();
+
+// esearch JSON: counts are strings; `ERROR` for failures; errorlist/warninglist for what was not searched as written.
 const esearchReply = z.object({
   error: z.string().optional(),
   esearchresult: z
     .object({
-      count: z.string().optional(),
+      count: z.string().regex(/^\d+$/).optional(),
       idlist: z.array(z.string()).optional(),
       webenv: z.string().optional(),
       querykey: z.string().optional(),
       querytranslation: z.string().optional(),
-      errorlist: z.object({ phrasesnotfound: z.array(z.string()).optional() }).partial().optional(),
+      errorlist: z.object({ phrasesnotfound: phrases, fieldsnotfound: phrases }).optional(),
+      warninglist: z.object({ phrasesignored: phrases, quotedphrasesnotfound: phrases, outputmessages: phrases }).optional(),
       ERROR: z.string().optional(),
     })
     .optional(),
@@ -40,6 +67,8 @@ export interface SearchRequest {
   window: DateWindow;
   /** How many ids to return with the count. @defaultValue MAX_SEARCH_HITS */
   retmax?: number;
+  /** Keep the result on the history server (`usehistory=y`) for efetch; a count-only check needs none. @defaultValue true */
+  history?: boolean;
 }
 
 export async function esearch(http: NcbiHttp, request: SearchRequest, signal?: AbortSignal): Promise<SearchResult> {
@@ -48,7 +77,7 @@ export async function esearch(http: NcbiHttp, request: SearchRequest, signal?: A
     {
       db: request.db,
       term: request.term,
-      usehistory: 'y',
+      ...((request.history ?? true) ? { usehistory: 'y' } : {}),
       retmode: 'json',
       datetype: 'edat',
       mindate: request.window.min,
@@ -57,32 +86,55 @@ export async function esearch(http: NcbiHttp, request: SearchRequest, signal?: A
     },
     signal,
   );
-  return readSearchReply(text);
+  return readSearchReply(text, { history: request.history ?? true });
 }
 
-export function readSearchReply(text: string): SearchResult {
+export interface ReadSearchOptions {
+  /** The search asked for the history server (`usehistory=y`): a non-empty result must name its entry. @defaultValue true */
+  history?: boolean;
+}
+
+export function readSearchReply(text: string, options: ReadSearchOptions = {}): SearchResult {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    // An HTML error page or a truncated body: NCBI hiccups of this kind pass with a retry.
-    throw new NcbiTransientError(`esearch: reply is not JSON: ${text.slice(0, 120)}`);
+    throw new NcbiUnexpectedReplyError('esearch', 'reply is not JSON', replyExcerpt(text));
   }
-  const reply = esearchReply.parse(json);
-  const result = reply.esearchresult;
-  const error = reply.error ?? result?.ERROR;
+  const parsed = esearchReply.safeParse(json);
+  if (!parsed.success) throw new NcbiUnexpectedReplyError('esearch', `reply does not have esearch's shape (${parsed.error.issues[0]?.message})`, replyExcerpt(text));
+  const result = parsed.data.esearchresult;
+  const error = parsed.data.error ?? result?.ERROR;
   if (error) throw new NcbiPermanentError(`esearch: ${error}`);
-  if (!result?.count || !result.webenv || !result.querykey) {
-    throw new NcbiTransientError(`esearch: reply without count/webenv/querykey: ${text.slice(0, 200)}`);
-  }
-  return {
+  if (!result?.count) throw new NcbiUnexpectedReplyError('esearch', 'reply without a count', replyExcerpt(text));
+  const fields: SearchReplyFields = {
     count: Number(result.count),
     ids: result.idlist ?? [],
-    webEnv: result.webenv,
-    queryKey: result.querykey,
-    phrasesNotFound: result.errorlist?.phrasesnotfound ?? [],
-    queryTranslation: result.querytranslation,
+    warnings: searchWarnings(result),
+    ...(result.querytranslation !== undefined ? { queryTranslation: result.querytranslation } : {}),
   };
+  if (result.webenv && result.querykey) return { ...fields, webEnv: result.webenv, queryKey: result.querykey };
+  if (fields.count > 0 && (options.history ?? true)) throw new NcbiUnexpectedReplyError('esearch', `${fields.count} hits but no history-server entry (webenv/querykey)`, replyExcerpt(text));
+  return fields;
+}
+
+type ReplyLists = Pick<NonNullable<z.infer<typeof esearchReply>['esearchresult']>, 'errorlist' | 'warninglist'>;
+
+function searchWarnings({ errorlist, warninglist }: ReplyLists): SearchWarning[] {
+  const of = (kind: SearchWarningKind, list: string[] | undefined) => (list ?? []).map((phrase) => ({ kind, phrase }));
+  return [
+    ...of('phraseNotFound', errorlist?.phrasesnotfound),
+    ...of('fieldNotFound', errorlist?.fieldsnotfound),
+    ...of('quotedPhraseNotFound', warninglist?.quotedphrasesnotfound),
+    ...of('phraseIgnored', warninglist?.phrasesignored),
+    ...of('outputMessage', warninglist?.outputmessages),
+  ];
+}
+
+/** The history-server entry of a search that found something; efetch from the history server needs it. */
+export function historyOf(result: SearchResult): { webEnv: string; queryKey: string } {
+  if (result.webEnv === undefined) throw new NcbiUnexpectedReplyError('esearch', `no history-server entry for a search with ${result.count} hits`, '');
+  return { webEnv: result.webEnv, queryKey: result.queryKey };
 }
 
 export interface HistoryFetchRequest {

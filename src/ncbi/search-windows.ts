@@ -3,11 +3,11 @@ import { splitWindow, type DateWindow } from './date-window.ts';
 import { esearch, MAX_SEARCH_HITS, type SearchResult } from './eutils.ts';
 import type { NcbiHttp } from './ncbi-http.ts';
 
-export interface WindowResult extends SearchResult {
+export type WindowResult = SearchResult & {
   window: DateWindow;
   /** True when one day alone had more hits than PubMed returns: only the first 9,999 are seen. */
   truncated: boolean;
-}
+};
 
 /**
  * Search a date window, splitting it in halves until every part has at most 9,999 hits

@@ -2,6 +2,7 @@ import * as fetchBatch from '../../jobs/fetch-batch.ts';
 import * as fetchPmcBatch from '../../jobs/fetch-pmc-batch.ts';
 import type { Source } from '../config/watches-schema.ts';
 import type { DateWindow } from '../ncbi/date-window.ts';
+import { historyOf } from '../ncbi/eutils.ts';
 import { searchWindows } from '../ncbi/search-windows.ts';
 import type { JobContext } from '../queue/job-module.ts';
 
@@ -43,8 +44,9 @@ export async function planSource(ctx: JobContext, watchId: string, source: Sourc
   const plan: FetchPlan = { source, hits: 0, linked: 0, batches: [] };
   const size = BATCH_SIZE[source];
   for (const result of results) {
-    if (result.phrasesNotFound.length > 0) {
-      log.warn({ event: 'watch.phrases_not_found', source, phrases: result.phrasesNotFound }, `${source} ignored part of the query: it matches more than intended`);
+    const phrasesNotFound = result.warnings.filter((w) => w.kind === 'phraseNotFound').map((w) => w.phrase);
+    if (phrasesNotFound.length > 0) {
+      log.warn({ event: 'watch.phrases_not_found', source, phrases: phrasesNotFound }, `${source} ignored part of the query: it matches more than intended`);
     }
     plan.hits += result.ids.length;
     if (source === 'pmc') await planPmcids(ctx, watchId, result.ids.map((uid) => `PMC${uid}`), plan);
@@ -53,7 +55,7 @@ export async function planSource(ctx: JobContext, watchId: string, source: Sourc
         const ids = result.ids.slice(start, start + size);
         const known = await services.works.keysForPmids(ids);
         if (known.size === ids.length) plan.linked += await services.works.linkWatch([...known.values()], watchId, source);
-        else plan.batches.push({ webEnv: result.webEnv, queryKey: result.queryKey, retstart: start, retmax: ids.length });
+        else plan.batches.push({ ...historyOf(result), retstart: start, retmax: ids.length });
       }
     }
   }

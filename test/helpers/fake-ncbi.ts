@@ -26,6 +26,8 @@ export interface FakePmcArticle {
 
 export type Db = 'pubmed' | 'pmc';
 export type Endpoint = 'esearch.fcgi' | 'efetch.fcgi' | 'idconv' | 'pubtator';
+/** esearch's lists of what it did not search as written: errorlist's two, warninglist's two. */
+export type UnknownList = 'phrasesnotfound' | 'fieldsnotfound' | 'quotedphrasesnotfound' | 'phrasesignored';
 export type Fault = '429' | '429-in-200' | '500' | 'reset' | 'error-body';
 
 export interface LoggedRequest {
@@ -48,6 +50,8 @@ export class FakeNcbi {
   private pmcOf = new Map<string, string>();
   /** PubTator3 documents by PMID or PMCID. */
   private bioc = new Map<string, unknown>();
+  /** Phrases PubMed does not know, by the esearch list that reports them (see declareUnknown). */
+  private unknown: { list: UnknownList; phrase: string }[] = [];
   private faults: { endpoint: string; fault: Fault }[] = [];
   /** Answer this many efetch requests, then hold the others unanswered (a batch in flight). */
   private answerEfetches = Infinity;
@@ -82,6 +86,15 @@ export class FakeNcbi {
   setQuery(term: string, ids: string[], db: Db = 'pubmed'): void {
     const uids = ids.map((id) => id.replace(/^PMC/, ''));
     this.queries.set(`${db} ${term}`, uids.sort((a, b) => Number(b) - Number(a)));
+  }
+
+  /**
+   * Phrases (or field tags) PubMed does not know: a term containing one gets it listed in
+   * esearch's errorlist (`phrasesnotfound`, `fieldsnotfound`) or warninglist
+   * (`quotedphrasesnotfound`, `phrasesignored`), as NCBI reports what it dropped.
+   */
+  declareUnknown(list: UnknownList, ...phrases: string[]): void {
+    for (const phrase of phrases) this.unknown.push({ list, phrase });
   }
 
   /** What the ID converter answers for a PMID. */
@@ -173,22 +186,25 @@ export class FakeNcbi {
       const edat = this.edatOf(db, uid);
       return (!params.mindate || edat >= params.mindate) && (!params.maxdate || edat <= params.maxdate);
     });
-    const webEnv = `MCID_fake${this.history.size + 1}`;
-    this.history.set(webEnv, { db, ids: matching });
     const retmax = Number(params.retmax ?? 20);
-    const body = {
-      header: { type: 'esearch', version: '0.3' },
-      esearchresult: {
-        count: String(matching.length),
-        retmax: String(Math.min(retmax, matching.length)),
-        retstart: '0',
-        querykey: '1',
-        webenv: webEnv,
-        idlist: matching.slice(0, retmax),
-        translationset: [],
-        querytranslation: params.term,
-      },
+    const result: Record<string, unknown> = {
+      count: String(matching.length),
+      retmax: String(Math.min(retmax, matching.length)),
+      retstart: '0',
     };
+    // An empty result has no history-server entry (entrezpy: "Empty search result has no webenv/querykey").
+    if (params.usehistory === 'y' && matching.length > 0) {
+      const webEnv = `MCID_fake${this.history.size + 1}`;
+      this.history.set(webEnv, { db, ids: matching });
+      Object.assign(result, { querykey: '1', webenv: webEnv });
+    }
+    Object.assign(result, { idlist: matching.slice(0, retmax), translationset: [], querytranslation: params.term });
+    const listed = (list: UnknownList) => this.unknown.filter((u) => u.list === list && (params.term ?? '').includes(u.phrase)).map((u) => u.phrase);
+    const errors = { phrasesnotfound: listed('phrasesnotfound'), fieldsnotfound: listed('fieldsnotfound') };
+    const warnings = { phrasesignored: listed('phrasesignored'), quotedphrasesnotfound: listed('quotedphrasesnotfound'), outputmessages: matching.length === 0 ? ['No items found.'] : [] };
+    if (Object.values(errors).some((l) => l.length > 0)) result.errorlist = errors;
+    if (Object.values(warnings).some((l) => l.length > 0)) result.warninglist = warnings;
+    const body = { header: { type: 'esearch', version: '0.3' }, esearchresult: result };
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   }
 
@@ -212,11 +228,15 @@ export class FakeNcbi {
   }
 
   private idconv(params: Record<string, string>, res: ServerResponse): void {
-    const records = (params.ids ?? '').split(',').map((pmid) => {
-      const pmcid = this.pmcOf.get(pmid);
-      return pmcid ? { pmid, pmcid } : { pmid, status: 'error', errmsg: 'invalid article id' };
+    // As the live converter answers: `pmid` a JSON number, `requested-id` the id as sent, and an
+    // article PMC does not hold as a record with status "error" (pubmed-mcp-server, biomcp).
+    const records = (params.ids ?? '').split(',').map((requested) => {
+      const pmcid = this.pmcOf.get(requested);
+      const pmid = Number(requested);
+      return pmcid ? { pmcid, pmid, 'requested-id': requested } : { pmid, 'requested-id': requested, status: 'error', errmsg: 'Identifier not found in PMC' };
     });
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', records }));
+    const request = Object.entries(params).map(([k, v]) => `${k}=${v}`).join(';');
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', responseDate: '2026-11-27 08:00:00', request, records }));
   }
 
   private pubtator(params: Record<string, string>, res: ServerResponse): void {
