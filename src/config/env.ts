@@ -92,6 +92,18 @@ const envSchema = z.object({
   // Credentials for /admin (dashboard, bull-board). Without both, the admin pages are off.
   DASHBOARD_USER: z.string().min(1).optional(),
   DASHBOARD_PASSWORD: z.string().min(12, 'must be at least 12 characters (value not shown: it is a secret)').optional(),
+  // bull-board without its retry, clean, pause, promote and remove actions (its readOnlyMode).
+  DASHBOARD_READ_ONLY: z.stringbool({ error: quoting('must be true or false') }).default(false),
+  // Which proxies in front of litwatch may say who the client is (X-Forwarded-For), as Express's
+  // `trust proxy`: a number of hops, or addresses/subnets (`loopback`, `10.0.0.0/8`). Unset,
+  // the client is the TCP peer; behind a proxy that makes every client the proxy, so the admin
+  // login throttle would count everyone as one address. `true` is refused: trusting every hop
+  // lets any client pick its own address and walk around the throttle.
+  TRUST_PROXY: z
+    .string()
+    .refine((value) => value !== 'true', { error: 'true trusts any X-Forwarded-For a client sends; give the number of proxies (e.g. 1) or their addresses (e.g. loopback)' })
+    .transform((value): number | string | false => (value === 'false' ? false : /^\d+$/.test(value) ? Number(value) : value))
+    .default(false),
   // How long a job stays locked to its worker without a heartbeat: after a crash (or a bounded
   // shutdown) it goes to another worker this much later. BullMQ's default.
   LITWATCH_LOCK_MS: z.coerce.number().int().min(1000, { error: quoting('must be at least 1000 milliseconds') }).default(30_000),

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import * as z from 'zod';
 import { LineCounter, parseDocument, type Document, type YAMLError } from 'yaml';
@@ -38,8 +38,21 @@ export async function checkConfig(dir: string): Promise<ConfigCheck> {
   return parseWatches(source, file);
 }
 
+/**
+ * A config file is a few kB; even hundreds of watches stay far below this. Anything bigger is
+ * not a config, and is refused before it is read, so a running litwatch keeps its memory.
+ */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
+/** How many alias expansions the YAML may make (the `yaml` package's maxAliasCount, its default). */
+const MAX_ALIAS_COUNT = 100;
+
 async function readSource(absolute: string, file: string): Promise<string | Problem> {
   try {
+    const { size } = await stat(absolute);
+    if (size > MAX_CONFIG_BYTES) {
+      return { file, message: `the file is ${(size / 1024 / 1024).toFixed(1)} MB; a config file may be at most ${MAX_CONFIG_BYTES / 1024 / 1024} MB (is this the right file?)` };
+    }
     return await readFile(absolute, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -59,7 +72,8 @@ function parseWatches(source: string, file: string): ConfigCheck {
   if (doc.errors.length > 0) return { ok: false, problems: doc.errors.map((error) => syntaxProblem(error, file, lines)) };
   if (doc.contents === null) return { ok: false, problems: [{ file, message: EMPTY_FILE }] };
 
-  const data: unknown = doc.toJS();
+  const data = expandAliases(doc);
+  if (data instanceof Error) return { ok: false, problems: [{ file, field: 'YAML aliases', message: data.message }] };
   const parsed = configSchema.safeParse(data, { error: readableMessage });
   const issues = [...(parsed.error?.issues.flatMap(toPathIssues) ?? []), ...referenceIssues(data)];
   if (!parsed.success || issues.length > 0) {
@@ -67,6 +81,20 @@ function parseWatches(source: string, file: string): ConfigCheck {
   }
   const config = deepFreeze(parsed.data);
   return { ok: true, config, summary: `${file}: OK (${summarize(config)})` };
+}
+
+/**
+ * The document as plain data. Anchors and aliases can expand exponentially (a "YAML bomb": a
+ * few lines that become billions of nodes); the `yaml` package stops at maxAliasCount and
+ * throws, which becomes one problem line here instead of a crash or a frozen process.
+ */
+function expandAliases(doc: Document): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error;
+    return new Error(`anchors and aliases expand to too much data (over ${MAX_ALIAS_COUNT} alias expansions: a YAML bomb?); write the values out instead of repeating aliases`);
+  }
 }
 
 const EMPTY_FILE = `the file is empty; it needs at least a "watches:" list (the litwatch sources ship a commented config/${WATCHES_FILE} to start from)`;

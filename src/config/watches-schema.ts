@@ -38,13 +38,26 @@ const timeZone = z.string().refine(isTimeZone, {
   error: (issue) => `unknown time zone ${JSON.stringify(issue.input)}: use an IANA name such as Europe/Paris, America/New_York or UTC`,
 });
 
+/**
+ * The longest published systematic-review strategies run to a few thousand characters; past
+ * these, a value is a mistake (a pasted file) and would go to NCBI on every poll and into every
+ * page and email. The message gives the length, never the value.
+ */
+export const MAX_QUERY_LENGTH = 20_000;
+export const MAX_NAME_LENGTH = 200;
+
+function tooLong(input: unknown, max: number, what: string, next = ''): string {
+  const length = typeof input === 'string' ? input.length : 0;
+  return `${length.toLocaleString('en')} characters long; ${what} may have at most ${max.toLocaleString('en')}${next}`;
+}
+
 const watchSchema = mapping({
   id: z.string().regex(WATCH_ID, {
     error: (issue) =>
       `${JSON.stringify(issue.input)} is not a valid id: use lowercase letters, digits and single hyphens, starting with a letter (e.g. bone-metastasis)`,
   }),
-  name: z.string().trim().min(1),
-  query: z.string().trim().min(1),
+  name: z.string().trim().min(1).max(MAX_NAME_LENGTH, { error: (issue) => tooLong(issue.input, MAX_NAME_LENGTH, 'a watch name') }),
+  query: z.string().trim().min(1).max(MAX_QUERY_LENGTH, { error: (issue) => tooLong(issue.input, MAX_QUERY_LENGTH, 'a query', ': split it into several watches') }),
   schedule: scheduleSchema,
   timezone: timeZone.default('UTC'),
   enabled: z.boolean().default(true),

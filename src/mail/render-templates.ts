@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
+import { dropControlCharacters } from '../text/drop-control-characters.ts';
 import { cardInlineToHtml } from './render-inline.ts';
 import { inlineStyles } from './render-styles.ts';
 import type { RenderedEmail } from './render-types.ts';
@@ -31,9 +32,17 @@ type Environment = typeof Handlebars;
 let environments: Record<Part, Environment> | undefined;
 const compiled = new Map<string, Template>();
 
-/** Renders one email from its template pair: the same context feeds the HTML and the text part. */
+/**
+ * Renders one email from its template pair: the same context feeds the HTML and the text part.
+ * Control characters a record or a config value carried are dropped from the finished email
+ * (escaping leaves them in place), so no field needs to remember it.
+ */
 export function renderEmail(name: Exclude<TemplateName, 'card'>, subject: string, context: object): RenderedEmail {
-  return { subject, html: template(name, 'html')(context), text: template(name, 'text')(context) };
+  return {
+    subject: dropControlCharacters(subject),
+    html: dropControlCharacters(template(name, 'html')(context)),
+    text: dropControlCharacters(template(name, 'text')(context)),
+  };
 }
 
 /** The compiled `templates/<name>/<part>.hbs`. */

@@ -1,5 +1,6 @@
 import express from 'express';
 import { confirmRouter } from './confirm-routes.ts';
+import { refuseCrossSiteForms } from './cross-site-forms.ts';
 import { webContext, type WebDeps } from './context.ts';
 import { errorHandler, notFound } from './error-pages.ts';
 import { preferencesRouter } from './preferences-routes.ts';
@@ -24,6 +25,8 @@ export function createWebApp(deps: WebDeps): express.Express {
   app.use(securityHeaders);
   // Flat field names only (`extended: false`): no nested objects to trip over.
   app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 500 }));
+  // The forms that change a subscription; one-click unsubscribe stays open to any sender (RFC 8058).
+  app.use(['/preferences', '/confirm'], refuseCrossSiteForms(deps.publicUrl));
   app.use(subscribeRouter(ctx), confirmRouter(ctx), preferencesRouter(ctx), unsubscribeRouter(ctx));
   app.use(notFound);
   app.use(errorHandler(ctx.log));

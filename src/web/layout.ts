@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Response } from 'express';
+import { dropControlCharacters } from '../text/drop-control-characters.ts';
 import { html, SafeHtml, type HtmlValue } from './html.ts';
 
 /** The whole visual design, inline: the pages load nothing else (the CSP allows nothing else). */
@@ -36,7 +37,8 @@ export interface Page {
 }
 
 export function sendPage(res: Response, page: Page): void {
-  res.status(page.status ?? 200).type('html').send(document(page).markup);
+  // Escaping leaves control characters a stored record carried; they go here, on the whole page.
+  res.status(page.status ?? 200).type('html').send(dropControlCharacters(document(page).markup));
 }
 
 /** A page that only says something: a heading and a few paragraphs. */

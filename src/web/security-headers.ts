@@ -17,6 +17,9 @@ const HEADERS = {
   'Cache-Control': 'no-store',
   'X-Content-Type-Options': 'nosniff',
   'X-Frame-Options': 'DENY',
+  // No other site's window keeps a handle on ours, and no other site may embed our answers.
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
 } as const;
 
 export const securityHeaders: RequestHandler = (_req, res, next) => {

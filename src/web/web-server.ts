@@ -4,21 +4,28 @@ import * as sendConfirmation from '../../jobs/send-confirmation.ts';
 import { syncDigestSchedulers } from '../queue/sync-digest-schedulers.ts';
 import type { Services } from '../services.ts';
 import { mountAdmin } from './admin/admin-router.ts';
+import type { LoginThrottleOptions } from './admin/login-throttle.ts';
 import { createWebApp } from './app.ts';
 import { digestPageRouter } from './digest-page.ts';
 import { healthRouter } from './health-routes.ts';
 import { metricsRouter } from './metrics.ts';
+import { securityHeaders } from './security-headers.ts';
 
 /**
  * litwatch's HTTP side, on PORT: /healthz and /metrics always; the admin pages when their
  * credentials are set; the digest and public subscription pages when LITWATCH_SECRET is (they
  * sign their links). Everything mounts on this parent app, ahead of the public app's 404 page.
  */
-export function createWebServer(services: Services): express.Express {
+export function createWebServer(services: Services, options: { loginThrottle?: Partial<LoginThrottleOptions> } = {}): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  // Whose address a request comes from (the admin login throttle counts per address): see env.ts.
+  app.set('trust proxy', services.env.TRUST_PROXY);
+  // Every answer carries them, /healthz, /metrics and 404s included; pages that need a looser
+  // Content-Security-Policy (the digest page, bull-board) set their own after this.
+  app.use(securityHeaders);
   app.use(healthRouter(services), metricsRouter(services));
-  mountAdmin(app, services);
+  mountAdmin(app, services, options.loginThrottle);
   const { tokens } = services;
   if (!tokens) {
     services.log.warn({ event: 'web.subscriptions_disabled' }, 'LITWATCH_SECRET is not set: the subscription and digest pages are off (they sign their links); set it with `openssl rand -hex 32`');

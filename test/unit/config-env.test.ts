@@ -37,6 +37,8 @@ describe('loadEnv', () => {
       LITWATCH_PUBLIC_URL: 'http://localhost:3000',
       DASHBOARD_USER: undefined,
       DASHBOARD_PASSWORD: undefined,
+      DASHBOARD_READ_ONLY: false,
+      TRUST_PROXY: false,
       LITWATCH_LOCK_MS: 30000,
       LITWATCH_SHUTDOWN_MS: 25000,
       PORT: 3000,

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 import type { Env } from '../../config/env.ts';
+import type { LoginThrottle } from './login-throttle.ts';
 
 export interface AdminCredentials {
   user: string;
@@ -19,21 +20,36 @@ export function adminAccess(env: Pick<Env, 'DASHBOARD_USER' | 'DASHBOARD_PASSWOR
 
 /**
  * HTTP Basic authentication for /admin. Without credentials, or with wrong ones, a 401 with the
- * challenge that makes a browser ask for them. Guesses are not rate-limited here: behind a
- * reverse proxy every client shares one address, so a limit would let anyone lock the admin
- * out; the password is 12+ characters (env.ts) and a proxy can limit by the real address.
+ * challenge that makes a browser ask for them. Wrong guesses go through `throttle`, per client
+ * address (login-throttle.ts): after a few, each 401 is held longer; after more, the address gets
+ * 429 with Retry-After for a while, even with the right password. A request without
+ * credentials (a browser's first visit) is no guess and is not counted.
  */
-export function basicAuth(credentials: AdminCredentials): RequestHandler {
+export function basicAuth(credentials: AdminCredentials, throttle: LoginThrottle): RequestHandler {
   const expectedUser = digest(credentials.user);
   const expectedPassword = digest(credentials.password);
   return (req, res, next) => {
+    const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+    const locked = throttle.refused(address);
+    if (locked?.refused) return refuse(res, locked.retryAfterMs);
     const given = basicCredentials(req.headers.authorization);
     // Both halves are compared every time (no short-circuit): the timing does not tell which was wrong.
     const userOk = given !== undefined && timingSafeEqual(digest(given.user), expectedUser);
     const passwordOk = given !== undefined && timingSafeEqual(digest(given.password), expectedPassword);
     if (userOk && passwordOk) return next();
-    res.status(401).set('WWW-Authenticate', 'Basic realm="litwatch admin"').type('text/plain').send('The litwatch admin pages need the dashboard user name and password.');
+    const challenge = () =>
+      void res.status(401).set('WWW-Authenticate', 'Basic realm="litwatch admin"').type('text/plain').send('The litwatch admin pages need the dashboard user name and password.');
+    if (req.headers.authorization === undefined) return challenge();
+    // Counted now, before any wait, so parallel guesses are all counted.
+    const verdict = throttle.fail(address);
+    if (verdict.refused) return refuse(res, verdict.retryAfterMs);
+    if (verdict.delayMs === 0) return challenge();
+    setTimeout(challenge, verdict.delayMs).unref();
   };
+}
+
+function refuse(res: Response, retryAfterMs: number): void {
+  res.status(429).set('Retry-After', String(Math.ceil(retryAfterMs / 1000))).type('text/plain').send('Too many wrong dashboard passwords from this address; try again later.');
 }
 
 /** Hashing first gives buffers of equal length, so the comparison cannot leak the secret's length. */
