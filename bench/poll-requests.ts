@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import * as pollWatch from '../jobs/poll-watch.ts';
 import { loadEnv } from '../src/config/env.ts';
 import { createLogger } from '../src/log.ts';
+import { waitForEnrichment } from '../src/enrich/enrichment-progress.ts';
 import { openQueueEvents } from '../src/queue/queue-events.ts';
 import { closeWorkers, startWorkers } from '../src/queue/run-workers.ts';
 import { redisAnswers } from '../src/redis/connect-redis.ts';
@@ -60,10 +61,13 @@ export async function pollRequests(log: (line: string) => void): Promise<PollFig
   });
   const workers = startWorkers(services);
   const events = await openQueueEvents(services, 'poll');
+  const enrichEvents = await openQueueEvents(services, 'enrich');
   try {
     const started = performance.now();
     const job = await services.queues.poll.add(pollWatch.name, { watchId: WATCH }, { jobId: `poll-${WATCH}-bench` });
     const summary = (await job.waitUntilFinished(events.events, 120_000)) as pollWatch.PollSummary;
+    // The poll no longer waits for enrichment: the figures cover it too, so wait for its jobs.
+    await waitForEnrichment(services, summary.enrichment.jobs, enrichEvents.events);
     const seconds = (performance.now() - started) / 1000;
     const worksStored = await services.works.count(WATCH);
     const figures = report(ncbi, { summary, seconds, worksStored, ...services.ncbi.stats });
@@ -73,6 +77,7 @@ export async function pollRequests(log: (line: string) => void): Promise<PollFig
     return figures;
   } finally {
     await closeWorkers(workers);
+    await enrichEvents.close();
     await events.close();
     await services.close();
     await ncbi.close();

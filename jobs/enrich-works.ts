@@ -1,11 +1,15 @@
 import { z } from 'zod';
 import { enrichWorks, type EnrichSummary } from '../src/enrich/enrich-works.ts';
 import type { JobContext } from '../src/queue/job-module.ts';
+import type { Services } from '../src/services.ts';
 
 /**
  * Complete the cards of up to 100 stored works: PMC full text, PubTator3 entities, offline
- * tags while PubTator has none (see src/enrich/enrich-works.ts). Fetches only what is missing,
- * so running it twice costs nothing but the PubTator question for still-unannotated works.
+ * tags while PubTator has none, a model summary (see src/enrich/enrich-works.ts). Fetches only
+ * what is missing, so running it twice costs nothing but the PubTator question for
+ * still-unannotated works. Queued on its own, never as a child: nothing waits for it, so a
+ * failing service cannot hold a poll's cursor or a work's delivery. A service that fails leaves
+ * its works pending (the job itself succeeds); a later poll queues them again, with backoff.
  */
 export const name = 'enrich-works';
 export const queue = 'enrich';
@@ -23,6 +27,24 @@ export type Payload = z.infer<typeof payloadSchema>;
 
 export async function process(payload: Payload, ctx: JobContext): Promise<EnrichSummary> {
   const summary = await enrichWorks(ctx.services, ctx.log, payload.workKeys);
-  ctx.log.info({ event: 'enrich.done', ...summary }, `enriched ${summary.works} works`);
+  if (summary.failed) ctx.log.warn({ event: 'enrich.failed', ...summary }, `${summary.failed} of ${summary.works} works still pending enrichment; a later poll tries again`);
+  else ctx.log.info({ event: 'enrich.done', ...summary }, `enriched ${summary.works} works`);
   return summary;
+}
+
+/**
+ * Mark these works pending and queue their enrichment, 100 a job, under ids derived from
+ * `jobIdBase` (chosen: a caller that runs twice queues nothing twice). Returns the job ids, so
+ * a caller may wait for them (`poll --now --wait-enrichment`).
+ */
+export async function queueEnrichment(services: Services, workKeys: string[], options: { jobIdBase: string; watchId?: string }): Promise<string[]> {
+  if (workKeys.length === 0) return [];
+  await services.enrichment.pending.markPending(workKeys, services.now().getTime());
+  const base = options.jobIdBase.replaceAll(':', '-');
+  const jobs = [];
+  for (let start = 0, i = 0; start < workKeys.length; start += MAX_WORKS, i++) {
+    jobs.push({ name, data: { workKeys: workKeys.slice(start, start + MAX_WORKS), ...(options.watchId ? { watchId: options.watchId } : {}) }, opts: { jobId: `${base}-${i}` } });
+  }
+  await services.queues.enrich.addBulk(jobs);
+  return jobs.map((job) => job.opts.jobId);
 }

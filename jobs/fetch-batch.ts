@@ -1,16 +1,16 @@
-import { WaitingChildrenError } from 'bullmq';
 import { z } from 'zod';
 import { efetchFromHistory } from '../src/ncbi/eutils.ts';
 import { streamPubmedRecords } from '../src/parse/pubmed-stream.ts';
 import type { JobContext } from '../src/queue/job-module.ts';
-import { addEnrichChildren } from '../src/enrich/enrich-children.ts';
+import { queueEnrichment } from './enrich-works.ts';
 
 /**
- * Fetch one batch of a poll's PubMed search from the history server, store every record as a
- * work matched by the watch, then complete the new or changed works' cards in enrich-works
- * child jobs and wait for them (so `poll --now` ends with finished cards). Storing is an
- * idempotent upsert keyed by DOI/PMID; the step is recorded, so a retried job does not fetch
- * again once its works are stored.
+ * Fetch one batch of a poll's PubMed search from the history server and store every record as a
+ * work matched by the watch: from then on the work is deliverable. The new or changed works'
+ * cards are completed by enrich-works jobs queued here and not waited for (no enrichment service
+ * may hold the poll). Storing is an idempotent upsert keyed by DOI/PMID; the step is recorded,
+ * so a retried job does not fetch again once its works are stored, and the enrichment jobs'
+ * chosen ids make queueing them again harmless.
  */
 export const name = 'fetch-batch';
 export const queue = 'fetch';
@@ -31,6 +31,14 @@ const batchSummarySchema = z.object({
 
 export type BatchSummary = z.infer<typeof batchSummarySchema>;
 
+/** What a fetch job returns to its poll: what it stored, and the enrichment it queued. */
+export interface FetchResult extends BatchSummary {
+  /** Works queued for enrichment. */
+  toEnrich: number;
+  /** Their enrich-works job ids. */
+  enrichJobs: string[];
+}
+
 export const payloadSchema = z.object({
   watchId: z.string().min(1),
   db: z.literal('pubmed'),
@@ -44,15 +52,14 @@ export const payloadSchema = z.object({
 
 export type Payload = z.infer<typeof payloadSchema>;
 
-export async function process(payload: Payload, ctx: JobContext): Promise<BatchSummary> {
+export async function process(payload: Payload, ctx: JobContext): Promise<FetchResult> {
   let stored = payload.stored;
   if (!stored) {
     stored = await fetchAndStore(payload, ctx);
     await ctx.job.updateData({ ...payload, stored });
-    await addEnrichChildren(ctx, stored.toEnrich, payload.watchId);
   }
-  if (ctx.token && (await ctx.job.moveToWaitingChildren(ctx.token))) throw new WaitingChildrenError();
-  return stored.summary;
+  const enrichJobs = await queueEnrichment(ctx.services, stored.toEnrich, { jobIdBase: `enrich-new-${ctx.job.id ?? ''}`, watchId: payload.watchId });
+  return { ...stored.summary, toEnrich: stored.toEnrich.length, enrichJobs };
 }
 
 async function fetchAndStore(payload: Payload, ctx: JobContext): Promise<{ summary: BatchSummary; toEnrich: string[] }> {

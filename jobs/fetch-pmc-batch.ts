@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { enrichWorks } from '../src/enrich/enrich-works.ts';
+import { storeHeldFullTexts } from '../src/enrich/held-full-texts.ts';
 import { efetchPmc } from '../src/ncbi/pmc-efetch.ts';
 import type { JatsArticle } from '../src/parse/full-text.ts';
 import { parseJatsXml } from '../src/parse/jats-stream.ts';
 import type { JobContext } from '../src/queue/job-module.ts';
-import type { BatchSummary } from './fetch-batch.ts';
+import { queueEnrichment } from './enrich-works.ts';
+import type { BatchSummary, FetchResult } from './fetch-batch.ts';
 
 /**
  * Fetch one batch of a poll's PMC search (JATS full texts), by PMCID: only those not stored yet
@@ -28,21 +29,21 @@ export const payloadSchema = z.object({
 export type Payload = z.infer<typeof payloadSchema>;
 
 
-export async function process(payload: Payload, ctx: JobContext): Promise<BatchSummary> {
+export async function process(payload: Payload, ctx: JobContext): Promise<FetchResult> {
   const { services, log } = ctx;
   const xml = await efetchPmc(services.ncbi, payload.pmcids);
   const summary: BatchSummary = { received: 0, created: 0, updated: 0, unchanged: 0, duplicate: 0, deleted: 0, newToWatch: 0 };
-  const held = new Map<string, JatsArticle>();
-  const keys: string[] = [];
+  const held: { key: string; jats: JatsArticle }[] = [];
   const onRecordError = (err: Error) => log.warn({ event: 'parse.jats_failed', err }, 'a PMC article could not be parsed; skipped');
   for (const jats of parseJatsXml(xml, { onRecordError })) {
     summary.received++;
     const result = await services.works.upsert(jats.article, payload.watchId);
     summary[result.status]++;
     if (result.watchAdded) summary.newToWatch++;
-    held.set(jats.article.pmcid, jats);
-    keys.push(result.key);
+    held.push({ key: result.key, jats });
   }
-  if (keys.length > 0) await enrichWorks(services, log, keys, held);
-  return summary;
+  await storeHeldFullTexts(services, held);
+  const keys = held.map((h) => h.key);
+  const enrichJobs = await queueEnrichment(services, keys, { jobIdBase: `enrich-new-${ctx.job.id ?? ''}`, watchId: payload.watchId });
+  return { ...summary, toEnrich: keys.length, enrichJobs };
 }

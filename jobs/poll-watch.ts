@@ -3,9 +3,9 @@ import { z } from 'zod';
 import { SOURCES } from '../src/config/watches-schema.ts';
 import { pollWindow } from '../src/ncbi/date-window.ts';
 import type { JobContext } from '../src/queue/job-module.ts';
-import { addEnrichChildren } from '../src/enrich/enrich-children.ts';
 import { planSource, type FetchPlan } from '../src/poll/plan-source.ts';
 import { queryHash } from '../src/store/cursor-store.ts';
+import { queueEnrichment } from './enrich-works.ts';
 import * as fetchBatch from './fetch-batch.ts';
 import * as fetchPmcBatch from './fetch-pmc-batch.ts';
 
@@ -16,11 +16,14 @@ import * as fetchPmcBatch from './fetch-pmc-batch.ts';
  *   search - esearch the Entrez-date window from the cursor (minus an overlap) to today, with
  *            the history server; batches whose works are all stored are only linked to the watch;
  *   fanout - one fetch child job per remaining batch (ids chosen: adding twice is harmless);
- *   wait   - until every child has stored its works and completed their cards.
+ *   wait   - until every child has stored its works.
  * Sources run one after the other so PMC only fetches what PubMed did not already bring: no full
- * text is fetched twice. Works tagged offline are re-enriched from PubTator alongside (children
- * too, whose failure does not fail the poll). Then the cursor moves. A child that fails for good fails this job, and
- * the cursor stays: the next poll covers the window again.
+ * text is fetched twice. Then the cursor moves. A fetch child that fails for good fails this
+ * job, and the cursor stays: the next poll covers the window again.
+ * Enrichment (ID converter, PMC full text, PubTator, summariser) is never waited for: the fetch
+ * children queue it as jobs of their own, and this job queues again, at its start, the works
+ * whose enrichment failed and is due (backoff) and the works tagged offline that PubTator is
+ * asked about again. The summary counts the enrichment queued and names its jobs.
  */
 export const name = 'poll-watch';
 export const queue = 'poll';
@@ -47,6 +50,9 @@ export const payloadSchema = z.object({
   /** One per source searched so far; the last one is in progress. */
   plans: z.array(planSchema).optional(),
   step: z.enum(['fanout', 'wait']).optional(),
+  /** The enrich-works jobs this poll queued at its start (retries). */
+  retryJobs: z.array(z.string()).optional(),
+  retryWorks: z.number().int().optional(),
 });
 
 export type Payload = z.infer<typeof payloadSchema>;
@@ -68,6 +74,8 @@ export interface PollSummary {
   newToWatch: number;
   bySource: { source: string; hits: number; batches: number; linked: number }[];
   cursorMoved: boolean;
+  /** Enrichment this poll queued and did not wait for: works (new, changed, or retried) and their enrich-works jobs. */
+  enrichment: { works: number; jobs: string[] };
 }
 
 /** The poll failed for good (its search, or a batch): counted, and shown on the watch. */
@@ -114,10 +122,13 @@ async function start(data: Payload, watch: { id: string; query: string; sources:
   const cursor = await ctx.services.cursors.get(watch.id, hash);
   const window = pollWindow({ cursor: cursor?.date, now: ctx.services.now(), ...ctx.services.config().polling });
   ctx.log.info({ event: 'poll.started', window, cursor: cursor?.date, sources: watch.sources }, `polling ${watch.id}`);
-  const started = { ...data, window, queryHash: hash, sources: [...watch.sources], plans: [] };
+  // Works whose enrichment failed and whose backoff has passed, and works tagged offline while
+  // PubTator had nothing: ask again now, alongside this poll (nothing here waits for them).
+  const now = ctx.services.now().getTime();
+  const retry = [...new Set([...(await ctx.services.enrichment.pending.takeDue(now)), ...(await ctx.services.enrichment.dueRetries())])];
+  const retryJobs = await queueEnrichment(ctx.services, retry, { jobIdBase: `enrich-retry-${ctx.job.id ?? ''}`, watchId: watch.id });
+  const started = { ...data, window, queryHash: hash, sources: [...watch.sources], plans: [], retryJobs, retryWorks: retry.length };
   await ctx.job.updateData(started);
-  // Works tagged offline while PubTator had nothing: ask again now, alongside this poll.
-  await addEnrichChildren(ctx, await ctx.services.enrichment.dueRetries(), watch.id, 'retry');
   return started;
 }
 
@@ -147,9 +158,12 @@ async function finish(data: Payload, ctx: JobContext): Promise<PollSummary> {
   const { services, log } = ctx;
   if (!data.window || !data.queryHash) throw new UnrecoverableError('poll job reached its last step without a search window');
   const totals = { created: 0, updated: 0, unchanged: 0, duplicate: 0, deleted: 0, newToWatch: 0 };
-  const children = await ctx.job.getChildrenValues<Partial<fetchBatch.BatchSummary>>();
+  const enrichment = { works: data.retryWorks ?? 0, jobs: [...(data.retryJobs ?? [])] };
+  const children = await ctx.job.getChildrenValues<Partial<fetchBatch.FetchResult>>();
   for (const child of Object.values(children)) {
     for (const field of Object.keys(totals) as (keyof typeof totals)[]) totals[field] += child[field] ?? 0;
+    enrichment.works += child.toEnrich ?? 0;
+    enrichment.jobs.push(...(child.enrichJobs ?? []));
   }
   const plans = data.plans ?? [];
   const cursorMoved = await services.cursors.advance(data.watchId, data.queryHash, data.window.max);
@@ -167,7 +181,8 @@ async function finish(data: Payload, ctx: JobContext): Promise<PollSummary> {
     ...totals,
     bySource: plans.map((p) => ({ source: p.source, hits: p.hits, batches: p.batches.length, linked: p.linked })),
     cursorMoved,
+    enrichment,
   };
-  log.info({ event: 'poll.completed', ...summary }, `poll of ${data.watchId}: ${totals.created} new works`);
+  log.info({ event: 'poll.completed', ...summary, enrichment: { works: enrichment.works, jobs: enrichment.jobs.length } }, `poll of ${data.watchId}: ${totals.created} new works, ${enrichment.works} queued for enrichment`);
   return summary;
 }

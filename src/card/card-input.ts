@@ -21,4 +21,9 @@ export interface CardInput {
   summary?: CardSummary;
   /** Retractions, errata and expressions of concern PubMed links to the work. */
   notices?: WorkNotice[];
+  /**
+   * Enrichment not finished yet: the work is delivered without waiting for it. `steps` are the
+   * parts the last try could not get (none before the first try); `retrying` after a failure.
+   */
+  pending?: { steps: string[]; retrying: boolean };
 }

@@ -54,6 +54,8 @@ export interface CardView {
   matched: string[];
   /** `Notice:` lines: "retracted (2026-11-20, https://…)". */
   notices: string[];
+  /** The `Pending:` line while enrichment has not completed the card. */
+  pending?: string;
 }
 
 /**
@@ -82,8 +84,18 @@ export function cardView(input: CardInput, summary: CardSummary = input.summary 
     // Watch names come from config, not the record, but are escaped the same way: cheap and safe
     matched: (input.matched ?? []).map(escapeTagOpeners),
     notices: (input.notices ?? []).map(noticeLine),
+    ...(input.pending ? { pending: pendingLine(input.pending) } : {}),
   };
 }
+
+/** What the reader is told while the card is incomplete: which parts, and that they will come. */
+function pendingLine({ steps, retrying }: NonNullable<CardInput['pending']>): string {
+  if (!retrying || steps.length === 0) return 'enrichment under way (full text, entities, summary); this card is completed when it ends';
+  return `${steps.map((step) => STEP_NAMES[step] ?? step).join(', ')} (not available at the last try; tried again on a later poll)`;
+}
+
+/** The reader's words for the enrichment steps (src/store/enrichment-store.ts EnrichStep). */
+const STEP_NAMES: Readonly<Record<string, string>> = { pmcid: 'PMC copy', 'full text': 'full text', entities: 'entities', summary: 'summary' };
 
 /** `{PMC|PubMed} · DOI: {doi} · {journal} · {date}`, `—` standing in for what is missing. */
 export function sourceLine(article: Article): string {

@@ -9,11 +9,12 @@ import type { CardInput } from './card-input.ts';
  * config names them now; a watch removed since is shown by its id.
  */
 export async function loadCardInput(work: StoredWork, enrichment: EnrichmentStore, config: Config, noticeStore?: NoticeStore): Promise<CardInput> {
-  const [fullText, entities, summary, notices] = await Promise.all([
+  const [fullText, entities, summary, notices, pending] = await Promise.all([
     enrichment.fullText(work.key),
     enrichment.entities(work.key),
     enrichment.summary(work.key),
     noticeStore ? noticeStore.forWork(work.key) : Promise.resolve([]),
+    enrichment.pending.get(work.key),
   ]);
   const names = new Map(config.watches.map((w) => [w.id, w.name]));
   return {
@@ -23,5 +24,6 @@ export async function loadCardInput(work: StoredWork, enrichment: EnrichmentStor
     ...(entities ? { entities } : {}),
     ...(summary ? { summary } : {}),
     ...(notices.length > 0 ? { notices } : {}),
+    ...(pending ? { pending: { steps: pending.steps ?? [], retrying: pending.attempts > 0 } } : {}),
   };
 }

@@ -27,6 +27,7 @@ export function renderCard(input: CardInput, summary?: CardSummary): string {
     `---\nSource: ${view.url}`,
     ...(view.matched.length > 0 ? [`Matched: ${view.matched.join(', ')}`] : []),
     ...view.notices.map((notice) => `Notice: ${notice}`),
+    ...(view.pending ? [`Pending: ${view.pending}`] : []),
   ];
   return `${blocks.join('\n\n')}\n`;
 }

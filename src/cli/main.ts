@@ -35,9 +35,10 @@ program
   .command('poll')
   .description('poll one watch through the queues')
   .argument('<watch>', 'watch id from config/watches.yaml')
-  .option('--now', 'run the poll now in this process and wait until every job of it has finished')
+  .option('--now', "run the poll now in this process and wait until the poll's works are stored")
+  .option('--wait-enrichment', 'with --now, also wait for their enrichment (full text, entities, summary)')
   .option('--json', 'print the poll summary as JSON')
-  .action(async (watch: string, options: { now?: boolean; json?: boolean }) => (await import('./commands/poll.ts')).pollCommand(watch, options));
+  .action(async (watch: string, options: { now?: boolean; waitEnrichment?: boolean; json?: boolean }) => (await import('./commands/poll.ts')).pollCommand(watch, options));
 
 program
   .command('works')

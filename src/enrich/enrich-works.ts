@@ -8,6 +8,7 @@ import { parseJatsXml } from '../parse/jats-stream.ts';
 import type { Services } from '../services.ts';
 import type { StoredWork } from '../store/work-store.ts';
 import { summariseWithModel } from '../summary/model-summariser.ts';
+import { EnrichFailures } from './enrich-failures.ts';
 import { tagLocally } from './tag-locally.ts';
 import { fetchPubtatorDocuments } from './pubtator-documents.ts';
 
@@ -20,22 +21,27 @@ export interface EnrichSummary {
   local: number;
   /** Summaries written by the configured summariser model. */
   modelSummaries?: number;
+  /** Works a step failed for: still pending, tried again by a later poll (with backoff). */
+  failed?: number;
 }
 
 /**
- * Completes the cards of some works, fetching only what is missing:
+ * Completes the cards of some stored works, fetching only what is missing:
  *   1. a PMCID the PubMed record does not give yet, from the ID converter (once per work);
- *   2. the PMC full text of works that have a PMCID and no stored full text (unless the caller
- *      already holds it: the PMC source fetches JATS itself);
+ *   2. the PMC full text of works that have a PMCID and no stored full text;
  *   3. PubTator3 annotations for works without PubTator entities;
  *   4. for works PubTator has not annotated yet, offline tags from the vocabulary, and a note to
- *      ask PubTator again on later polls for `pubtatorRetryDays`.
- * Every request goes through the shared NCBI rate limit. Safe to run twice.
+ *      ask PubTator again on later polls for `pubtatorRetryDays`;
+ *   5. a summariser model's summary, when one is configured.
+ * A step whose service fails is noted for its works and the others go on (enrich-failures.ts):
+ * the run never fails because of a service, the works stay deliverable, their cards say what is
+ * pending, and a later poll tries them again with backoff. Safe to run twice.
  */
-export async function enrichWorks(services: Services, log: Logger, keys: string[], held = new Map<string, JatsArticle>()): Promise<EnrichSummary> {
+export async function enrichWorks(services: Services, log: Logger, keys: string[]): Promise<EnrichSummary> {
   const works = await services.works.getMany(keys);
-  const pmcidsFound = await learnPmcids(services, works);
-  const { jats, absent } = await fetchMissingFullTexts(services, log, works, held);
+  const failures = new EnrichFailures(log);
+  const pmcidsFound = await learnPmcids(services, works, failures);
+  const { jats, absent } = await fetchMissingFullTexts(services, log, works, failures);
   for (const work of works) {
     const pmcid = work.article.pmcid;
     const article = pmcid ? jats.get(pmcid) : undefined;
@@ -45,7 +51,8 @@ export async function enrichWorks(services: Services, log: Logger, keys: string[
   }
   const existing = new Map(await Promise.all(works.map(async (w) => [w.key, await services.enrichment.entities(w.key)] as const)));
   const unannotated = works.filter((w) => existing.get(w.key)?.source !== 'pubtator');
-  const documents = await fetchPubtatorDocuments(services, unannotated);
+  const keysOf = (list: StoredWork[]) => list.map((w) => w.key);
+  const documents = (await failures.run('entities', keysOf(unannotated), () => fetchPubtatorDocuments(services, unannotated))) ?? [];
   const vocabulary = await services.vocabulary();
   const summary: EnrichSummary = { works: works.length, pmcidsFound, fullTexts: jats.size, pubtator: 0, local: 0 };
   for (const work of unannotated) {
@@ -56,28 +63,34 @@ export async function enrichWorks(services: Services, log: Logger, keys: string[
       summary.pubtator++;
       continue;
     }
-    // Offline tags are made once, from the richest text at hand; later runs only ask PubTator.
+    // Offline tags are made once, from the richest text at hand (also while PubTator fails); later runs only ask PubTator.
     if (existing.get(work.key) || !vocabulary) continue;
     const jatsArticle = work.article.pmcid ? jats.get(work.article.pmcid) : undefined;
     await services.enrichment.saveEntities(work.key, tagLocally(vocabulary, work.article, jatsArticle));
     await services.enrichment.retryUntil(work.key, work.firstSeen + services.config().enrichment.pubtatorRetryDays * 86_400_000);
     summary.local++;
   }
-  summary.modelSummaries = await summariseWithModelWhereMissing(services, log, works);
+  summary.modelSummaries = await summariseWithModelWhereMissing(services, log, works, failures);
+  summary.failed = failures.count;
+  await failures.record(services.enrichment.pending, keysOf(works), services.now().getTime());
   return summary;
 }
 
 /** With a summariser configured, works without a model summary get one (four at a time; each may time out). */
-async function summariseWithModelWhereMissing(services: Services, log: Logger, works: StoredWork[]): Promise<number> {
+async function summariseWithModelWhereMissing(services: Services, log: Logger, works: StoredWork[], failures: EnrichFailures): Promise<number> {
   const { SUMMARISER_URL: url, SUMMARISER_MODEL: model, SUMMARISER_API_KEY: apiKey, SUMMARISER_TIMEOUT_MS: timeoutMs } = services.env;
   if (!url) return 0;
   let made = 0;
-  const queue = [...works];
+  const queue = works.filter((w) => w.article.abstract.some((part) => part.text.trim() !== ''));
   const worker = async () => {
     for (let work = queue.shift(); work; work = queue.shift()) {
       if (await services.enrichment.summary(work.key)) continue;
+      // The summariser logs its own failure and answers undefined: the card keeps the extractive summary meanwhile.
       const summary = await summariseWithModel({ url, model, apiKey, timeoutMs }, work.article, log);
-      if (!summary) continue;
+      if (!summary) {
+        failures.add(work.key, 'summary', 'the summariser gave no usable summary');
+        continue;
+      }
       await services.enrichment.saveSummary(work.key, summary);
       made++;
     }
@@ -87,10 +100,12 @@ async function summariseWithModelWhereMissing(services: Services, log: Logger, w
 }
 
 /** Works with a PMID but no PMCID, never asked before: ask the ID converter once. */
-async function learnPmcids(services: Services, works: StoredWork[]): Promise<number> {
+async function learnPmcids(services: Services, works: StoredWork[], failures: EnrichFailures): Promise<number> {
   const unknown = works.filter((w) => w.article.pmid && !w.article.pmcid && w.idconvAt === undefined);
   if (unknown.length === 0) return 0;
-  const found = await pmcidsForPmids(services.ncbi, services.env.PMC_IDCONV_URL, unknown.map((w) => w.article.pmid!));
+  const ask = () => pmcidsForPmids(services.ncbi, services.env.PMC_IDCONV_URL, unknown.map((w) => w.article.pmid!));
+  const found = await failures.run('pmcid', unknown.map((w) => w.key), ask);
+  if (!found) return 0;
   for (const work of unknown) {
     const pmcid = found.get(work.article.pmid!);
     await services.works.recordIdconv(work.key, pmcid);
@@ -100,24 +115,29 @@ async function learnPmcids(services: Services, works: StoredWork[]): Promise<num
 }
 
 /**
- * JATS of works with a PMCID whose full text is not stored yet, in batches, plus what the caller
- * held; `absent` lists the PMCIDs PMC returned no article for.
+ * JATS of works with a PMCID whose full text is not stored yet, in batches; `absent` lists the
+ * PMCIDs PMC returned no article for. A batch that fails leaves its works pending.
  */
 async function fetchMissingFullTexts(
   services: Services,
   log: Logger,
   works: StoredWork[],
-  held: Map<string, JatsArticle>,
+  failures: EnrichFailures,
 ): Promise<{ jats: Map<string, JatsArticle>; absent: Set<string> }> {
   const stored = await services.enrichment.haveFullText(works.map((w) => w.key));
-  const missing = works.filter((w) => w.article.pmcid && !stored.has(w.key) && !held.has(w.article.pmcid)).map((w) => w.article.pmcid!);
-  const jats = new Map([...held].filter(([pmcid]) => works.some((w) => w.article.pmcid === pmcid)));
+  const missing = works.filter((w) => w.article.pmcid && !stored.has(w.key));
+  const jats = new Map<string, JatsArticle>();
+  const absent = new Set<string>();
+  const onRecordError = (err: Error) => log.warn({ event: 'parse.jats_failed', err }, 'a PMC article could not be parsed; skipped');
   for (let start = 0; start < missing.length; start += PMC_FETCH_BATCH) {
-    const xml = await efetchPmc(services.ncbi, missing.slice(start, start + PMC_FETCH_BATCH));
-    const onRecordError = (err: Error) => log.warn({ event: 'parse.jats_failed', err }, 'a PMC article could not be parsed; skipped');
+    const batch = missing.slice(start, start + PMC_FETCH_BATCH);
+    const pmcids = batch.map((w) => w.article.pmcid!);
+    const xml = await failures.run('full text', batch.map((w) => w.key), () => efetchPmc(services.ncbi, pmcids));
+    if (xml === undefined) continue;
     for (const article of parseJatsXml(xml, { onRecordError })) jats.set(article.article.pmcid, article);
+    for (const pmcid of pmcids) if (!jats.has(pmcid)) absent.add(pmcid);
   }
-  return { jats, absent: new Set(missing.filter((pmcid) => !jats.has(pmcid))) };
+  return { jats, absent };
 }
 
 function documentFor(documents: AnnotatedDocument[], work: StoredWork): AnnotatedDocument | undefined {

@@ -6,7 +6,7 @@ import type { Services } from '../services.ts';
  * name, used in the logs (health-monitor.ts), on the dashboard and in /metrics.
  */
 export interface HealthCheck {
-  /** Stable: `watch.silent`, `watch.poll_failing`, `ncbi.error_streak`, `queue.failing`, `queue.stuck`. */
+  /** Stable: `watch.silent`, `watch.poll_failing`, `ncbi.error_streak`, `enrich.failing`, `queue.failing`, `queue.stuck`. */
   event: string;
   /** The watch id or queue name, when the check is about one. */
   subject?: string;
@@ -23,7 +23,7 @@ export interface HealthReport {
 const DAY_MS = 86_400_000;
 
 export async function checkHealth(services: Services, now = Date.now()): Promise<HealthReport> {
-  const checks = [...(await watchChecks(services, now)), await ncbiCheck(services), ...(await queueChecks(services, now))];
+  const checks = [...(await watchChecks(services, now)), await ncbiCheck(services), await enrichmentCheck(services), ...(await queueChecks(services, now))];
   return { status: checks.every((c) => c.ok) ? 'ok' : 'degraded', checkedAt: now, checks };
 }
 
@@ -75,6 +75,19 @@ async function ncbiCheck(services: Services): Promise<HealthCheck> {
     event: 'ncbi.error_streak',
     ok: streak < limit,
     detail: streak < limit ? `${streak} bad answers in a row` : `${streak} bad answers in a row from NCBI (429, 5xx or timeouts): requests are being retried`,
+  };
+}
+
+/**
+ * Enrichment never holds a poll, so its failures would go unseen: flag works whose enrichment
+ * failed and waits for a later poll (they are delivered meanwhile, their cards say what is pending).
+ */
+async function enrichmentCheck(services: Services): Promise<HealthCheck> {
+  const { pending, failed } = await services.enrichment.pending.counts();
+  return {
+    event: 'enrich.failing',
+    ok: failed === 0,
+    detail: failed === 0 ? `${pending} works waiting for enrichment` : `${failed} works could not be enriched (ID converter, PMC, PubTator or summariser failing); later polls try again with backoff`,
   };
 }
 

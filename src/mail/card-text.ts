@@ -20,6 +20,7 @@ export function cardText(input: CardInput, view: CardView = cardView(input)): st
     url: view.url,
     matched: view.matched.map(cardInlineToText).join(', '),
     notices: view.notices,
+    pending: view.pending,
   });
 }
 

@@ -19,6 +19,10 @@ export function storeKeys(prefix: string) {
     workSummary: (key: string) => `${base}:work:${key}:summary`,
     /** Sorted set: works tagged offline, to ask PubTator again until the score (ms) passes. */
     enrichRetry: `${base}:enrich:retry`,
+    /** Hash: work key -> JSON EnrichmentPending, for works whose card is not complete yet. */
+    enrichPending: `${base}:enrich:pending`,
+    /** Sorted set: works whose enrichment failed, scored by when a later poll may try again (ms). */
+    enrichFailed: `${base}:enrich:failed`,
     /** Sorted set: every work key, scored by first-seen time (ms). */
     works: `${base}:works`,
     /** Sorted set: the works a watch matched, scored by when it first matched them. */

@@ -6,6 +6,7 @@ import { openQueueEvents, type OpenQueueEvents } from '../../src/queue/queue-eve
 import { closeWorkers, startWorkers } from '../../src/queue/run-workers.ts';
 import type { Services } from '../../src/services.ts';
 import { FakeNcbi } from '../helpers/fake-ncbi.ts';
+import { awaitEnrichment } from '../helpers/await-enrichment.ts';
 import { pubmedArticleXml } from '../helpers/pubmed-xml.ts';
 import { deletePrefix, testConfig, testPrefix, testServices } from '../helpers/test-services.ts';
 
@@ -70,7 +71,9 @@ describe('a poll through the queues', () => {
 
   async function poll(watchId: string): Promise<pollWatch.PollSummary> {
     const job = await services.queues.poll.add(pollWatch.name, { watchId }, { jobId: `poll-${watchId}-${Date.now()}` });
-    return (await job.waitUntilFinished(events.events, 20_000)) as pollWatch.PollSummary;
+    const summary = (await job.waitUntilFinished(events.events, 20_000)) as pollWatch.PollSummary;
+    await awaitEnrichment(services, summary);
+    return summary;
   }
 
   test('two watches that share a work store it once, listing both watches', async () => {

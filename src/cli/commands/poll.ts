@@ -1,15 +1,20 @@
 import type { Job } from 'bullmq';
 import * as pollWatch from '../../../jobs/poll-watch.ts';
+import { pendingWorks, waitForEnrichment } from '../../enrich/enrichment-progress.ts';
 import { openQueueEvents } from '../../queue/queue-events.ts';
 import { closeWorkers, startWorkers } from '../../queue/run-workers.ts';
 import { loadSettings, openRuntime } from '../runtime.ts';
 
 /**
- * `litwatch poll <watch> [--now]`. Without --now the poll is queued for the running service.
- * With --now this process also runs workers, so the poll goes through the same queues and jobs
- * as a scheduled one, and the command waits until the poll and all its fetches have finished.
+ * `litwatch poll <watch> [--now [--wait-enrichment]]`. Without --now the poll is queued for the
+ * running service. With --now this process also runs the poll and fetch workers, so the poll
+ * goes through the same queues and jobs as a scheduled one, and the command returns once the
+ * poll's works are stored, saying how many still wait for enrichment (a running `litwatch
+ * start` completes them). With --wait-enrichment it runs the enrich workers too and waits for
+ * that enrichment; a service that keeps failing leaves works pending for a later poll, and the
+ * command says so instead of waiting for ever.
  */
-export async function pollCommand(watchId: string, options: { now?: boolean; json?: boolean }): Promise<void> {
+export async function pollCommand(watchId: string, options: { now?: boolean; waitEnrichment?: boolean; json?: boolean }): Promise<void> {
   const settings = await loadSettings();
   const watch = settings.config.watches.find((w) => w.id === watchId);
   if (!watch) {
@@ -21,7 +26,8 @@ export async function pollCommand(watchId: string, options: { now?: boolean; jso
   const runtime = await openRuntime(settings);
   const { services } = runtime;
   const events = await openQueueEvents(services, 'poll');
-  const workers = options.now ? startWorkers(services) : [];
+  const enrichEvents = options.now && options.waitEnrichment ? await openQueueEvents(services, 'enrich') : undefined;
+  const workers = options.now ? startWorkers(services, { queues: enrichEvents ? ['poll', 'fetch', 'enrich'] : ['poll', 'fetch'] }) : [];
   try {
     const job = await services.queues.poll.add(pollWatch.name, { watchId }, { jobId: `poll-${watchId}-cli-${Date.now()}` });
     if (!options.now) {
@@ -29,17 +35,25 @@ export async function pollCommand(watchId: string, options: { now?: boolean; jso
       return;
     }
     const stopProgress = showProgress(job);
+    let summary: Awaited<ReturnType<typeof pollWatch.process>>;
     try {
-      const summary = await job.waitUntilFinished(events.events);
-      process.stdout.write(options.json ? `${JSON.stringify(summary)}\n` : describe(summary));
+      summary = await job.waitUntilFinished(events.events);
     } catch (err) {
       process.stderr.write(`poll of ${watchId} failed: ${err instanceof Error ? err.message : String(err)}\n`);
       process.exitCode = 1;
+      return;
     } finally {
       stopProgress();
     }
+    const jobs = 'enrichment' in summary ? summary.enrichment.jobs : [];
+    if (enrichEvents && jobs.length > 0) {
+      await waitForEnrichment(services, jobs, enrichEvents.events, (done, total) => process.stderr.write(`enriched ${done}/${total} batches\n`));
+    }
+    const pending = await pendingWorks(services, jobs);
+    process.stdout.write(options.json ? `${JSON.stringify({ ...summary, enrichmentPending: pending })}\n` : describe(summary, pending, Boolean(enrichEvents)));
   } finally {
     await closeWorkers(workers);
+    await enrichEvents?.close();
     await events.close();
     await runtime.close();
   }
@@ -60,11 +74,17 @@ function showProgress(job: Job): () => void {
   return () => clearInterval(timer);
 }
 
-function describe(summary: pollWatch.PollSummary | { watchId: string; skipped: string }): string {
+function describe(summary: pollWatch.PollSummary | { watchId: string; skipped: string }, pending: number, waited: boolean): string {
   if ('skipped' in summary) return `${summary.watchId}: skipped (${summary.skipped})\n`;
+  const enrichment =
+    pending === 0
+      ? summary.enrichment.works > 0 ? `; ${summary.enrichment.works} enrichments done` : ''
+      : waited
+        ? `; ${pending} enrichments still pending (a service failed: a later poll tries again)`
+        : `; ${pending} enrichments pending (a running \`litwatch start\` completes them; --wait-enrichment waits)`;
   return (
     `${summary.watchId}: Entrez dates ${summary.window.min}-${summary.window.max}, ${summary.hits} hits; ` +
     `${summary.created} new works, ${summary.updated} updated, ${summary.unchanged + summary.linked} already stored` +
-    `${summary.cursorMoved ? '; cursor moved' : ''}\n`
+    `${summary.cursorMoved ? '; cursor moved' : ''}${enrichment}\n`
   );
 }

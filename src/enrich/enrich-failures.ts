@@ -1,0 +1,60 @@
+import type { Logger } from '../log.ts';
+import type { EnrichmentPendingStore, EnrichStep } from '../store/enrichment-store.ts';
+
+/** First wait before a failed enrichment is tried again; doubled on each further failure. */
+export const RETRY_BASE_MS = 15 * 60_000;
+/** The longest wait between two tries: a work is never given up on, only asked about less often. */
+export const RETRY_MAX_MS = 7 * 86_400_000;
+
+/** When the next try may run after `attempts` failed tries (exponential, capped). */
+export function nextTryAt(attempts: number, nowMs: number): number {
+  return nowMs + Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** Math.max(0, attempts - 1));
+}
+
+/**
+ * What one enrichment run could not get, per work. Each step runs guarded (`run`): a service
+ * that fails costs that step for those works, never the run, the batch or the poll.
+ */
+export class EnrichFailures {
+  private readonly steps = new Map<string, Set<EnrichStep>>();
+  private readonly errors = new Map<string, string>();
+
+  constructor(private readonly log: Logger) {}
+
+  /** Run one step for these works; on failure, note it for each of them and go on. */
+  async run<T>(step: EnrichStep, workKeys: string[], work: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await work();
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      this.log.warn({ event: 'enrich.step_failed', step, works: workKeys.length, err }, `enrichment step "${step}" failed for ${workKeys.length} works; their cards stay pending and a later poll tries again`);
+      for (const key of workKeys) this.add(key, step, message);
+      return undefined;
+    }
+  }
+
+  add(workKey: string, step: EnrichStep, error: string): void {
+    const steps = this.steps.get(workKey) ?? new Set<EnrichStep>();
+    steps.add(step);
+    this.steps.set(workKey, steps);
+    this.errors.set(workKey, error);
+  }
+
+  has(workKey: string): boolean {
+    return this.steps.has(workKey);
+  }
+
+  get count(): number {
+    return this.steps.size;
+  }
+
+  /** Record the outcome: failed works wait with backoff for a later poll, the others are complete. */
+  async record(store: EnrichmentPendingStore, workKeys: string[], nowMs: number): Promise<void> {
+    const complete = workKeys.filter((key) => !this.steps.has(key));
+    await store.clear(complete);
+    for (const [key, steps] of this.steps) {
+      const attempts = ((await store.get(key))?.attempts ?? 0) + 1;
+      await store.recordFailure(key, { steps: [...steps], error: this.errors.get(key) ?? '', nextAt: nextTryAt(attempts, nowMs) }, nowMs);
+    }
+  }
+}
