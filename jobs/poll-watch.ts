@@ -4,6 +4,7 @@ import { SOURCES } from '../src/config/watches-schema.ts';
 import { pollWindow } from '../src/ncbi/date-window.ts';
 import type { JobContext } from '../src/queue/job-module.ts';
 import { planSource, type FetchPlan } from '../src/poll/plan-source.ts';
+import { QUERY_WARNING_KINDS } from '../src/poll/query-warnings.ts';
 import { queryHash } from '../src/store/cursor-store.ts';
 import { queueEnrichment } from './enrich-works.ts';
 import * as fetchBatch from './fetch-batch.ts';
@@ -39,6 +40,7 @@ const planSchema = z.object({
       z.object({ pmcids: z.array(z.string()) }),
     ]),
   ),
+  warnings: z.array(z.object({ source: z.enum(SOURCES), kind: z.enum(QUERY_WARNING_KINDS), phrase: z.string() })).optional(),
 });
 
 export const payloadSchema = z.object({
@@ -169,7 +171,8 @@ async function finish(data: Payload, ctx: JobContext): Promise<PollSummary> {
   const cursorMoved = await services.cursors.advance(data.watchId, data.queryHash, data.window.max);
   const query = services.config().watches.find((w) => w.id === data.watchId)?.query ?? '';
   // What the watch found: works new to it, fetched or already stored (linked), not only new to litwatch.
-  await services.metrics.recordPoll(data.watchId, { ok: true, found: totals.newToWatch + linkedTotal(plans), query });
+  const queryWarnings = plans.flatMap((p) => p.warnings ?? []);
+  await services.metrics.recordPoll(data.watchId, { ok: true, found: totals.newToWatch + linkedTotal(plans), query, queryWarnings });
   await services.metrics.add('polls_total');
   await services.metrics.add('works_created_total', totals.created);
   const summary: PollSummary = {

@@ -29,7 +29,8 @@ program
   .description('configuration commands')
   .command('check')
   .description('validate the environment and config/watches.yaml; prints file:line: field: problem and exits 1 on any')
-  .action(async () => (await import('./commands/config-check.ts')).configCheckCommand());
+  .option('--live', "also run each watch's query once against NCBI (a count only) and report what it did not search as written")
+  .action(async (options: { live?: boolean }) => (await import('./commands/config-check.ts')).configCheckCommand(options));
 
 program
   .command('poll')

@@ -16,7 +16,13 @@ export const WATCHES_FILE = 'watches.yaml';
 
 /** `summary` is the line `litwatch config check` prints, e.g. `config/watches.yaml: OK (1 watch, 0 subscribers)`. */
 export type ConfigCheck =
-  | { readonly ok: true; readonly config: Config; readonly summary: string }
+  | {
+      readonly ok: true;
+      readonly config: Config;
+      readonly summary: string;
+      /** Where a field is in the file, for problems found later (a live check of the queries): `watches[0].query`'s line. */
+      readonly locate: (path: readonly (string | number)[]) => { file: string; line?: number; field: string };
+    }
   | { readonly ok: false; readonly problems: readonly Problem[] };
 
 /**
@@ -80,7 +86,8 @@ function parseWatches(source: string, file: string): ConfigCheck {
     return { ok: false, problems: sortByLine(issues.map((issue) => locate(issue, file, doc, lines))) };
   }
   const config = deepFreeze(parsed.data);
-  return { ok: true, config, summary: `${file}: OK (${summarize(config)})` };
+  const locateField = (at: readonly (string | number)[]) => ({ file, line: lineOf(doc, lines, at), field: z.core.toDotPath([...at]) });
+  return { ok: true, config, summary: `${file}: OK (${summarize(config)})`, locate: locateField };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { describeQueryWarning } from '../poll/query-warnings.ts';
 import { QUEUE_NAMES } from '../queue/queue-names.ts';
 import type { Services } from '../services.ts';
 
@@ -6,7 +7,7 @@ import type { Services } from '../services.ts';
  * name, used in the logs (health-monitor.ts), on the dashboard and in /metrics.
  */
 export interface HealthCheck {
-  /** Stable: `watch.silent`, `watch.poll_failing`, `ncbi.error_streak`, `enrich.failing`, `queue.failing`, `queue.stuck`. */
+  /** Stable: `watch.silent`, `watch.poll_failing`, `watch.query_warning`, `ncbi.error_streak`, `enrich.failing`, `queue.failing`, `queue.stuck`. */
   event: string;
   /** The watch id or queue name, when the check is about one. */
   subject?: string;
@@ -40,6 +41,9 @@ async function watchChecks(services: Services, now: number): Promise<HealthCheck
     if (status.lastPollOk === false) {
       checks.push({ event: 'watch.poll_failing', subject: watch.id, ok: false, detail: `last poll failed: ${status.lastError ?? 'unknown error'}` });
     }
+    // The last poll's query was not searched as written: the watch finds something else than it says.
+    const warnings = status.queryWarnings ?? [];
+    checks.push({ event: 'watch.query_warning', subject: watch.id, ok: warnings.length === 0, detail: warnings.length === 0 ? 'query searched as written' : warnings.map(describeQueryWarning).join('; ') });
     if (status.lastPollAt === undefined) continue; // never polled yet: nothing to judge
     const gapDays = usualGapDays(await services.metrics.dailyFound(watch.id, 60, now));
     const limitDays = Math.max(settings.silentWatchDays, gapDays === undefined ? 0 : 2 * gapDays);

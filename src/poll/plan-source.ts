@@ -5,6 +5,7 @@ import type { DateWindow } from '../ncbi/date-window.ts';
 import { historyOf } from '../ncbi/eutils.ts';
 import { searchWindows } from '../ncbi/search-windows.ts';
 import type { JobContext } from '../queue/job-module.ts';
+import { describeQueryWarning, queryChangingWarnings, type QueryWarning } from './query-warnings.ts';
 
 /** A slice of a PubMed search on the history server. */
 export interface HistoryBatch {
@@ -26,6 +27,8 @@ export interface FetchPlan {
   linked: number;
   /** One fetch job each. */
   batches: (HistoryBatch | PmcidBatch)[];
+  /** What the database searched instead of the query as written (esearch's errorlist/warninglist). */
+  warnings?: QueryWarning[];
 }
 
 /** PubMed records per efetch (NCBI: a few hundred); PMC full texts are far larger. */
@@ -41,13 +44,12 @@ const BATCH_SIZE: Record<Source, number> = { pubmed: fetchBatch.BATCH_SIZE, pmc:
 export async function planSource(ctx: JobContext, watchId: string, source: Source, query: string, window: DateWindow): Promise<FetchPlan> {
   const { services, log } = ctx;
   const results = await searchWindows(services.ncbi, { db: source, term: query, window }, log);
-  const plan: FetchPlan = { source, hits: 0, linked: 0, batches: [] };
+  const warnings = queryChangingWarnings(source, results.flatMap((result) => result.warnings));
+  // One line per warning: the query matches something other than what the watch says.
+  for (const warning of warnings) log.warn({ event: 'watch.query_warning', source, kind: warning.kind, phrase: warning.phrase }, `${watchId}: ${describeQueryWarning(warning)}`);
+  const plan: FetchPlan = { source, hits: 0, linked: 0, batches: [], ...(warnings.length > 0 ? { warnings } : {}) };
   const size = BATCH_SIZE[source];
   for (const result of results) {
-    const phrasesNotFound = result.warnings.filter((w) => w.kind === 'phraseNotFound').map((w) => w.phrase);
-    if (phrasesNotFound.length > 0) {
-      log.warn({ event: 'watch.phrases_not_found', source, phrases: phrasesNotFound }, `${source} ignored part of the query: it matches more than intended`);
-    }
     plan.hits += result.ids.length;
     if (source === 'pmc') await planPmcids(ctx, watchId, result.ids.map((uid) => `PMC${uid}`), plan);
     else {

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { QueryWarning } from '../poll/query-warnings.ts';
 import { storeKeys, type StoreKeys } from './keys.ts';
 
 /**
@@ -29,6 +30,8 @@ export interface WatchStatus {
   lastError?: string;
   /** The query the last successful poll ran (watch preview compares an edited query with it). */
   query?: string;
+  /** What PubMed or PMC searched instead of that query as written, at the last successful poll. */
+  queryWarnings?: QueryWarning[];
 }
 
 const DAY_MS = 86_400_000;
@@ -69,11 +72,14 @@ export class MetricsStore {
   }
 
   /** A poll finished: its outcome, and the works it found new (per day, for the chart). */
-  async recordPoll(watchId: string, outcome: { ok: true; found: number; query: string } | { ok: false; error: string }, now = Date.now()): Promise<void> {
+  async recordPoll(watchId: string, outcome: { ok: true; found: number; query: string; queryWarnings?: QueryWarning[] } | { ok: false; error: string }, now = Date.now()): Promise<void> {
     const status = this.keys.watchStatus(watchId);
     const pipeline = this.redis.pipeline().hset(status, 'lastPollAt', now, 'lastPollOk', outcome.ok ? '1' : '0');
     if (outcome.ok) {
       pipeline.hset(status, 'query', outcome.query).hdel(status, 'lastError').hincrby(this.keys.watchDaily(watchId), dayKey(now), outcome.found);
+      // What the last successful poll's searches said about the query; none means the query was searched as written.
+      if (outcome.queryWarnings?.length) pipeline.hset(status, 'queryWarnings', JSON.stringify(outcome.queryWarnings));
+      else pipeline.hdel(status, 'queryWarnings');
       if (outcome.found > 0) pipeline.hset(status, 'lastFoundAt', now);
     } else {
       pipeline.hset(status, 'lastError', outcome.error.slice(0, 500));
@@ -89,6 +95,7 @@ export class MetricsStore {
       ...(fields.lastFoundAt ? { lastFoundAt: Number(fields.lastFoundAt) } : {}),
       ...(fields.lastError ? { lastError: fields.lastError } : {}),
       ...(fields.query ? { query: fields.query } : {}),
+      ...(fields.queryWarnings ? { queryWarnings: JSON.parse(fields.queryWarnings) as QueryWarning[] } : {}),
     };
   }
 

@@ -3,6 +3,7 @@ import { formatProblems } from '../../config/config-errors.ts';
 import { formatEntrezDate } from '../../ncbi/date-window.ts';
 import { compareQueries } from '../../preview/compare-queries.ts';
 import { titlesFor } from '../../preview/titles.ts';
+import { describeQueryWarning } from '../../poll/query-warnings.ts';
 import { loadSettings, openRuntime } from '../runtime.ts';
 import { writeLine } from '../write-line.ts';
 
@@ -49,6 +50,8 @@ export async function watchPreviewCommand(watchId: string, options: WatchPreview
     const heading = current === undefined ? 'no poll has run yet: everything it finds is new' : current === watch.query ? 'the query is the one in force' : 'edited query compared with the one in force';
     await writeLine(`${watch.id}: Entrez dates ${window.min}-${window.max}; ${heading}`);
     await writeLine(`  ${comparison.added.length} new, ${comparison.dropped.length} dropped, ${comparison.unchanged.length} unchanged`);
+    // What PubMed did to the query as written: it then finds more (or other) works than it says.
+    for (const warning of comparison.warnings) await writeLine(`  warning: ${describeQueryWarning(warning)}`);
     for (const [label, ids] of [['new', comparison.added], ['dropped', comparison.dropped]] as const) {
       if (ids.length === 0) continue;
       await writeLine(`\n${label}:`);
