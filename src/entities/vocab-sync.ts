@@ -11,10 +11,15 @@ import { DISEASES, formatTable, MAPPINGS, parseTable, SPECIES, type MappingRow, 
  */
 
 export interface VocabSources {
-  /** MeSH descriptors, ASCII format. @defaultValue `https://nlmpubs.nlm.nih.gov/projects/mesh/MESH_FILES/asciimesh/d2026.bin` */
-  meshDescriptors: string;
-  /** MeSH supplementary concept records, ASCII format. @defaultValue `…/asciimesh/c2026.bin` */
-  meshSupplementary: string;
+  /**
+   * The folder NLM publishes MeSH's ASCII files in, one pair a year (`d2026.bin`, `c2026.bin`).
+   * @defaultValue `https://nlmpubs.nlm.nih.gov/projects/mesh/MESH_FILES/asciimesh/`
+   */
+  meshFolder: string;
+  /** MeSH descriptors, ASCII format; when left out, this year's `d{year}.bin` in `meshFolder`, else last year's (see meshYearFiles). */
+  meshDescriptors?: string;
+  /** MeSH supplementary concept records, ASCII format; when left out, `c{year}.bin` of the same year as the descriptors. */
+  meshSupplementary?: string;
   /**
    * MONDO↔MeSH SSSOM files, best first: a pair found in two files keeps the first one's predicate.
    * @defaultValue MONDO's exactMatch file, `…/mondo/master/src/ontology/mappings/mondo_exactmatch_mesh.sssom.tsv`
@@ -25,8 +30,7 @@ export interface VocabSources {
 }
 
 export const DEFAULT_VOCAB_SOURCES: Readonly<VocabSources> = Object.freeze({
-  meshDescriptors: 'https://nlmpubs.nlm.nih.gov/projects/mesh/MESH_FILES/asciimesh/d2026.bin',
-  meshSupplementary: 'https://nlmpubs.nlm.nih.gov/projects/mesh/MESH_FILES/asciimesh/c2026.bin',
+  meshFolder: 'https://nlmpubs.nlm.nih.gov/projects/mesh/MESH_FILES/asciimesh/',
   mondoMappings: ['https://raw.githubusercontent.com/monarch-initiative/mondo/master/src/ontology/mappings/mondo_exactmatch_mesh.sssom.tsv'],
   taxonomy: 'https://github.com/obophenotype/ncbitaxon/releases/latest/download/taxslim.obo',
 });
@@ -38,6 +42,8 @@ export interface VocabSyncOptions {
   sources?: Partial<VocabSources>;
   /** Progress lines: bytes downloaded per source, then what was written. @defaultValue stderr */
   log?: (line: string) => void;
+  /** "Today", whose year picks the MeSH files. @defaultValue the clock */
+  now?: Date;
 }
 
 export interface VocabSyncResult {
@@ -52,19 +58,47 @@ export async function syncVocabulary(options: VocabSyncOptions): Promise<VocabSy
   const sources = { ...DEFAULT_VOCAB_SOURCES, ...options.sources };
   const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
   const download = new Download(log);
-  const descriptors = await readMeshDescriptors(download.lines(sources.meshDescriptors));
-  const supplementary = await readMeshSupplementary(download.lines(sources.meshSupplementary), descriptors.idByName);
+  const mesh = await meshFiles(sources, options.now ?? new Date(), log);
+  const descriptors = await readMeshDescriptors(download.lines(mesh.descriptors));
+  const supplementary = await readMeshSupplementary(download.lines(mesh.supplementary), descriptors.idByName);
   const mappings = await collectMappings(download, sources.mondoMappings);
   const species = await readTaxonomyObo(download.lines(sources.taxonomy));
   const diseases = [...descriptors.rows, ...supplementary];
   const synced = `vocab sync ${new Date().toISOString().slice(0, 10)}`;
   await writeAtomically(options.dir, [
-    table(DISEASES, diseases, `MeSH ${fileName(sources.meshDescriptors)} + ${fileName(sources.meshSupplementary)} (${synced})`),
+    table(DISEASES, diseases, `MeSH ${fileName(mesh.descriptors)} + ${fileName(mesh.supplementary)} (${synced})`),
     table(SPECIES, species, `NCBITaxon ${fileName(sources.taxonomy)} (${synced})`),
     table(MAPPINGS, mappings, `MONDO ${sources.mondoMappings.map(fileName).join(' + ')} (${synced})`),
   ]);
   log(`vocab sync: wrote ${diseases.length} diseases, ${species.length} species, ${mappings.length} MeSH→MONDO mappings to ${options.dir}`);
   return { diseases: diseases.length, species: species.length, mappings: mappings.length, bytes: download.bytes };
+}
+
+/**
+ * The MeSH files to read: the ones given, else this year's pair in the MeSH folder, or last
+ * year's while this year's is not published yet (a 404 for `d{year}.bin`). No year is pinned, so
+ * a sync next January takes next year's MeSH by itself.
+ */
+export async function meshFiles(sources: VocabSources, now: Date, log: (line: string) => void): Promise<{ descriptors: string; supplementary: string }> {
+  if (sources.meshDescriptors && sources.meshSupplementary) return { descriptors: sources.meshDescriptors, supplementary: sources.meshSupplementary };
+  const year = now.getUTCFullYear();
+  const pair = (y: number) => ({ descriptors: sources.meshDescriptors ?? new URL(`d${y}.bin`, sources.meshFolder).href, supplementary: sources.meshSupplementary ?? new URL(`c${y}.bin`, sources.meshFolder).href });
+  const current = pair(year);
+  const status = await statusOf(current.descriptors);
+  if (status !== 404) return current; // published (or failing otherwise: the download then says how)
+  log(`MeSH ${year} is not published yet (${fileName(current.descriptors)}: HTTP 404); using MeSH ${year - 1}`);
+  return pair(year - 1);
+}
+
+/** The HTTP status of a GET, without reading the body (HEAD is not answered by every mirror). */
+async function statusOf(url: string): Promise<number | undefined> {
+  try {
+    const response = await fetch(url);
+    await response.body?.cancel();
+    return response.status;
+  } catch {
+    return undefined;
+  }
 }
 
 async function collectMappings(download: Download, urls: string[]): Promise<MappingRow[]> {

@@ -16,10 +16,13 @@ const scratch = mkdtempSync(path.join(tmpdir(), 'litwatch-sync-'));
 /** Serves the small source files; any other path is a 404, as a moved upstream file would be. */
 let server: Server;
 let baseUrl = '';
+/** MeSH year files the local server has "published", as file name -> the sample it serves. */
+let publishedMesh: Record<string, string> = {};
 before(async () => {
   server = createServer((request, response) => {
     try {
-      const body = readFileSync(path.join(sourcesDir, path.basename(request.url ?? '')));
+      const name = path.basename(request.url ?? '');
+      const body = readFileSync(path.join(sourcesDir, publishedMesh[name] ?? name));
       response.writeHead(200, { 'content-type': 'text/plain' }).end(body);
     } catch {
       response.writeHead(404).end('not found');
@@ -35,6 +38,7 @@ after(() => {
 
 function localSources(): VocabSources {
   return {
+    meshFolder: `${baseUrl}/mesh/`,
     meshDescriptors: `${baseUrl}/d-sample.bin`,
     meshSupplementary: `${baseUrl}/c-sample.bin`,
     mondoMappings: [`${baseUrl}/mondo-exact.sssom.tsv`, `${baseUrl}/mondo-more.sssom.tsv`],
@@ -129,5 +133,26 @@ describe('vocab sync against a local server', () => {
       sync(path.join(scratch, 'bad-sssom'), { ...localSources(), mondoMappings: [`${baseUrl}/d-sample.bin`] }),
       /d-sample\.bin: not an SSSOM mapping file, its header lacks subject_id, subject_label, predicate_id, object_id/,
     );
+  });
+
+  test('with no MeSH files given, it takes the current year\'s pair from the MeSH folder', async () => {
+    publishedMesh = { 'd2025.bin': 'd-sample.bin', 'c2025.bin': 'c-sample.bin', 'd2026.bin': 'd-sample.bin', 'c2026.bin': 'c-sample.bin' };
+    const dir = path.join(scratch, 'mesh-current');
+    const { meshDescriptors: _d, meshSupplementary: _c, ...rest } = localSources();
+    const lines: string[] = [];
+    await syncVocabulary({ dir, sources: rest, log: (line) => lines.push(line), now: new Date('2026-06-15T12:00:00Z') });
+    assert.match(readFileSync(path.join(dir, 'diseases.tsv'), 'utf8'), /MeSH d2026\.bin \+ c2026\.bin/);
+    assert.ok(!lines.some((line) => line.includes('not published yet')));
+  });
+
+  test("it falls back to the previous year's MeSH while the current year's is not published", async () => {
+    publishedMesh = { 'd2025.bin': 'd-sample.bin', 'c2025.bin': 'c-sample.bin' };
+    const dir = path.join(scratch, 'mesh-fallback');
+    const { meshDescriptors: _d, meshSupplementary: _c, ...rest } = localSources();
+    const lines: string[] = [];
+    const result = await syncVocabulary({ dir, sources: rest, log: (line) => lines.push(line), now: new Date('2026-01-05T08:00:00Z') });
+    assert.ok(result.diseases > 0);
+    assert.match(readFileSync(path.join(dir, 'diseases.tsv'), 'utf8'), /MeSH d2025\.bin \+ c2025\.bin/);
+    assert.ok(lines.includes('MeSH 2026 is not published yet (d2026.bin: HTTP 404); using MeSH 2025'), lines.join('\n'));
   });
 });
