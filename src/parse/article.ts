@@ -57,7 +57,11 @@ export type CorrectionKind =
   | 'ExpressionOfConcernIn'
   | 'ExpressionOfConcernFor'
   | 'CommentIn'
-  | 'CommentOn';
+  | 'CommentOn'
+  | 'RetractedandRepublishedIn'
+  | 'RetractedandRepublishedFrom'
+  | 'CorrectedandRepublishedIn'
+  | 'CorrectedandRepublishedFrom';
 
 export interface CommentCorrection {
   kind: CorrectionKind;

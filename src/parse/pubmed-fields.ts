@@ -10,6 +10,8 @@ import { attr, child, children, rawText, text, type XmlValue } from './xml-tree.
 const CORRECTION_KINDS: ReadonlySet<string> = new Set<CorrectionKind>([
   'ErratumIn', 'ErratumFor', 'RetractionIn', 'RetractionOf', 'UpdateIn', 'UpdateOf',
   'ExpressionOfConcernIn', 'ExpressionOfConcernFor', 'CommentIn', 'CommentOn',
+  // A retracted (or corrected) article republished: the new record points back with ...From.
+  'RetractedandRepublishedIn', 'RetractedandRepublishedFrom', 'CorrectedandRepublishedIn', 'CorrectedandRepublishedFrom',
 ]);
 
 const ORCID_ID = /\d{4}-\d{4}-\d{4}-\d{3}[\dX]/;

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { Article, PubmedArticle } from '../../src/parse/article.ts';
 import { parsePubmedXml } from '../../src/parse/pubmed-stream.ts';
+import { pubmedArticleSetXml, pubmedArticleXml } from '../helpers/pubmed-xml.ts';
 
 /** The articles of one hand-written fixture, by PMID; a skipped record fails the test. */
 function articles(name: string): Map<string, Article> {
@@ -203,6 +204,18 @@ describe('comments and corrections', () => {
   test('the notices point back at the article', () => {
     assert.deepEqual(records.get('40100062')?.comments.map((c) => [c.kind, c.pmid]), [['ErratumFor', '40100061']]);
     assert.deepEqual(records.get('40100063')?.comments.map((c) => [c.kind, c.pmid]), [['RetractionOf', '40100061']]);
+  });
+
+  test('a republished article points back at the retracted or corrected one, and that one forward', () => {
+    const comments = [
+      { refType: 'RetractedandRepublishedFrom', pmid: '40100071' },
+      { refType: 'CorrectedandRepublishedFrom', pmid: '40100072' },
+      { refType: 'RetractedandRepublishedIn', pmid: '40100073' },
+      { refType: 'CorrectedandRepublishedIn', pmid: '40100074' },
+    ];
+    const [record] = parsePubmedXml(pubmedArticleSetXml([pubmedArticleXml({ pmid: '40100070', title: 'Republished', comments })]), { onRecordError: (error) => assert.fail(error) });
+    assert.ok(record && record.kind !== 'deleted');
+    assert.deepEqual(record.comments.map((c) => [c.kind, c.pmid]), comments.map((c) => [c.refType, c.pmid]));
   });
 });
 
