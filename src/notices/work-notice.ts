@@ -1,5 +1,5 @@
 /** A PubMed notice about a work: it was retracted, corrected, or is under an expression of concern. */
-export type NoticeKind = 'retracted' | 'erratum' | 'expression of concern';
+export type NoticeKind = 'retracted' | 'erratum' | 'expression of concern' | 'retracted and republished' | 'corrected and republished';
 
 export interface WorkNotice {
   kind: NoticeKind;

@@ -163,6 +163,18 @@ export class WorkStore {
     return works.filter((work): work is WorkSummary => work !== undefined);
   }
 
+  /** Works first seen since `sinceMs` that have a PMID (so PubMed can be asked about them again), oldest first. */
+  async withPmidSince(sinceMs: number): Promise<{ key: string; pmid: string }[]> {
+    const keys = await this.redis.zrangebyscore(this.keys.works, sinceMs, '+inf');
+    const pipeline = this.redis.pipeline();
+    for (const key of keys) pipeline.hget(this.keys.work(key), 'pmid');
+    const replies = (await pipeline.exec()) ?? [];
+    return keys.flatMap((key, i) => {
+      const pmid = replies[i]?.[1];
+      return typeof pmid === 'string' && pmid !== '' ? [{ key, pmid }] : [];
+    });
+  }
+
   async get(key: string): Promise<StoredWork | undefined> {
     const [fields, watches, sources] = await Promise.all([
       this.redis.hgetall(this.keys.work(key)),
