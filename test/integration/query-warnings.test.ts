@@ -104,6 +104,14 @@ describe('a query PubMed does not search as written is reported everywhere', () 
     assert.match(clean.stdout, /OK \(1 watch, 0 subscribers\); every query searched as written/);
   });
 
+  test('config check warns where a watch that searches PMC uses a PubMed-only field tag, and still passes', async () => {
+    const dir = configDir(watchesYaml([{ id: 'both', query: '"bone metastas*"[tiab] NOT "Case Reports"[pt]', sources: ['pubmed', 'pmc'] }]));
+    const { code, stdout, stderr } = await runCli(['config', 'check'], cliEnv({ LITWATCH_CONFIG: dir }));
+    assert.equal(code, 0, stderr);
+    assert.match(stdout, /OK \(1 watch/);
+    assert.ok(stderr.includes(`${path.join(dir, 'watches.yaml')}:4: watches[0].query: warning: [pt] is PubMed's Publication Type field, which PMC does not have`), stderr);
+  });
+
   test('once the query is fixed, the next poll clears the flag', async () => {
     services.setConfig(testConfig([{ id: 'bone', name: 'Bone', query: CLEAN }]));
     await poll();

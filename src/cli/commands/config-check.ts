@@ -1,6 +1,7 @@
 import { checkConfig } from '../../config/load-config.ts';
 import { ConfigError, formatProblems } from '../../config/config-errors.ts';
 import { loadEnv } from '../../config/env.ts';
+import { pmcFieldTagWarnings } from '../../config/pmc-field-tags.ts';
 import { checkQueriesLive } from '../../poll/check-queries-live.ts';
 import { loadSettings, openRuntime } from '../runtime.ts';
 
@@ -8,6 +9,7 @@ import { loadSettings, openRuntime } from '../runtime.ts';
  * `litwatch config check [--live]`: every problem as `file:line: field: message`, exit 1 if any.
  * With --live, each watch's query is also run once against NCBI (a count, nothing fetched), and
  * every phrase or field tag PubMed or PMC did not search as written is a problem too.
+ * Watches that search PMC with PubMed-only field tags get a warning line (exit status unchanged).
  */
 export async function configCheckCommand(options: { live?: boolean } = {}): Promise<void> {
   let dir: string;
@@ -24,6 +26,10 @@ export async function configCheckCommand(options: { live?: boolean } = {}): Prom
     process.stderr.write(`${formatProblems(result.problems)}\n`);
     process.exitCode = 1;
     return;
+  }
+  // Warnings, not problems: the query is valid, but PMC searches it differently from PubMed.
+  for (const warning of pmcFieldTagWarnings(result.config)) {
+    process.stderr.write(`${formatProblems([{ ...result.locate(['watches', warning.watch, 'query']), message: `warning: ${warning.message}` }])}\n`);
   }
   if (options.live) {
     const runtime = await openRuntime(await loadSettings());
