@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { efetchFromHistory } from '../src/ncbi/eutils.ts';
 import { streamPubmedRecords } from '../src/parse/pubmed-stream.ts';
+import { PUBMED_BATCH_SIZE } from '../src/poll/batch-sizes.ts';
 import type { JobContext } from '../src/queue/job-module.ts';
 import { queueEnrichment } from './enrich-works.ts';
 
@@ -15,8 +16,8 @@ import { queueEnrichment } from './enrich-works.ts';
 export const name = 'fetch-batch';
 export const queue = 'fetch';
 
-/** efetch batch size: NCBI's guideline is a few hundred records per request. */
-export const BATCH_SIZE = 200;
+/** efetch batch size (src/poll/batch-sizes.ts): NCBI's guideline is a few hundred records per request. */
+export const BATCH_SIZE = PUBMED_BATCH_SIZE;
 
 const batchSummarySchema = z.object({
   received: z.number().int(),

@@ -4,6 +4,7 @@ import { efetchPmc } from '../src/ncbi/pmc-efetch.ts';
 import type { JatsArticle } from '../src/parse/full-text.ts';
 import { parseJatsXml } from '../src/parse/jats-stream.ts';
 import type { JobContext } from '../src/queue/job-module.ts';
+import { PMC_BATCH_SIZE as PMC_BATCH } from '../src/poll/batch-sizes.ts';
 import { queueEnrichment } from './enrich-works.ts';
 import type { BatchSummary, FetchResult } from './fetch-batch.ts';
 
@@ -17,8 +18,8 @@ import type { BatchSummary, FetchResult } from './fetch-batch.ts';
 export const name = 'fetch-pmc-batch';
 export const queue = 'fetch';
 
-/** JATS articles are large: 20 a request keeps a response at a few MB. */
-export const PMC_BATCH_SIZE = 20;
+/** JATS articles are large: 20 a request keeps a response at a few MB (src/poll/batch-sizes.ts). */
+export const PMC_BATCH_SIZE = PMC_BATCH;
 
 export const payloadSchema = z.object({
   watchId: z.string().min(1),

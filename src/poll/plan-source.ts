@@ -1,10 +1,9 @@
-import * as fetchBatch from '../../jobs/fetch-batch.ts';
-import * as fetchPmcBatch from '../../jobs/fetch-pmc-batch.ts';
 import type { Source } from '../config/watches-schema.ts';
 import type { DateWindow } from '../ncbi/date-window.ts';
 import { historyOf } from '../ncbi/eutils.ts';
 import { searchWindows } from '../ncbi/search-windows.ts';
 import type { JobContext } from '../queue/job-module.ts';
+import { PMC_BATCH_SIZE, PUBMED_BATCH_SIZE } from './batch-sizes.ts';
 import { describeQueryWarning, queryChangingWarnings, type QueryWarning } from './query-warnings.ts';
 
 /** A slice of a PubMed search on the history server. */
@@ -32,7 +31,7 @@ export interface FetchPlan {
 }
 
 /** PubMed records per efetch (NCBI: a few hundred); PMC full texts are far larger. */
-const BATCH_SIZE: Record<Source, number> = { pubmed: fetchBatch.BATCH_SIZE, pmc: fetchPmcBatch.PMC_BATCH_SIZE };
+const BATCH_SIZE: Record<Source, number> = { pubmed: PUBMED_BATCH_SIZE, pmc: PMC_BATCH_SIZE };
 
 /**
  * One esearch (split if over 9,999 hits) of one source over the poll's window, then the plan.
