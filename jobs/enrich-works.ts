@@ -26,7 +26,7 @@ export const payloadSchema = z.object({
 export type Payload = z.infer<typeof payloadSchema>;
 
 export async function process(payload: Payload, ctx: JobContext): Promise<EnrichSummary> {
-  const summary = await enrichWorks(ctx.services, ctx.log, payload.workKeys);
+  const summary = await enrichWorks(ctx.services, ctx.log, payload.workKeys, ctx.job.id);
   if (summary.failed) ctx.log.warn({ event: 'enrich.failed', ...summary }, `${summary.failed} of ${summary.works} works still pending enrichment; a later poll tries again`);
   else ctx.log.info({ event: 'enrich.done', ...summary }, `enriched ${summary.works} works`);
   return summary;

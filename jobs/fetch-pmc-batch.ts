@@ -32,8 +32,10 @@ export type Payload = z.infer<typeof payloadSchema>;
 
 export async function process(payload: Payload, ctx: JobContext): Promise<FetchResult> {
   const { services, log } = ctx;
-  const xml = await efetchPmc(services.ncbi, payload.pmcids);
   const summary: BatchSummary = { received: 0, created: 0, updated: 0, unchanged: 0, duplicate: 0, deleted: 0, newToWatch: 0 };
+  const pmcids = await leaveToOthers(payload, ctx, summary);
+  if (pmcids.length === 0) return { ...summary, toEnrich: 0, enrichJobs: [] };
+  const xml = await efetchPmc(services.ncbi, pmcids);
   const held: { key: string; jats: JatsArticle }[] = [];
   const onRecordError = (err: Error) => log.warn({ event: 'parse.jats_failed', err }, 'a PMC article could not be parsed; skipped');
   for (const jats of parseJatsXml(xml, { onRecordError })) {
@@ -47,4 +49,18 @@ export async function process(payload: Payload, ctx: JobContext): Promise<FetchR
   const keys = held.map((h) => h.key);
   const enrichJobs = await queueEnrichment(services, keys, { jobIdBase: `enrich-new-${ctx.job.id ?? ''}`, watchId: payload.watchId });
   return { ...summary, toEnrich: keys.length, enrichJobs };
+}
+
+/**
+ * The PMCIDs this batch fetches. One another job is fetching right now (an enrichment that
+ * learnt the PMCID of a work PubMed brought, in this same poll) belongs to a stored work: it is
+ * only linked to the watch as found in PMC, so no full text is fetched twice.
+ */
+async function leaveToOthers(payload: Payload, ctx: JobContext, summary: BatchSummary): Promise<string[]> {
+  const claimed = await ctx.services.enrichment.claimFullTexts(payload.pmcids, ctx.job.id ?? payload.pmcids.join(','));
+  const elsewhere = payload.pmcids.filter((pmcid) => !claimed.has(pmcid));
+  if (elsewhere.length === 0) return payload.pmcids;
+  const known = await ctx.services.works.keysForPmcids(elsewhere);
+  summary.newToWatch += await ctx.services.works.linkWatch([...known.values()], payload.watchId, 'pmc');
+  return payload.pmcids.filter((pmcid) => claimed.has(pmcid) || !known.has(pmcid));
 }

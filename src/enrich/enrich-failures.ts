@@ -18,6 +18,7 @@ export function nextTryAt(attempts: number, nowMs: number): number {
 export class EnrichFailures {
   private readonly steps = new Map<string, Set<EnrichStep>>();
   private readonly errors = new Map<string, string>();
+  private readonly deferred = new Set<string>();
 
   constructor(private readonly log: Logger) {}
 
@@ -40,6 +41,11 @@ export class EnrichFailures {
     this.errors.set(workKey, error);
   }
 
+  /** Not tried now: another job is fetching what this work lacks. It stays pending (not failed). */
+  defer(workKey: string): void {
+    this.deferred.add(workKey);
+  }
+
   has(workKey: string): boolean {
     return this.steps.has(workKey);
   }
@@ -50,8 +56,10 @@ export class EnrichFailures {
 
   /** Record the outcome: failed works wait with backoff for a later poll, the others are complete. */
   async record(store: EnrichmentPendingStore, workKeys: string[], nowMs: number): Promise<void> {
-    const complete = workKeys.filter((key) => !this.steps.has(key));
+    const complete = workKeys.filter((key) => !this.steps.has(key) && !this.deferred.has(key));
     await store.clear(complete);
+    // The other job completes it; should it not, a later poll takes it up after the first backoff.
+    for (const key of this.deferred) if (!this.steps.has(key)) await store.defer(key, nowMs + RETRY_BASE_MS);
     for (const [key, steps] of this.steps) {
       const attempts = ((await store.get(key))?.attempts ?? 0) + 1;
       await store.recordFailure(key, { steps: [...steps], error: this.errors.get(key) ?? '', nextAt: nextTryAt(attempts, nowMs) }, nowMs);

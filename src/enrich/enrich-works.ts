@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { AnnotatedDocument } from '../entities/entity-types.ts';
 import { buildWorkEntities } from '../entities/work-entities.ts';
 import type { Logger } from '../log.ts';
@@ -37,11 +38,11 @@ export interface EnrichSummary {
  * the run never fails because of a service, the works stay deliverable, their cards say what is
  * pending, and a later poll tries them again with backoff. Safe to run twice.
  */
-export async function enrichWorks(services: Services, log: Logger, keys: string[]): Promise<EnrichSummary> {
+export async function enrichWorks(services: Services, log: Logger, keys: string[], owner: string = `enrich-${randomUUID()}`): Promise<EnrichSummary> {
   const works = await services.works.getMany(keys);
   const failures = new EnrichFailures(log);
   const pmcidsFound = await learnPmcids(services, works, failures);
-  const { jats, absent } = await fetchMissingFullTexts(services, log, works, failures);
+  const { jats, absent } = await fetchMissingFullTexts(services, log, works, failures, owner);
   for (const work of works) {
     const pmcid = work.article.pmcid;
     const article = pmcid ? jats.get(pmcid) : undefined;
@@ -116,16 +117,22 @@ async function learnPmcids(services: Services, works: StoredWork[], failures: En
 
 /**
  * JATS of works with a PMCID whose full text is not stored yet, in batches; `absent` lists the
- * PMCIDs PMC returned no article for. A batch that fails leaves its works pending.
+ * PMCIDs PMC returned no article for. A batch that fails leaves its works pending. A PMCID
+ * another job is fetching right now (the poll's PMC batch, which found the same work) is left
+ * to it: the work is deferred, and that job's own enrichment completes it.
  */
 async function fetchMissingFullTexts(
   services: Services,
   log: Logger,
   works: StoredWork[],
   failures: EnrichFailures,
+  owner: string,
 ): Promise<{ jats: Map<string, JatsArticle>; absent: Set<string> }> {
   const stored = await services.enrichment.haveFullText(works.map((w) => w.key));
-  const missing = works.filter((w) => w.article.pmcid && !stored.has(w.key));
+  const wanted = works.filter((w) => w.article.pmcid && !stored.has(w.key));
+  const claimed = await services.enrichment.claimFullTexts(wanted.map((w) => w.article.pmcid!), owner);
+  for (const work of wanted) if (!claimed.has(work.article.pmcid!)) failures.defer(work.key);
+  const missing = wanted.filter((w) => claimed.has(w.article.pmcid!));
   const jats = new Map<string, JatsArticle>();
   const absent = new Set<string>();
   const onRecordError = (err: Error) => log.warn({ event: 'parse.jats_failed', err }, 'a PMC article could not be parsed; skipped');

@@ -53,6 +53,19 @@ export class EnrichmentStore {
     return new Set(workKeys.filter((_, i) => exists[i] === 1));
   }
 
+  /**
+   * Claim the fetching of these PMCIDs' full texts for `owner` (a job id) for `ttlMs`, so two
+   * jobs running at once (a PMC batch and an enrichment) do not both fetch one. Returns the
+   * PMCIDs this owner holds: newly claimed, or already its own (a retried job).
+   */
+  async claimFullTexts(pmcids: string[], owner: string, ttlMs = 10 * 60_000): Promise<Set<string>> {
+    if (pmcids.length === 0) return new Set();
+    const pipeline = this.redis.pipeline();
+    for (const pmcid of pmcids) pipeline.set(this.keys.fullTextClaim(pmcid), owner, 'PX', ttlMs, 'NX').get(this.keys.fullTextClaim(pmcid));
+    const replies = (await pipeline.exec()) ?? [];
+    return new Set(pmcids.filter((_, i) => replies[2 * i + 1]?.[1] === owner));
+  }
+
   async saveEntities(workKey: string, entities: WorkEntities): Promise<void> {
     await this.redis.set(this.keys.workEntities(workKey), JSON.stringify(entities));
   }
@@ -114,6 +127,14 @@ export class EnrichmentPendingStore {
     const state: EnrichmentPending = { since: before.since, attempts: before.attempts + 1, steps: failure.steps, lastError: failure.error.slice(0, 300), nextAt: failure.nextAt };
     await this.redis.pipeline().hset(this.keys.enrichPending, workKey, JSON.stringify(state)).zadd(this.keys.enrichFailed, failure.nextAt, workKey).exec();
     return state;
+  }
+
+  /**
+   * Not tried now (another job is fetching what it lacks): it stays pending, not failed, and a
+   * later poll takes it again from `nextAt` unless that other job completes it first.
+   */
+  async defer(workKey: string, nextAt: number): Promise<void> {
+    await this.redis.zadd(this.keys.enrichFailed, nextAt, workKey);
   }
 
   /** These works' cards are complete. */

@@ -23,6 +23,8 @@ export function storeKeys(prefix: string) {
     enrichPending: `${base}:enrich:pending`,
     /** Sorted set: works whose enrichment failed, scored by when a later poll may try again (ms). */
     enrichFailed: `${base}:enrich:failed`,
+    /** String with a TTL: the job fetching this PMCID's full text right now (so no other fetches it too). */
+    fullTextClaim: (pmcid: string) => `${base}:enrich:fulltext-claim:${pmcid}`,
     /** Sorted set: every work key, scored by first-seen time (ms). */
     works: `${base}:works`,
     /** Sorted set: the works a watch matched, scored by when it first matched them. */
