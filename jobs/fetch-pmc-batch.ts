@@ -43,6 +43,8 @@ export async function process(payload: Payload, ctx: JobContext): Promise<FetchR
     const result = await services.works.upsert(jats.article, payload.watchId);
     summary[result.status]++;
     if (result.watchAdded) summary.newToWatch++;
+    // A PubMed work PMC also holds: its PMCID is now known, so its enrichment need not ask the ID converter.
+    if (result.status !== 'created' && !(await services.works.get(result.key))?.article.pmcid) await services.works.recordIdconv(result.key, jats.article.pmcid);
     held.push({ key: result.key, jats });
   }
   await storeHeldFullTexts(services, held);
