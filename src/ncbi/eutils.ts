@@ -69,6 +69,19 @@ export interface SearchRequest {
   retmax?: number;
   /** Keep the result on the history server (`usehistory=y`) for efetch; a count-only check needs none. @defaultValue true */
   history?: boolean;
+  /**
+   * Search the window in this date field, written into the term as a range
+   * (`(term) AND ("2026/11/24"[PMC Live Date] : "2026/11/27"[PMC Live Date])`), for a date
+   * `datetype` does not offer (src/poll/search-dates.ts). @defaultValue the Entrez date, as `datetype=edat`
+   */
+  dateField?: string;
+}
+
+/** The term and date parameters of a search over a window: `datetype` + `mindate`/`maxdate`, or a range of `dateField` in the term. */
+function windowParams(request: SearchRequest): Record<string, string> {
+  const { term, window, dateField } = request;
+  if (!dateField) return { term, datetype: 'edat', mindate: window.min, maxdate: window.max };
+  return { term: `(${term}) AND ("${window.min}"[${dateField}] : "${window.max}"[${dateField}])` };
 }
 
 export async function esearch(http: NcbiHttp, request: SearchRequest, signal?: AbortSignal): Promise<SearchResult> {
@@ -76,12 +89,9 @@ export async function esearch(http: NcbiHttp, request: SearchRequest, signal?: A
     'esearch.fcgi',
     {
       db: request.db,
-      term: request.term,
+      ...windowParams(request),
       ...((request.history ?? true) ? { usehistory: 'y' } : {}),
       retmode: 'json',
-      datetype: 'edat',
-      mindate: request.window.min,
-      maxdate: request.window.max,
       retmax: request.retmax ?? MAX_SEARCH_HITS,
     },
     signal,

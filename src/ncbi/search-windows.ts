@@ -15,7 +15,7 @@ export type WindowResult = SearchResult & {
  */
 export async function searchWindows(
   http: NcbiHttp,
-  request: { db: 'pubmed' | 'pmc'; term: string; window: DateWindow },
+  request: { db: 'pubmed' | 'pmc'; term: string; window: DateWindow; dateField?: string },
   log: Logger,
   signal?: AbortSignal,
 ): Promise<WindowResult[]> {

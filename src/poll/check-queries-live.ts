@@ -4,6 +4,7 @@ import { formatEntrezDate } from '../ncbi/date-window.ts';
 import { esearch } from '../ncbi/eutils.ts';
 import type { NcbiHttp } from '../ncbi/ncbi-http.ts';
 import { describeQueryWarning, queryChangingWarnings } from './query-warnings.ts';
+import { SEARCH_DATE_FIELD } from './search-dates.ts';
 
 /** The window a live check searches: any will do (warnings are about the query, not the dates), a short one is cheap. */
 const CHECK_DAYS = 30;
@@ -26,7 +27,8 @@ export async function checkQueriesLive(
   for (const [i, watch] of config.watches.entries()) {
     onProgress?.(watch.id);
     for (const source of watch.sources) {
-      const result = await esearch(http, { db: source, term: watch.query, window, retmax: 0, history: false });
+      const dateField = SEARCH_DATE_FIELD[source];
+      const result = await esearch(http, { db: source, term: watch.query, window, retmax: 0, history: false, ...(dateField ? { dateField } : {}) });
       for (const warning of queryChangingWarnings(source, result.warnings)) problems.push({ ...locate(['watches', i, 'query']), message: describeQueryWarning(warning) });
     }
   }

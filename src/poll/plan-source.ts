@@ -4,6 +4,7 @@ import { historyOf } from '../ncbi/eutils.ts';
 import { searchWindows } from '../ncbi/search-windows.ts';
 import type { JobContext } from '../queue/job-module.ts';
 import { PMC_BATCH_SIZE, PUBMED_BATCH_SIZE } from './batch-sizes.ts';
+import { SEARCH_DATE_FIELD } from './search-dates.ts';
 import { describeQueryWarning, queryChangingWarnings, type QueryWarning } from './query-warnings.ts';
 
 /** A slice of a PubMed search on the history server. */
@@ -42,7 +43,8 @@ const BATCH_SIZE: Record<Source, number> = { pubmed: PUBMED_BATCH_SIZE, pmc: PMC
  */
 export async function planSource(ctx: JobContext, watchId: string, source: Source, query: string, window: DateWindow): Promise<FetchPlan> {
   const { services, log } = ctx;
-  const results = await searchWindows(services.ncbi, { db: source, term: query, window }, log);
+  const dateField = SEARCH_DATE_FIELD[source];
+  const results = await searchWindows(services.ncbi, { db: source, term: query, window, ...(dateField ? { dateField } : {}) }, log);
   const warnings = queryChangingWarnings(source, results.flatMap((result) => result.warnings));
   // One line per warning: the query matches something other than what the watch says.
   for (const warning of warnings) log.warn({ event: 'watch.query_warning', source, kind: warning.kind, phrase: warning.phrase }, `${watchId}: ${describeQueryWarning(warning)}`);

@@ -20,6 +20,8 @@ export interface FakePmcArticle {
   /** `PMC…` */
   pmcid: string;
   edat: string;
+  /** PMC live date, `YYYY/MM/DD`: when it went live in PMC (after an embargo, later than `edat`); `edat` when left out. */
+  liveDate?: string;
   /** The JATS `<article>` element. */
   xml: string;
 }
@@ -182,9 +184,15 @@ export class FakeNcbi {
 
   private esearch(params: Record<string, string>, res: ServerResponse): void {
     const db = params.db ?? 'pubmed';
-    const matching = (this.queries.get(`${db} ${params.term ?? ''}`) ?? []).filter((uid) => {
-      const edat = this.edatOf(db, uid);
-      return (!params.mindate || edat >= params.mindate) && (!params.maxdate || edat <= params.maxdate);
+    // A window may be a range of a date field in the term, as Entrez's search syntax allows
+    // (`(query) AND ("2026/11/24"[PMC Live Date] : "2026/11/27"[PMC Live Date])`), or datetype + mindate/maxdate.
+    const ranged = /^\((.*)\) AND \("(\d{4}\/\d{2}\/\d{2})"\[([^\]]+)\] : "(\d{4}\/\d{2}\/\d{2})"\[\3\]\)$/s.exec(params.term ?? '');
+    const term = ranged ? ranged[1]! : (params.term ?? '');
+    const [min, max] = ranged ? [ranged[2], ranged[4]] : [params.mindate, params.maxdate];
+    const liveDate = ranged?.[3]?.toLowerCase() === 'pmc live date';
+    const matching = (this.queries.get(`${db} ${term}`) ?? []).filter((uid) => {
+      const date = liveDate && db === 'pmc' ? (this.pmcArticles.get(uid)?.liveDate ?? this.edatOf(db, uid)) : this.edatOf(db, uid);
+      return (!min || date >= min) && (!max || date <= max);
     });
     const retmax = Number(params.retmax ?? 20);
     const result: Record<string, unknown> = {
