@@ -1,5 +1,6 @@
 import { UnrecoverableError } from 'bullmq';
 import { z } from 'zod';
+import { classifySmtpError } from '../src/mail/smtp-failure.ts';
 import type { JobContext } from '../src/queue/job-module.ts';
 import { redactAddresses } from '../src/text/redact-addresses.ts';
 import { links } from '../src/web/links.ts';
@@ -46,13 +47,15 @@ export async function process(payload: Payload, ctx: JobContext): Promise<{ stat
     log.info({ event: 'digest.sent', digestId: digest.id, subscriberId: subscriber.id, works: digest.workKeys.length, delivered: result.delivered }, 'digest sent');
     return { status: 'sent', delivered: result.delivered };
   } catch (err) {
-    const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    // A 5xx is final at once (retrying cannot change the answer); anything else until the last attempt.
+    const failure = classifySmtpError(err);
+    const final = failure !== 'temporary' || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     // SMTP errors quote the recipient: keep addresses out of the store, the logs and BullMQ's failed-job record.
     const reason = redactAddresses(err instanceof Error ? err.message : String(err));
     await services.digests.markFailed(digest, reason, final);
     if (final) await services.metrics.add('digests_failed_total');
-    log.warn({ event: final ? 'digest.failed' : 'digest.send_retry', digestId: digest.id, reason }, final ? 'digest could not be sent; its works go into the next digest' : 'send failed; will retry');
-    throw new Error(reason);
+    log.warn({ event: final ? 'digest.failed' : 'digest.send_retry', digestId: digest.id, failure, reason }, final ? 'digest could not be sent; its works go into the next digest' : 'send failed; will retry');
+    throw failure === 'temporary' ? new Error(reason) : new UnrecoverableError(reason);
   }
 }
 
