@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { UnrecoverableError, WaitingChildrenError, Worker, type Job } from 'bullmq';
 import { z } from 'zod';
 import type { Services } from '../services.ts';
@@ -24,6 +25,8 @@ export function startWorkers(services: Services, options: WorkerOptions = {}, re
       connection: services.redis,
       prefix: services.prefix,
       concurrency: options.concurrency?.[queue] ?? DEFAULT_CONCURRENCY[queue],
+      // Stored on each job it runs (`processedBy`): bull-board and the fault suite see which process has it.
+      name: workerName(),
       lockDuration: lockMs,
       // Look for stalled jobs (their worker died) at least as often as a lock can expire.
       stalledInterval: Math.min(30_000, lockMs),
@@ -34,6 +37,11 @@ export function startWorkers(services: Services, options: WorkerOptions = {}, re
     services.log.debug({ queue, jobs: jobsOfQueue(registry, queue) }, 'worker started');
     return worker;
   });
+}
+
+/** `host:pid`, the process a job ran in. */
+export function workerName(): string {
+  return `${hostname()}:${process.pid}`;
 }
 
 /** Validate, run with a job-scoped logger, log the outcome, and let BullMQ see failures. */

@@ -28,6 +28,12 @@ export class SmtpFaultServer {
     for (let i = 0; i < times; i++) this.dataFaults.push(fault);
   }
 
+  /** Forget faults armed and refused addresses. */
+  disarm(): void {
+    this.dataFaults = [];
+    this.refused.clear();
+  }
+
   /** One recipient's mailbox does not exist: 550 for it, every time. */
   refuse(address: string): void {
     this.refused.add(address.toLowerCase());
