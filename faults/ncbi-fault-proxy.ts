@@ -22,8 +22,8 @@ const HTML_ERROR = '<!DOCTYPE html><html><head><title>NCBI - WWW Error 500 Diagn
 /** How many requests in a row a storm or an outage covers. */
 const STORM = 12;
 const OUTAGE = 4;
-/** A request held this long is cut off: litwatch's own timeout must have given up before. */
-const HOLD_MS = 90_000;
+/** A request held this long is cut off; litwatch gives up first (its NCBI timeout is 120 s). */
+const HOLD_MS = 130_000;
 
 interface Armed {
   fault: NcbiFault;

@@ -48,7 +48,7 @@ const rng = createRng(Number(args.seed));
 const WATCH = 'faults';
 const QUERY = '"fault suite"[tiab]';
 /** Each phase of a round settles within this, or what is left counts as stuck. */
-const PHASE_DEADLINE_MS = 150_000;
+const PHASE_DEADLINE_MS = 200_000;
 /** The whole run stops after this, whatever is left. */
 const RUN_DEADLINE_MS = Math.max(20 * 60_000, ROUNDS * 2 * PHASE_DEADLINE_MS);
 
