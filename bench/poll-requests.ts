@@ -61,13 +61,12 @@ export async function pollRequests(log: (line: string) => void): Promise<PollFig
   });
   const workers = startWorkers(services);
   const events = await openQueueEvents(services, 'poll');
-  const enrichEvents = await openQueueEvents(services, 'enrich');
   try {
     const started = performance.now();
     const job = await services.queues.poll.add(pollWatch.name, { watchId: WATCH }, { jobId: `poll-${WATCH}-bench` });
     const summary = (await job.waitUntilFinished(events.events, 120_000)) as pollWatch.PollSummary;
     // The poll no longer waits for enrichment: the figures cover it too, so wait for its jobs.
-    await waitForEnrichment(services, summary.enrichment.jobs, enrichEvents.events);
+    await waitForEnrichment(services, summary.enrichment.jobs);
     const seconds = (performance.now() - started) / 1000;
     const worksStored = await services.works.count(WATCH);
     const figures = report(ncbi, { summary, seconds, worksStored, ...services.ncbi.stats });
@@ -77,7 +76,6 @@ export async function pollRequests(log: (line: string) => void): Promise<PollFig
     return figures;
   } finally {
     await closeWorkers(workers);
-    await enrichEvents.close();
     await events.close();
     await services.close();
     await ncbi.close();

@@ -1,4 +1,5 @@
-import { Job, type QueueEvents } from 'bullmq';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Job } from 'bullmq';
 import type { Services } from '../services.ts';
 
 /** The works of these enrich-works jobs whose cards are still pending (queued, running, or failed and waiting for a later poll). */
@@ -13,13 +14,19 @@ export async function pendingWorks(services: Services, jobIds: readonly string[]
 
 /**
  * Wait until each of these enrich-works jobs has finished, whatever its outcome (a failed
- * service leaves works pending, not the job failed). `events` must be the enrich queue's.
+ * service leaves works pending, not the job failed). The jobs' states are read every
+ * `intervalMs` rather than awaited through QueueEvents: a QueueEvents opened for the wait
+ * starts reading its stream only after it is ready, and a job that finishes in between would
+ * never be reported (the wait would hang).
  */
-export async function waitForEnrichment(services: Services, jobIds: readonly string[], events: QueueEvents, onProgress?: (done: number, total: number) => void): Promise<void> {
+export async function waitForEnrichment(services: Services, jobIds: readonly string[], onProgress?: (done: number, total: number) => void, intervalMs = 250): Promise<void> {
   let done = 0;
   for (const id of jobIds) {
-    const job = await Job.fromId(services.queues.enrich, id);
-    if (job) await job.waitUntilFinished(events).catch(() => undefined);
+    for (;;) {
+      const state = await services.queues.enrich.getJobState(id);
+      if (state === 'completed' || state === 'failed' || state === 'unknown') break;
+      await sleep(intervalMs);
+    }
     onProgress?.(++done, jobIds.length);
   }
 }

@@ -1,15 +1,16 @@
 import { waitForEnrichment } from '../../src/enrich/enrichment-progress.ts';
-import { openQueueEvents } from '../../src/queue/queue-events.ts';
 import type { Services } from '../../src/services.ts';
 
-/** Polls no longer wait for enrichment: tests about finished cards wait for the jobs a poll queued. */
-export async function awaitEnrichment(services: Services, summary: { enrichment?: { jobs: string[] } }): Promise<void> {
+/** Polls no longer wait for enrichment: tests about finished cards wait for the jobs a poll queued (failing, not hanging, past `timeoutMs`). */
+export async function awaitEnrichment(services: Services, summary: { enrichment?: { jobs: string[] } }, timeoutMs = 30_000): Promise<void> {
   const jobs = summary.enrichment?.jobs ?? [];
-  if (jobs.length === 0) return;
-  const events = await openQueueEvents(services, 'enrich');
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`enrichment jobs not finished after ${timeoutMs} ms: ${jobs.join(', ')}`)), timeoutMs);
+  });
   try {
-    await waitForEnrichment(services, jobs, events.events);
+    await Promise.race([waitForEnrichment(services, jobs, undefined, 50), expired]);
   } finally {
-    await events.close();
+    clearTimeout(timer);
   }
 }

@@ -26,8 +26,8 @@ export async function pollCommand(watchId: string, options: { now?: boolean; wai
   const runtime = await openRuntime(settings);
   const { services } = runtime;
   const events = await openQueueEvents(services, 'poll');
-  const enrichEvents = options.now && options.waitEnrichment ? await openQueueEvents(services, 'enrich') : undefined;
-  const workers = options.now ? startWorkers(services, { queues: enrichEvents ? ['poll', 'fetch', 'enrich'] : ['poll', 'fetch'] }) : [];
+  const waitEnrichment = Boolean(options.now && options.waitEnrichment);
+  const workers = options.now ? startWorkers(services, { queues: waitEnrichment ? ['poll', 'fetch', 'enrich'] : ['poll', 'fetch'] }) : [];
   try {
     const job = await services.queues.poll.add(pollWatch.name, { watchId }, { jobId: `poll-${watchId}-cli-${Date.now()}` });
     if (!options.now) {
@@ -46,14 +46,13 @@ export async function pollCommand(watchId: string, options: { now?: boolean; wai
       stopProgress();
     }
     const jobs = 'enrichment' in summary ? summary.enrichment.jobs : [];
-    if (enrichEvents && jobs.length > 0) {
-      await waitForEnrichment(services, jobs, enrichEvents.events, (done, total) => process.stderr.write(`enriched ${done}/${total} batches\n`));
+    if (waitEnrichment && jobs.length > 0) {
+      await waitForEnrichment(services, jobs, (done, total) => process.stderr.write(`enriched ${done}/${total} batches\n`));
     }
     const pending = await pendingWorks(services, jobs);
-    process.stdout.write(options.json ? `${JSON.stringify({ ...summary, enrichmentPending: pending })}\n` : describe(summary, pending, Boolean(enrichEvents)));
+    process.stdout.write(options.json ? `${JSON.stringify({ ...summary, enrichmentPending: pending })}\n` : describe(summary, pending, waitEnrichment));
   } finally {
     await closeWorkers(workers);
-    await enrichEvents?.close();
     await events.close();
     await runtime.close();
   }
