@@ -1,44 +1,71 @@
 /**
- * Requests per poll: one poll of a watch with 1,000 new records, through the real queues and
- * workers on the real Redis, against FakeNcbi (a local E-utilities stand-in that logs every
- * request). What it shows is the request budget: one esearch with the history server, then one
- * efetch per 200 records, all under the shared 3 requests/s limit, so no 429s. Most of the wall
- * time is that limit's waiting, which is intended.
+ * Requests per poll: one poll of a watch finding 1,000 new PubMed records, through the real
+ * queues and workers on the real Redis, against FakeNcbi (the local stand-in that enforces each
+ * service's own limit and logs every request), run twice: without an API key and with one.
+ * Every service is asked: 300 works are in PMC only through the ID converter (it knows their
+ * PMCID, PMC has their JATS), and the generated records carry a PMCID of their own half the
+ * time (PMC has no JATS for those: answered as absent). F is the works stored with a PMCID.
+ *
+ * Figures per service: requests against the budget the issue sets (1 esearch + ceil(N/200)
+ * efetch, ceil(N/200) ID converter, ceil(N/100) PubTator3, ceil(F/20) PMC full texts), the
+ * busiest 1-second window against the service's rate, and the wall time against what the rates
+ * allow: the slowest service's requests at its rate.
  *
  * Services are built with production defaults (backoff, retries, concurrency) rather than the
- * tests' fast ones, so the figures are what a deployment would see; only the clock is pinned,
- * so the Entrez-date window is known.
+ * tests' fast ones; only the clock is pinned, so the Entrez-date window is known.
  */
 import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
 import * as pollWatch from '../jobs/poll-watch.ts';
 import { loadEnv } from '../src/config/env.ts';
 import { createLogger } from '../src/log.ts';
 import { waitForEnrichment } from '../src/enrich/enrichment-progress.ts';
+import { rateLimitKeys } from '../src/ncbi/create-ncbi-http.ts';
+import { serviceRequestsPerSecond, NCBI_SERVICES, type NcbiService } from '../src/ncbi/service-limits.ts';
 import { openQueueEvents } from '../src/queue/queue-events.ts';
 import { closeWorkers, startWorkers } from '../src/queue/run-workers.ts';
 import { redisAnswers } from '../src/redis/connect-redis.ts';
 import { createServices } from '../src/services.ts';
-import { FakeNcbi } from '../test/helpers/fake-ncbi.ts';
-import { deletePrefix, deleteRateLimitKey, ncbiEnv, REDIS_URL, REFERENCE_DAY, testConfig } from '../test/helpers/test-services.ts';
+import { FakeNcbi, type LoggedRequest } from '../test/helpers/fake-ncbi.ts';
+import { jatsArticleXml } from '../test/helpers/jats-xml.ts';
+import { deletePrefix, ncbiEnv, REDIS_URL, REFERENCE_DAY, testConfig } from '../test/helpers/test-services.ts';
 import { articleXml } from './generate-efetch.ts';
 import { createRng } from './prng.ts';
 
 const WATCH = 'bench-bone';
 const QUERY = '"Bone Neoplasms/secondary"[Mesh] OR "bone metastas*"[tiab]';
 const RECORDS = 1_000;
+/** Works PMC holds: every PMID ending in 0, 1 or 2. */
+const IN_PMC = (i: number) => i % 10 < 3;
+
+export interface ServiceFigures {
+  requests: number;
+  /** What the issue's budget allows for this poll. */
+  budget: number;
+  busiestSecond: number;
+  rate: number;
+  rateLimited: number;
+}
+
+export interface PollRun {
+  apiKey: boolean;
+  requests: Record<string, number>;
+  services: Record<NcbiService, ServiceFigures>;
+  seconds: number;
+  /** The slowest service's budgeted requests at its documented rate. */
+  boundSeconds: number;
+  /** The slowest service's requests actually made, at its documented rate. */
+  madeBoundSeconds: number;
+  /** Works stored with a PMCID (from their record or the ID converter). */
+  withPmcid: number;
+  retries: number;
+  worksStored: number;
+  summary: pollWatch.PollSummary;
+}
 
 export interface PollFigures {
   records: number;
-  requests: Record<string, number>;
-  /** Request arrival times, seconds after the first. */
-  timeline: { endpoint: string; at: number }[];
-  /** Most requests FakeNcbi saw in any 1-second window (NCBI allows 3). */
-  busiestSecond: number;
-  rateLimited: number;
-  retries: number;
-  seconds: number;
-  worksStored: number;
-  summary: pollWatch.PollSummary;
+  runs: PollRun[];
 }
 
 export async function pollRequests(log: (line: string) => void): Promise<PollFigures | { skipped: string }> {
@@ -47,11 +74,26 @@ export async function pollRequests(log: (line: string) => void): Promise<PollFig
     log(`SKIPPED requests per poll: ${skipped}`);
     return { skipped };
   }
+  const runs: PollRun[] = [];
+  for (const apiKey of [false, true]) {
+    const run = await onePoll(apiKey);
+    runs.push(run);
+    log(`${apiKey ? 'with' : 'without'} an API key: ${run.seconds.toFixed(2)} s; the rates allow ${run.boundSeconds.toFixed(2)} s for the budget (${(run.seconds / run.boundSeconds).toFixed(2)}x), ${run.madeBoundSeconds.toFixed(2)} s for the requests made (${(run.seconds / run.madeBoundSeconds).toFixed(2)}x); F = ${run.withPmcid}; requests ${format(run.requests)}`);
+    for (const service of NCBI_SERVICES) {
+      const s = run.services[service];
+      log(`  ${service.padEnd(8)} ${s.requests} requests (budget ${s.budget}), busiest second ${s.busiestSecond} of ${s.rate} allowed, 429s ${s.rateLimited}`);
+    }
+  }
+  return { records: RECORDS, runs };
+}
+
+async function onePoll(withKey: boolean): Promise<PollRun> {
   const prefix = `lwbench-poll-${randomBytes(4).toString('hex')}`;
   const ncbi = await new FakeNcbi().start();
   seed(ncbi);
-  // Every NCBI service (E-utilities, ID converter, PubTator3) is FakeNcbi; no offline vocabulary.
-  const env = loadEnv({ LITWATCH_PREFIX: prefix, ...ncbiEnv(ncbi.url) });
+  // A fresh key per run: its limiter keys are this run's alone.
+  const apiKey = withKey ? randomBytes(18).toString('hex') : undefined;
+  const env = loadEnv({ LITWATCH_PREFIX: prefix, ...ncbiEnv(ncbi.url), ...(apiKey ? { NCBI_API_KEY: apiKey } : {}) });
   const services = createServices({
     env,
     config: testConfig([{ id: WATCH, query: QUERY }]),
@@ -64,65 +106,103 @@ export async function pollRequests(log: (line: string) => void): Promise<PollFig
   try {
     const started = performance.now();
     const job = await services.queues.poll.add(pollWatch.name, { watchId: WATCH }, { jobId: `poll-${WATCH}-bench` });
-    const summary = (await job.waitUntilFinished(events.events, 120_000)) as pollWatch.PollSummary;
+    const summary = (await job.waitUntilFinished(events.events, 300_000)) as pollWatch.PollSummary;
     // The poll no longer waits for enrichment: the figures cover it too, so wait for its jobs.
     await waitForEnrichment(services, summary.enrichment.jobs);
     const seconds = (performance.now() - started) / 1000;
     const worksStored = await services.works.count(WATCH);
-    const figures = report(ncbi, { summary, seconds, worksStored, ...services.ncbi.stats });
-    const { requests, rateLimited, timeline } = figures;
-    log(`poll of ${RECORDS} new records: ${seconds.toFixed(2)} s, requests ${format(requests)}, 429s ${rateLimited}, works stored ${worksStored}`);
-    log(`  request times (s): ${timeline.map((r) => `${r.endpoint.replace('.fcgi', '')} +${r.at.toFixed(2)}`).join(', ')}`);
-    return figures;
+    const stored = await services.works.getMany((await services.works.list({ watchId: WATCH, limit: RECORDS * 2 })).map((w) => w.key));
+    const withPmcid = stored.filter((w) => w.article.pmcid).length;
+    return report(ncbi, apiKey, { summary, seconds, worksStored, withPmcid, retries: services.ncbi.stats.retries });
   } finally {
     await closeWorkers(workers);
     await events.close();
     await services.close();
     await ncbi.close();
     await deletePrefix(prefix);
-    await deleteRateLimitKey(ncbi.url);
+    const redis = new Redis(REDIS_URL);
+    await redis.del(...rateLimitKeys(env)).finally(() => redis.quit());
   }
 }
 
-/** 1,000 records entered in November 2026: all inside the first poll's 30-day window. */
+/** 1,000 records entered in November 2026 (all inside the first poll's 30-day window); 300 in PMC. */
 function seed(ncbi: FakeNcbi): void {
   const rng = createRng(41);
   const records = Array.from({ length: RECORDS }, (_, i) => {
     const pmid = 42_000_000 + i;
     const day = 1 + (i % 26);
     const edat = `2026/11/${String(day).padStart(2, '0')}`;
+    if (IN_PMC(i)) {
+      const pmcid = `PMC${9_000_000 + i}`;
+      ncbi.setPmcid(String(pmid), pmcid);
+      ncbi.addPmcArticles([{ pmcid, edat, xml: jatsArticleXml({ pmcid, pmid: String(pmid), title: `Bone metastasis ${pmid}`, abstract: 'Bone metastasis.', body: ['Osteolytic lesions.'], captionedFigures: 2, references: 10 }) }]);
+    }
     return { pmid: String(pmid), edat, xml: articleXml(rng, pmid, { year: 2026, month: 11, day }) };
   });
   ncbi.addRecords(records);
   ncbi.setQuery(QUERY, records.map((r) => r.pmid));
 }
 
-type Outcome = Pick<PollFigures, 'summary' | 'seconds' | 'worksStored' | 'rateLimited' | 'retries'>;
+type Outcome = Pick<PollRun, 'summary' | 'seconds' | 'worksStored' | 'retries' | 'withPmcid'>;
 
-function report(ncbi: FakeNcbi, outcome: Outcome): PollFigures {
+function report(ncbi: FakeNcbi, apiKey: string | undefined, outcome: Outcome): PollRun {
   const requests: Record<string, number> = {};
   // efetch is named with its database: PubMed records (the poll) and PMC full texts (enrichment) differ.
   for (const r of ncbi.requests) {
     const name = r.endpoint === 'efetch.fcgi' ? `efetch db=${r.params.db ?? 'pubmed'}` : r.endpoint;
     requests[name] = (requests[name] ?? 0) + 1;
   }
-  const first = ncbi.requests[0]?.at ?? 0;
-  const times = ncbi.requests.map((r) => r.at);
-  // Sliding 1-second window over arrival times: the figure NCBI's limit is about.
-  const busiestSecond = Math.max(0, ...times.map((t) => times.filter((u) => u >= t && u < t + 1000).length));
-  return {
-    records: RECORDS,
-    requests,
-    timeline: ncbi.requests.map((r) => ({ endpoint: r.endpoint, at: (r.at - first) / 1000 })),
-    busiestSecond,
-    rateLimited: outcome.rateLimited,
-    retries: outcome.retries,
-    seconds: outcome.seconds,
-    worksStored: outcome.worksStored,
-    summary: outcome.summary,
+  const budget: Record<NcbiService, number> = {
+    eutils: 1 + Math.ceil(RECORDS / 200) + Math.ceil(outcome.withPmcid / 20),
+    idconv: Math.ceil(RECORDS / 200),
+    pubtator: Math.ceil(RECORDS / 100),
   };
+  const services = Object.fromEntries(
+    NCBI_SERVICES.map((service) => {
+      const mine = ncbi.requests.filter((r) => r.service === service);
+      const figures: ServiceFigures = {
+        requests: mine.length,
+        budget: budget[service],
+        busiestSecond: busiestSecond(mine),
+        rate: serviceRequestsPerSecond(service, apiKey),
+        rateLimited: mine.filter((r) => r.rateLimited).length,
+      };
+      return [service, figures];
+    }),
+  ) as Record<NcbiService, ServiceFigures>;
+  const boundSeconds = Math.max(...NCBI_SERVICES.map((s) => services[s].budget / services[s].rate));
+  const madeBoundSeconds = Math.max(...NCBI_SERVICES.map((s) => services[s].requests / services[s].rate));
+  return { apiKey: apiKey !== undefined, requests, services, boundSeconds, madeBoundSeconds, ...outcome };
+}
+
+/** Sliding 1-second window over arrival times: the figure each service's limit is about. */
+function busiestSecond(requests: LoggedRequest[]): number {
+  const times = requests.map((r) => r.at).sort((a, b) => a - b);
+  let most = 0;
+  for (let i = 0, j = 0; i < times.length; i++) {
+    while (times[i]! - times[j]! >= 1000) j++;
+    most = Math.max(most, i - j + 1);
+  }
+  return most;
 }
 
 export const format = (requests: Record<string, number>) =>
   Object.entries(requests).map(([endpoint, n]) => `${n} ${endpoint.replace('.fcgi', '')}`).join(' + ');
 
+/** The summary block's lines for `npm run bench`. */
+export function pollSummary(poll: PollFigures | { skipped: string }): string[] {
+  const title = 'Requests per poll: one poll through BullMQ workers on the real Redis, FakeNcbi enforcing each service\'s limit';
+  if ('skipped' in poll) return [title, `  skipped: ${poll.skipped}`];
+  const lines = [title, `  N = ${poll.records} new PubMed records, F with a PMCID; budget per service: E-utilities 1 esearch + ceil(N/200) efetch + ceil(F/20) PMC full texts, ID converter ceil(N/200), PubTator3 ceil(N/100)`];
+  for (const run of poll.runs) {
+    const stored = run.worksStored === poll.records ? '' : ` (UNEXPECTED: ${poll.records} expected)`;
+    lines.push(`  ${run.apiKey ? 'with' : 'without'} API key: wall ${run.seconds.toFixed(2)} s; rates allow ${run.boundSeconds.toFixed(2)} s for the budget (${(run.seconds / run.boundSeconds).toFixed(2)}x), ${run.madeBoundSeconds.toFixed(2)} s for the requests made (${(run.seconds / run.madeBoundSeconds).toFixed(2)}x); F = ${run.withPmcid}; works stored ${run.worksStored}${stored}; retries ${run.retries}`);
+    for (const service of NCBI_SERVICES) {
+      const s = run.services[service];
+      const within = s.requests <= s.budget ? 'within budget' : 'OVER BUDGET';
+      lines.push(`    ${service.padEnd(8)} ${String(s.requests).padStart(3)} requests / budget ${String(s.budget).padStart(3)} (${within}); busiest second ${s.busiestSecond}/${s.rate}; 429s ${s.rateLimited}`);
+    }
+    lines.push(`    ${format(run.requests)}`);
+  }
+  return lines;
+}

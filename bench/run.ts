@@ -8,7 +8,7 @@ import os from 'node:os';
 import { cardThroughput, perSecond, type BiopythonRun, type CardFigures, type Run } from './card-throughput.ts';
 import { mb } from './measure.ts';
 import { digestSend, type DigestFigures } from './digest-send.ts';
-import { format, pollRequests, type PollFigures } from './poll-requests.ts';
+import { pollRequests, pollSummary } from './poll-requests.ts';
 
 const log = (line: string) => console.log(`  ${line}`);
 const started = performance.now();
@@ -63,22 +63,6 @@ function cardSummary(card: CardFigures): string[] {
   const biopython = `Biopython ${rss(card.biopythonSmall)} vs ${rss(card.biopython)}`;
   lines.push(`  peak RSS, ${sizes}: litwatch ${rss(card.litwatchSmall)} vs ${rss(card.litwatch)}; ${biopython}`);
   return lines;
-}
-
-function pollSummary(poll: PollFigures | { skipped: string }): string[] {
-  const title = 'Requests per poll: one poll through BullMQ workers on the real Redis, FakeNcbi, shared limit 3 requests/s';
-  if ('skipped' in poll) return [title, `  skipped: ${poll.skipped}`];
-  // The search itself: one esearch, one efetch per 200 records. Enrichment (ID converter,
-  // PubTator3, PMC full texts) is listed beside it and not part of that budget.
-  const expected = poll.requests['esearch.fcgi'] === 1 && poll.requests['efetch db=pubmed'] === 5;
-  const stored = poll.worksStored === poll.records;
-  const { created, batches, cursorMoved } = poll.summary;
-  return [
-    title,
-    `  ${poll.records} new records: ${format(poll.requests)} ${expected ? '(as expected)' : '(UNEXPECTED: 1 esearch + 5 efetch db=pubmed expected)'}`,
-    `  429s ${poll.rateLimited}, retries ${poll.retries}; busiest 1-s window ${poll.busiestSecond} requests; wall time ${poll.seconds.toFixed(2)} s`,
-    `  works stored ${poll.worksStored}${stored ? '' : ` (UNEXPECTED: ${poll.records} expected)`} (created ${created}, batches ${batches}, cursor moved ${cursorMoved})`,
-  ];
 }
 
 function digestSummary(figures: DigestFigures | { skipped: string }): string[] {

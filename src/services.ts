@@ -3,7 +3,7 @@ import type { Env } from './config/env.ts';
 import type { Config } from './config/load-config.ts';
 import type { Logger } from './log.ts';
 import { createNcbiHttp, type NcbiTuning } from './ncbi/create-ncbi-http.ts';
-import type { NcbiHttp } from './ncbi/ncbi-http.ts';
+import type { NcbiHttp, NcbiOutcome } from './ncbi/ncbi-http.ts';
 import { closeQueues, createQueues, type Queues, type RetryPolicy } from './queue/queues.ts';
 import { connectRedis } from './redis/connect-redis.ts';
 import { loadVocabularyOnce } from './entities/vocabulary-cache.ts';
@@ -70,7 +70,7 @@ export function createServices(options: ServicesOptions): Services {
   let transport: MailTransport | undefined;
   const metrics = new MetricsStore(redis, prefix);
   // Metrics must never fail a request: a lost count is logged, the request goes on.
-  const onOutcome = (outcome: 'ok' | 'rate_limited' | 'error') =>
+  const onOutcome = (outcome: NcbiOutcome) =>
     void metrics.ncbiRequest(outcome).catch((err: unknown) => options.log.warn({ err, event: 'metrics.write_failed' }, 'could not count an NCBI request'));
   return {
     env: options.env,

@@ -49,6 +49,11 @@ const envSchema = z.object({
     .optional(),
   /** Contact address NCBI asks every E-utilities client to send. */
   NCBI_EMAIL: z.email({ error: quoting('must be an email address') }).optional(),
+  /**
+   * The largest NCBI reply read, in bytes; a longer one is cut off and its job fails. A 200-record
+   * PubMed efetch is a few MB, 20 PMC full texts rarely 20 MB. @defaultValue 64 MiB
+   */
+  NCBI_MAX_REPLY_BYTES: z.coerce.number().int().min(1024, { error: quoting('must be a number of bytes, at least 1024') }).default(64 * 1024 * 1024),
   /** Sent as `tool`; NCBI does not allow spaces in it. @defaultValue `litwatch` */
   NCBI_TOOL: z.string().regex(/^\S+$/, { error: quoting('must not contain spaces') }).default('litwatch'),
   /** Folder holding watches.yaml, made absolute against the working directory. @defaultValue `config` */
@@ -134,7 +139,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   return Object.freeze(result.data);
 }
 
-/** NCBI allows 10 requests per second with an API key and 3 without. */
+/** E-utilities allow 10 requests per second with an API key and 3 without (each service's own rate: src/ncbi/service-limits.ts). */
 export function ncbiRequestsPerSecond(env: Pick<Env, 'NCBI_API_KEY'>): number {
   return env.NCBI_API_KEY === undefined ? 3 : 10;
 }

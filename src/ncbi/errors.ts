@@ -46,3 +46,11 @@ export class NcbiUnexpectedReplyError extends Error {
 export function replyExcerpt(text: string): string {
   return text.slice(0, 300);
 }
+
+/** A reply past NCBI_MAX_REPLY_BYTES: cut off, and not asked for again (it would be as large). */
+export class NcbiReplyTooLargeError extends NcbiUnexpectedReplyError {
+  constructor(service: string, readonly limitBytes: number, excerpt: string) {
+    super(service, `reply larger than ${limitBytes} bytes (NCBI_MAX_REPLY_BYTES); cut off`, excerpt);
+    this.name = 'NcbiReplyTooLargeError';
+  }
+}

@@ -84,8 +84,8 @@ function windowParams(request: SearchRequest): Record<string, string> {
   return { term: `(${term}) AND ("${window.min}"[${dateField}] : "${window.max}"[${dateField}])` };
 }
 
-export async function esearch(http: NcbiHttp, request: SearchRequest, signal?: AbortSignal): Promise<SearchResult> {
-  const text = await http.post(
+export function esearch(http: NcbiHttp, request: SearchRequest, signal?: AbortSignal): Promise<SearchResult> {
+  return http.post(
     'esearch.fcgi',
     {
       db: request.db,
@@ -94,9 +94,8 @@ export async function esearch(http: NcbiHttp, request: SearchRequest, signal?: A
       retmode: 'json',
       retmax: request.retmax ?? MAX_SEARCH_HITS,
     },
-    signal,
+    { signal, read: (text) => readSearchReply(text, { history: request.history ?? true }) },
   );
-  return readSearchReply(text, { history: request.history ?? true });
 }
 
 export interface ReadSearchOptions {
@@ -167,11 +166,30 @@ export async function efetchFromHistory(http: NcbiHttp, request: HistoryFetchReq
       retmax: request.retmax,
       retmode: 'xml',
     },
-    signal,
+    { signal, read: (text) => checkArticleSet(text, request.db) },
   );
 }
 
 /** efetch records by id (POST, so the list can be long), as XML text. */
 export async function efetchByIds(http: NcbiHttp, db: 'pubmed' | 'pmc', ids: string[], signal?: AbortSignal): Promise<string> {
-  return http.post('efetch.fcgi', { db, id: ids.join(','), retmode: 'xml' }, signal);
+  return http.post('efetch.fcgi', { db, id: ids.join(','), retmode: 'xml' }, { signal, read: (text) => checkArticleSet(text, db) });
+}
+
+const SET_ROOT = { pubmed: 'PubmedArticleSet', pmc: 'pmc-articleset' } as const;
+
+/**
+ * An efetch body is passed on when it is a whole article set (or one of NCBI's `<ERROR>`
+ * documents, which the parsers report with NCBI's words); an HTML page or a set cut off in the
+ * middle is an unexpected reply.
+ */
+export function checkArticleSet(text: string, db: 'pubmed' | 'pmc'): string {
+  const root = SET_ROOT[db];
+  const head = text.slice(0, 4096);
+  if (head.includes(`<${root}`)) {
+    const tail = text.slice(-256).trimEnd();
+    if (tail.endsWith(`</${root}>`) || new RegExp(`<${root}[^>]*/>$`).test(tail)) return text;
+    throw new NcbiUnexpectedReplyError('efetch', `the <${root}> is cut off (no closing tag)`, replyExcerpt(text));
+  }
+  if (/<ERROR>/.test(head)) return text;
+  throw new NcbiUnexpectedReplyError('efetch', `reply is not a <${root}>`, replyExcerpt(text));
 }

@@ -37,8 +37,8 @@ export async function pmcidsForPmids(http: NcbiHttp, url: string, pmids: string[
   const found = new Map<string, string>();
   for (let start = 0; start < pmids.length; start += IDCONV_BATCH) {
     const ids = pmids.slice(start, start + IDCONV_BATCH);
-    const text = await http.get(url, { ids: ids.join(','), idtype: 'pmid', format: 'json' }, signal);
-    for (const [pmid, pmcid] of readIdconvReply(text)) found.set(pmid, pmcid);
+    const reply = await http.get('idconv', url, { ids: ids.join(','), idtype: 'pmid', format: 'json' }, { signal, read: readIdconvReply });
+    for (const [pmid, pmcid] of reply) found.set(pmid, pmcid);
   }
   return found;
 }

@@ -1,49 +1,52 @@
-import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { luaScript } from '../redis/lua-script.ts';
 
 /**
- * A sliding-window rate limit shared by every process that talks to NCBI with the same
- * credentials. NCBI counts requests per second per IP (or per API key) across everything we
- * run, so the state lives in Redis, not in the process: two workers on two machines still make
- * at most `limit` requests in any window.
+ * A rate limit shared by every process that talks to one NCBI service with the same
+ * credentials. NCBI counts requests per second per address (or per API key) across everything
+ * we run, so the state lives in Redis, not in the process.
  *
- * Each grant is recorded at the moment it is given (Redis' clock, so machines need not agree
- * on time) and the request is sent right after; a timer that fires late therefore cannot make
- * two requests bunch up, which a "reserve a future slot" scheme would allow.
+ * What matters is what the *server* counts: arrivals in any one second. A request reaches it
+ * some time after its grant (event loop, connection, network), and that delay varies; grants
+ * that bunch (three at once, as a window counter gives them) turn that variation straight into
+ * a 4th arrival inside NCBI's second. So grants are spaced instead: at least `spacingMs` apart,
+ * `(1000 + marginMs) / limit`, which keeps any `limit + 1` arrivals more than a second apart as
+ * long as the delays vary by less than `marginMs`.
+ *
+ * The last grant's time is Redis' own (`TIME`), so machines need not agree on the clock, and it
+ * is recorded at the moment of the grant, never reserved ahead: a timer that fires late can
+ * only make the gap longer.
  */
 const acquireScript = luaScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local limit = tonumber(ARGV[1])
-local window = tonumber(ARGV[2])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
-if redis.call('ZCARD', KEYS[1]) < limit then
-  redis.call('ZADD', KEYS[1], now, ARGV[3])
-  redis.call('PEXPIRE', KEYS[1], window * 2)
+local spacing = tonumber(ARGV[1])
+local last = tonumber(redis.call('GET', KEYS[1]))
+if last == nil or now - last >= spacing then
+  redis.call('SET', KEYS[1], now, 'PX', math.max(spacing * 2, 1000))
   return 0
 end
-local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-return math.max(1, tonumber(oldest[2]) + window - now)
+return math.max(1, last + spacing - now)
 `);
 
 export interface RateLimiterOptions {
-  /** Requests allowed per window. NCBI: 3 per second, 10 with an API key. */
+  /** Requests allowed per second, as the service documents it. */
   limit: number;
   /**
-   * Window length in ms. One second plus a margin, so that the few milliseconds between the
-   * grant and the request reaching NCBI cannot push a 4th request into NCBI's second.
-   * @defaultValue 1050
+   * How much the delay between grant and arrival may vary without the server seeing one
+   * request too many in a second; paid once per `limit` requests.
+   * @defaultValue 150
    */
-  windowMs?: number;
-  /** The Redis key holding the window; processes sharing it share the limit. */
+  marginMs?: number;
+  /** The Redis key holding the last grant; processes sharing it share the limit. */
   key: string;
 }
 
 export class SharedRateLimiter {
   readonly limit: number;
-  readonly windowMs: number;
+  /** The least time between two grants. */
+  readonly spacingMs: number;
   private readonly key: string;
   /** Time this process spent waiting for a slot, for the benchmark and metrics. */
   waitedMs = 0;
@@ -56,16 +59,15 @@ export class SharedRateLimiter {
       throw new Error(`rate limit must be a positive integer, got ${options.limit}`);
     }
     this.limit = options.limit;
-    this.windowMs = options.windowMs ?? 1050;
+    this.spacingMs = Math.ceil((1000 + (options.marginMs ?? 150)) / options.limit);
     this.key = options.key;
   }
 
   /** Resolves when this caller may send one request. */
   async acquire(signal?: AbortSignal): Promise<void> {
-    const member = randomUUID();
     for (;;) {
       signal?.throwIfAborted();
-      const wait = Number(await acquireScript(this.redis, [this.key], [this.limit, this.windowMs, member]));
+      const wait = Number(await acquireScript(this.redis, [this.key], [this.spacingMs]));
       if (wait === 0) return;
       this.waitedMs += wait;
       await sleep(wait, undefined, { signal });

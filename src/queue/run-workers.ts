@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { UnrecoverableError, WaitingChildrenError, Worker, type Job } from 'bullmq';
+import { NcbiUnexpectedReplyError } from '../ncbi/errors.ts';
 import { z } from 'zod';
 import type { Services } from '../services.ts';
 import { buildRegistry, jobsOfQueue, type JobRegistry } from './registry.ts';
@@ -57,9 +58,11 @@ async function runJob(services: Services, registry: JobRegistry, job: Job, token
     const result = await module.process(parsed.data, { job, token, log, services });
     log.info({ event: 'job.completed', durationMs: Math.round(performance.now() - started) }, `${job.name} completed`);
     return result;
-  } catch (err) {
+  } catch (caught) {
     // Moving to waiting-children is BullMQ's control flow, not a failure.
-    if (err instanceof WaitingChildrenError) throw err;
+    if (caught instanceof WaitingChildrenError) throw caught;
+    // A reply that did not fit was already asked for twice (ncbi-http.ts): retrying the job for minutes cannot help.
+    const err = caught instanceof NcbiUnexpectedReplyError ? new UnrecoverableError(caught.message) : caught;
     const final = err instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     log.error({ err, event: final ? 'job.failed' : 'job.retrying', durationMs: Math.round(performance.now() - started) }, `${job.name} failed${final ? '' : '; will retry'}`);
     if (final && module.onFinalFailure && err instanceof Error) {

@@ -14,13 +14,14 @@ export const COUNTERS = [
   'ncbi_requests_total',
   'ncbi_rate_limited_total',
   'ncbi_errors_total',
+  'ncbi_unexpected_replies_total',
   'digests_sent_total',
   'digests_failed_total',
 ] as const;
 
 export type Counter = (typeof COUNTERS)[number];
 
-export type NcbiOutcome = 'ok' | 'rate_limited' | 'error';
+export type NcbiOutcome = 'ok' | 'rate_limited' | 'error' | 'unexpected';
 
 export interface WatchStatus {
   lastPollAt?: number;
@@ -63,7 +64,7 @@ export class MetricsStore {
   async ncbiRequest(outcome: NcbiOutcome): Promise<void> {
     const pipeline = this.redis.pipeline().hincrby(this.keys.metrics, 'ncbi_requests_total', 1);
     if (outcome === 'ok') pipeline.set(this.keys.ncbiErrorStreak, 0);
-    else pipeline.incr(this.keys.ncbiErrorStreak).hincrby(this.keys.metrics, outcome === 'rate_limited' ? 'ncbi_rate_limited_total' : 'ncbi_errors_total', 1);
+    else pipeline.incr(this.keys.ncbiErrorStreak).hincrby(this.keys.metrics, outcome === 'rate_limited' ? 'ncbi_rate_limited_total' : outcome === 'unexpected' ? 'ncbi_unexpected_replies_total' : 'ncbi_errors_total', 1);
     await pipeline.exec();
   }
 

@@ -17,6 +17,7 @@ const COUNTER_HELP: Record<CounterName, string> = {
   ncbi_requests_total: 'Requests to NCBI (E-utilities, ID converter, PubTator).',
   ncbi_rate_limited_total: 'NCBI answers 429 (rate limited).',
   ncbi_errors_total: 'NCBI answers 5xx, or no answer in time.',
+  ncbi_unexpected_replies_total: 'NCBI replies that did not have the documented shape (HTML page, truncated body, wrong fields).',
   digests_sent_total: 'Digest emails sent.',
   digests_failed_total: 'Digest emails that failed to send.',
 };

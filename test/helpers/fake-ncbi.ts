@@ -7,6 +7,12 @@ import { pubmedArticleSetXml } from './pubmed-xml.ts';
  * from it or by id) for PubMed and PMC, the PMC ID converter and PubTator3's BioC export, over
  * records the test provides. It records every request with its arrival time and injects the
  * failures NCBI is known for (429 as a status or inside a 200, 5xx, resets).
+ *
+ * It answers as the live services document, not as litwatch expects (docs/live-services.md):
+ * the ID converter's `pmid` is a JSON number; an empty esearch has no WebEnv; PubTator3 serves
+ * PMIDs only on `/publications/export` and PMCIDs only on `/publications/pmc_export`; each
+ * service enforces its own rate (E-utilities and the ID converter 3/s, 10/s with `api_key`;
+ * PubTator3 3/s) over any 1-second window of arrivals, with its 429 reply.
  */
 export interface FakeRecord {
   pmid: string;
@@ -27,16 +33,25 @@ export interface FakePmcArticle {
 }
 
 export type Db = 'pubmed' | 'pmc';
-export type Endpoint = 'esearch.fcgi' | 'efetch.fcgi' | 'idconv' | 'pubtator';
+/** `pubtator` is PubTator3's export by PMID, `pubtator-pmc` its pmc_export by PMCID. */
+export type Endpoint = 'esearch.fcgi' | 'efetch.fcgi' | 'idconv' | 'pubtator' | 'pubtator-pmc';
+/** What each service's limit counts: E-utilities together, the ID converter, PubTator3. */
+export type FakeService = 'eutils' | 'idconv' | 'pubtator';
 /** esearch's lists of what it did not search as written: errorlist's two, warninglist's two. */
 export type UnknownList = 'phrasesnotfound' | 'fieldsnotfound' | 'quotedphrasesnotfound' | 'phrasesignored';
-export type Fault = '429' | '429-in-200' | '500' | 'reset' | 'error-body';
+/** `html-200`: a proxy's HTML error page sent with status 200; `truncated`: the real reply cut in the middle. */
+export type Fault = '429' | '429-in-200' | '500' | 'reset' | 'error-body' | 'html-200' | 'truncated';
 
 export interface LoggedRequest {
   endpoint: Endpoint | string;
   params: Record<string, string>;
-  /** Arrival time in ms (sub-millisecond precision). */
+  /** Arrival time in ms (sub-millisecond precision), when the request reached the server. */
   at: number;
+  service: FakeService;
+  /** The request's User-Agent header. */
+  userAgent?: string;
+  /** True when the service's rate limit refused it (429). */
+  rateLimited?: boolean;
 }
 
 const PMC_SET_HEAD = '<?xml version="1.0" ?>\n<!DOCTYPE pmc-articleset PUBLIC "-//NLM//DTD ARTICLE SET 2.0//EN" "https://dtd.nlm.nih.gov/ncbi/pmc/articleset/nlm-articleset-2.0.dtd">\n<pmc-articleset>';
@@ -55,6 +70,8 @@ export class FakeNcbi {
   /** Phrases PubMed does not know, by the esearch list that reports them (see declareUnknown). */
   private unknown: { list: UnknownList; phrase: string }[] = [];
   private faults: { endpoint: string; fault: Fault }[] = [];
+  /** Off only for tests about something else that must not meet a 429 (none so far). */
+  enforceLimits = true;
   /** Answer this many efetch requests, then hold the others unanswered (a batch in flight). */
   private answerEfetches = Infinity;
   private held: ServerResponse[] = [];
@@ -126,6 +143,11 @@ export class FakeNcbi {
     for (const res of this.held.splice(0)) res.socket?.destroy();
   }
 
+  /** Requests of one service refused for its rate limit. */
+  rateLimitedCount(service?: FakeService): number {
+    return this.requests.filter((r) => r.rateLimited && (service === undefined || r.service === service)).length;
+  }
+
   /** Requests seen at an endpoint, for one database when given. */
   count(endpoint: Endpoint, db?: Db): number {
     return this.requests.filter((r) => r.endpoint === endpoint && (db === undefined || (r.params.db ?? 'pubmed') === db)).length;
@@ -144,15 +166,21 @@ export class FakeNcbi {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // Arrival is when the request reaches the server, before its body is read: what NCBI counts.
+    const at = performance.timeOrigin + performance.now();
     const url = new URL(req.url ?? '/', 'http://x');
     const params = Object.fromEntries(new URLSearchParams(await readBody(req)));
     for (const [k, v] of url.searchParams) params[k] = v;
     const endpoint = endpointOf(url.pathname);
-    this.requests.push({ endpoint, params, at: performance.timeOrigin + performance.now() });
+    const service = serviceOf(endpoint);
+    const logged: LoggedRequest = { endpoint, params, at, service, ...(req.headers['user-agent'] ? { userAgent: req.headers['user-agent'] } : {}) };
+    this.requests.push(logged);
+    if (this.enforceLimits && this.overLimit(logged, res)) return;
     const faultIndex = this.faults.findIndex((f) => f.endpoint === endpoint);
     if (faultIndex >= 0) {
       const [next] = this.faults.splice(faultIndex, 1);
-      return this.fail(next!.fault, res);
+      if (next!.fault === 'truncated') truncate(res);
+      else return this.fail(next!.fault, res);
     }
     switch (endpoint) {
       case 'esearch.fcgi':
@@ -163,15 +191,35 @@ export class FakeNcbi {
       case 'idconv':
         return this.idconv(params, res);
       case 'pubtator':
-        return this.pubtator(params, res);
+        return this.pubtator(params.pmids, res);
+      case 'pubtator-pmc':
+        return this.pubtator(params.pmcids, res);
       default:
         res.writeHead(404).end('unknown endpoint');
     }
   }
 
+  /**
+   * Each service's documented rate over any 1-second window of arrivals (refused ones count:
+   * the server saw them). Replies: E-utilities' own 429 body (NCBI.md; recorded in
+   * eutils-errors/biomcp-esummary-rate-limit-exceeded.json); the ID converter is assumed to
+   * answer the same way (NCBI's API gateway; no recording exists); PubTator3 documents no
+   * over-limit reply, so a bare HTTP 429 is assumed.
+   */
+  private overLimit(request: LoggedRequest, res: ServerResponse): boolean {
+    const limit = request.service !== 'pubtator' && request.params.api_key ? 10 : 3;
+    const count = this.requests.filter((r) => r.service === request.service && r.at > request.at - 1000 && r.at <= request.at).length;
+    if (count <= limit) return false;
+    request.rateLimited = true;
+    if (request.service === 'pubtator') res.writeHead(429, { 'content-type': 'text/plain' }).end('Too Many Requests');
+    else res.writeHead(429, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'API rate limit exceeded', count: String(count), limit: String(limit) }));
+    return true;
+  }
+
   private fail(fault: Fault, res: ServerResponse): void {
     const rateLimit = JSON.stringify({ error: 'API rate limit exceeded', count: '4', limit: '3' });
     if (fault === 'reset') return void res.socket?.destroy();
+    if (fault === 'html-200') return void res.writeHead(200, { 'content-type': 'text/html' }).end('<!DOCTYPE html><html><head><title>Service unavailable</title></head><body><h1>The service is temporarily unavailable</h1><p>Please try again later.</p></body></html>');
     if (fault === '429') return void res.writeHead(429, { 'content-type': 'application/json' }).end(rateLimit);
     if (fault === '429-in-200') return void res.writeHead(200, { 'content-type': 'application/json' }).end(rateLimit);
     if (fault === 'error-body') return void res.writeHead(200, { 'content-type': 'text/xml' }).end('<eFetchResult><ERROR>Unable to obtain query #1</ERROR></eFetchResult>');
@@ -247,8 +295,9 @@ export class FakeNcbi {
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', responseDate: '2026-11-27 08:00:00', request, records }));
   }
 
-  private pubtator(params: Record<string, string>, res: ServerResponse): void {
-    const ids = (params.pmids ?? params.pmcids ?? '').split(',');
+  /** Only the id kind the endpoint documents is read; any other parameter is ignored (nothing found). */
+  private pubtator(list: string | undefined, res: ServerResponse): void {
+    const ids = (list ?? '').split(',');
     const documents = ids.map((id) => this.bioc.get(id)).filter((doc) => doc !== undefined);
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ PubTator3: documents }));
   }
@@ -256,8 +305,24 @@ export class FakeNcbi {
 
 function endpointOf(pathname: string): string {
   if (pathname.includes('/idconv/')) return 'idconv';
-  if (pathname.endsWith('/export/biocjson')) return 'pubtator';
+  if (pathname.endsWith('/publications/export/biocjson')) return 'pubtator';
+  if (pathname.endsWith('/publications/pmc_export/biocjson')) return 'pubtator-pmc';
   return pathname.split('/').pop() ?? '';
+}
+
+function serviceOf(endpoint: string): FakeService {
+  if (endpoint === 'idconv') return 'idconv';
+  if (endpoint.startsWith('pubtator')) return 'pubtator';
+  return 'eutils';
+}
+
+/** Send only the first half of whatever this response's body will be (with a matching length). */
+function truncate(res: ServerResponse): void {
+  const end = res.end.bind(res) as (chunk?: unknown) => ServerResponse;
+  res.end = ((chunk?: unknown) => {
+    const body = typeof chunk === 'string' ? chunk : '';
+    return end(body.slice(0, Math.floor(body.length / 2)));
+  }) as typeof res.end;
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {

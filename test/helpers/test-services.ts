@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import { loadEnv } from '../../src/config/env.ts';
 import type { Config } from '../../src/config/load-config.ts';
 import { createLogger, type Logger } from '../../src/log.ts';
-import { rateLimitKey } from '../../src/ncbi/create-ncbi-http.ts';
+import { rateLimitKeys } from '../../src/ncbi/create-ncbi-http.ts';
 import { createServices, type Services } from '../../src/services.ts';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -109,11 +109,11 @@ export function captureLogs(): { log: Logger; lines: Record<string, unknown>[] }
   return { log, lines };
 }
 
-/** The NCBI limiter key is outside every prefix by design (create-ncbi-http.ts): a stand-in's own key is the test's to delete. */
+/** The NCBI limiter keys are outside every prefix by design (create-ncbi-http.ts): a stand-in's own keys are the test's to delete. */
 export async function deleteRateLimitKey(eutilsUrl: string): Promise<void> {
   const redis = new Redis(REDIS_URL);
   try {
-    await redis.del(rateLimitKey(eutilsUrl, undefined));
+    await redis.del(...rateLimitKeys(loadEnv(ncbiEnv(eutilsUrl))));
   } finally {
     await redis.quit();
   }

@@ -23,6 +23,7 @@ describe('loadEnv', () => {
       NCBI_EUTILS_URL: 'https://eutils.ncbi.nlm.nih.gov/entrez/eutils',
       NCBI_API_KEY: undefined,
       NCBI_EMAIL: undefined,
+      NCBI_MAX_REPLY_BYTES: 64 * 1024 * 1024,
       NCBI_TOOL: 'litwatch',
       LITWATCH_CONFIG: path.resolve('config'),
       LITWATCH_PREFIX: 'litwatch',

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import { applyConfig, followConfigFile } from '../../live-config.ts';
+import { missingEmailWarning } from '../../ncbi/user-agent.ts';
 import { closeWorkersWithin, startWorkers } from '../../queue/run-workers.ts';
 import { syncSystemSchedulers } from '../../queue/sync-system-schedulers.ts';
 import type { Services } from '../../services.ts';
@@ -30,6 +31,8 @@ export async function startCommand(options: { role: string }): Promise<void> {
   const runtime = await openRuntime(settings);
   const { services } = runtime;
   const { log } = settings;
+  const noEmail = missingEmailWarning(services.env);
+  if (noEmail) log.warn({ event: 'ncbi.no_email' }, noEmail);
 
   const schedules = role === 'all' || role === 'scheduler';
   if (schedules) {
