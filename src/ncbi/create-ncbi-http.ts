@@ -17,16 +17,20 @@ type NcbiEnv = Pick<Env, 'NCBI_EUTILS_URL' | 'PMC_IDCONV_URL' | 'PUBTATOR_URL' |
  */
 export function rateLimitKey(service: NcbiService, url: string, apiKey: string | undefined): string {
   const who = service === 'pubtator' ? 'any' : apiKey ? createHash('sha256').update(apiKey).digest('hex').slice(0, 16) : 'anonymous';
-  return `ncbi-rate:${service}:${new URL(url).host}:${who}`;
+  // Braces: the limiter's two keys (`…:slots`, `…:last`) share one Redis Cluster slot.
+  return `ncbi-rate:{${service}:${new URL(url).host}:${who}}`;
 }
 
 function serviceUrl(service: NcbiService, env: NcbiEnv): string {
   return service === 'eutils' ? env.NCBI_EUTILS_URL : service === 'idconv' ? env.PMC_IDCONV_URL : env.PUBTATOR_URL;
 }
 
-/** Every limiter key an installation uses (tests delete their stand-in's). */
+/** Every Redis key the limiters of an installation use (tests delete their stand-in's). */
 export function rateLimitKeys(env: NcbiEnv): string[] {
-  return NCBI_SERVICES.map((service) => rateLimitKey(service, serviceUrl(service, env), env.NCBI_API_KEY));
+  return NCBI_SERVICES.flatMap((service) => {
+    const key = rateLimitKey(service, serviceUrl(service, env), env.NCBI_API_KEY);
+    return [`${key}:slots`, `${key}:last`];
+  });
 }
 
 export interface NcbiTuning {

@@ -147,7 +147,7 @@ export class NcbiHttp {
   }
 
   private async once(call: Call, signal?: AbortSignal): Promise<{ status: number; text: string }> {
-    await this.options.limiters[call.service].acquire(signal);
+    const grant = await this.options.limiters[call.service].acquire(signal);
     this.stats.requests++;
     this.stats.byService[call.service]++;
     const timeout = AbortSignal.timeout(this.timeoutMs);
@@ -155,12 +155,17 @@ export class NcbiHttp {
     let response: Response;
     let text: string;
     try {
-      response = await fetch(url, {
-        method: call.method,
-        headers: { 'user-agent': this.userAgent },
-        body: call.method === 'POST' ? call.params : undefined,
-        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-      });
+      try {
+        response = await fetch(url, {
+          method: call.method,
+          headers: { 'user-agent': this.userAgent },
+          body: call.method === 'POST' ? call.params : undefined,
+          signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+        });
+      } finally {
+        // The answer has begun (or the request failed): the server has counted it by now.
+        await grant.release().catch((err: unknown) => this.options.log.warn({ err, event: 'ncbi.limiter_release_failed' }, 'could not release an NCBI rate-limit slot; it frees itself in seconds'));
+      }
       text = await this.readBody(call, response);
     } catch (err) {
       if (signal?.aborted || err instanceof NcbiUnexpectedReplyError) throw err;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { luaScript } from '../redis/lua-script.ts';
@@ -8,46 +9,73 @@ import { luaScript } from '../redis/lua-script.ts';
  * we run, so the state lives in Redis, not in the process.
  *
  * What matters is what the *server* counts: arrivals in any one second. A request reaches it
- * some time after its grant (event loop, connection, network), and that delay varies; grants
- * that bunch (three at once, as a window counter gives them) turn that variation straight into
- * a 4th arrival inside NCBI's second. So grants are spaced instead: at least `spacingMs` apart,
- * `(1000 + marginMs) / limit`, which keeps any `limit + 1` arrivals more than a second apart as
- * long as the delays vary by less than `marginMs`.
- *
- * The last grant's time is Redis' own (`TIME`), so machines need not agree on the clock, and it
- * is recorded at the moment of the grant, never reserved ahead: a timer that fires late can
- * only make the gap longer.
+ * some unknown time after its grant (event loop, connection, network, a loaded machine), so
+ * counting grants cannot promise anything about arrivals. Two rules together can:
+ *   1. `limit` slots. A request holds one from its grant until one second after its answer
+ *      began to arrive (`release`). It reached the server between the two, so any `limit + 1`
+ *      requests the server sees within one second would all hold a slot at that second's end:
+ *      impossible, however late or early each one travelled.
+ *   2. Grants at least `1000 / limit` ms apart, so requests go out evenly, not in bursts.
+ * Times are Redis' own (`TIME`), so machines need not agree on the clock. A slot whose holder
+ * died is freed `holdMs` after its grant.
  */
 const acquireScript = luaScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local spacing = tonumber(ARGV[1])
-local last = tonumber(redis.call('GET', KEYS[1]))
-if last == nil or now - last >= spacing then
-  redis.call('SET', KEYS[1], now, 'PX', math.max(spacing * 2, 1000))
-  return 0
+local limit = tonumber(ARGV[1])
+local spacing = tonumber(ARGV[2])
+local hold = tonumber(ARGV[3])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+local wait = 0
+local last = tonumber(redis.call('GET', KEYS[2]))
+if last ~= nil and now - last < spacing then wait = last + spacing - now end
+if redis.call('ZCARD', KEYS[1]) >= limit then
+  local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+  wait = math.max(wait, tonumber(first[2]) - now)
 end
-return math.max(1, last + spacing - now)
+if wait > 0 then return wait end
+redis.call('ZADD', KEYS[1], now + hold, ARGV[4])
+redis.call('PEXPIRE', KEYS[1], hold + 1000)
+redis.call('SET', KEYS[2], now, 'PX', math.max(spacing * 2, 1000))
+return 0
+`);
+
+// The slot stays taken for `window` ms from now: the answer has begun, so the request has arrived.
+const releaseScript = luaScript(`
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+if redis.call('ZSCORE', KEYS[1], ARGV[1]) then
+  redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[2]), ARGV[1])
+end
+return 0
 `);
 
 export interface RateLimiterOptions {
   /** Requests allowed per second, as the service documents it. */
   limit: number;
   /**
-   * How much the delay between grant and arrival may vary without the server seeing one
-   * request too many in a second; paid once per `limit` requests.
-   * @defaultValue 150
+   * How long a slot stays taken after the answer began: the server's one second, plus 10 ms
+   * for the millisecond rounding of two clocks. @defaultValue 1010
    */
-  marginMs?: number;
-  /** The Redis key holding the last grant; processes sharing it share the limit. */
+  windowMs?: number;
+  /** A slot whose holder never released it (crashed, cut off) is freed this long after its grant. @defaultValue 5000 */
+  holdMs?: number;
+  /** The Redis key prefix of this limiter; processes sharing it share the limit. */
   key: string;
+}
+
+/** A granted slot; release it once the answer has begun (or the request failed). */
+export interface RateLimitGrant {
+  release(): Promise<void>;
 }
 
 export class SharedRateLimiter {
   readonly limit: number;
   /** The least time between two grants. */
   readonly spacingMs: number;
-  private readonly key: string;
+  readonly windowMs: number;
+  private readonly holdMs: number;
+  private readonly keys: [string, string];
   /** Time this process spent waiting for a slot, for the benchmark and metrics. */
   waitedMs = 0;
 
@@ -59,18 +87,34 @@ export class SharedRateLimiter {
       throw new Error(`rate limit must be a positive integer, got ${options.limit}`);
     }
     this.limit = options.limit;
-    this.spacingMs = Math.ceil((1000 + (options.marginMs ?? 150)) / options.limit);
-    this.key = options.key;
+    this.spacingMs = Math.ceil(1000 / options.limit);
+    this.windowMs = options.windowMs ?? 1010;
+    this.holdMs = options.holdMs ?? 5000;
+    this.keys = [`${options.key}:slots`, `${options.key}:last`];
+  }
+
+  /** The Redis keys this limiter uses. */
+  get redisKeys(): string[] {
+    return [...this.keys];
   }
 
   /** Resolves when this caller may send one request. */
-  async acquire(signal?: AbortSignal): Promise<void> {
+  async acquire(signal?: AbortSignal): Promise<RateLimitGrant> {
+    const member = randomUUID();
     for (;;) {
       signal?.throwIfAborted();
-      const wait = Number(await acquireScript(this.redis, [this.key], [this.spacingMs]));
-      if (wait === 0) return;
+      const wait = Number(await acquireScript(this.redis, this.keys, [this.limit, this.spacingMs, this.holdMs, member]));
+      if (wait === 0) break;
       this.waitedMs += wait;
       await sleep(wait, undefined, { signal });
     }
+    let released = false;
+    return {
+      release: async () => {
+        if (released) return;
+        released = true;
+        await releaseScript(this.redis, [this.keys[0]], [member, this.windowMs]);
+      },
+    };
   }
 }

@@ -31,7 +31,8 @@ describe('each NCBI service has its own limiter, at its documented rate, and is 
 
   before(async () => {
     ncbi = await new FakeNcbi().start();
-    ncbi.setQuery('bone', []);
+    ncbi.addRecords([{ pmid: '41000001', edat: '2026/11/20' }]);
+    ncbi.setQuery('bone', ['41000001']);
     ncbi.setPmcid('41000001', 'PMC9000001');
     services = testServices({ prefix, eutilsUrl: ncbi.url, config: testConfig([]), env: { NCBI_API_KEY: API_KEY, NCBI_EMAIL: 'ops@litwatch.example' } });
   });
