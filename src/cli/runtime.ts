@@ -29,6 +29,13 @@ export interface Runtime {
 export async function openRuntime(settings: Settings): Promise<Runtime> {
   const redis = await ensureRedis(settings.env.REDIS_URL, settings.log);
   const services = createServices({ env: settings.env, config: settings.config, redisUrl: redis.url, log: settings.log });
+  try {
+    await services.ready(); // the database answers and its schema is current, or one line says why not
+  } catch (err) {
+    await services.close().catch(() => {});
+    await redis.stop?.();
+    throw err;
+  }
   return {
     services,
     redis,

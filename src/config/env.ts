@@ -31,8 +31,15 @@ function secretUrl(protocols: readonly string[]) {
 }
 
 const envSchema = z.object({
-  /** Redis for queues and storage; unset means the caller finds or starts a local one. Secret. */
+  /** Redis for the queues, rate limits and short locks; unset means the caller finds or starts a local one. Secret. */
   REDIS_URL: secretUrl(['redis:', 'rediss:']).optional(),
+  /** PostgreSQL (14 or newer) holding every durable record; unset: the embedded database in LITWATCH_DB_DIR. Secret. */
+  DATABASE_URL: secretUrl(['postgres:', 'postgresql:']).optional(),
+  /** Folder of the embedded database (one process only), made absolute. @defaultValue `var/db` */
+  LITWATCH_DB_DIR: z
+    .string()
+    .default('var/db')
+    .transform((dir) => path.resolve(dir)),
   /** SMTP server for digests. Secret. */
   SMTP_URL: secretUrl(['smtp:', 'smtps:']).optional(),
   /** @defaultValue `https://eutils.ncbi.nlm.nih.gov/entrez/eutils`, always without a trailing slash */

@@ -7,7 +7,7 @@ export const MAX_LOOKBACK_DAYS = 90;
 
 /**
  * Works a digest may hold, loaded once per run: ten thousand subscribers of one watch share
- * its works, so each work (and its enrichment) is read from Redis once, not once per digest.
+ * its works, so each work (and its enrichment) is read from the database once, not once per digest.
  */
 export class CandidateLoader {
   private readonly cards = new Map<string, Promise<DigestCandidate | undefined>>();
@@ -18,7 +18,7 @@ export class CandidateLoader {
   async forWatches(watchIds: readonly string[], sinceMs: number): Promise<DigestCandidate[]> {
     const keys = new Set<string>();
     for (const watchId of watchIds) {
-      const found = await this.services.redis.zrangebyscore(this.services.works.keys.watchWorks(watchId), sinceMs, '+inf');
+      const found = await this.services.works.keysMatchedSince(watchId, sinceMs);
       for (const key of found) keys.add(key);
     }
     return this.forKeys([...keys]);

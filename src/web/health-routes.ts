@@ -1,5 +1,4 @@
 import express, { type Router } from 'express';
-import type { Redis } from 'ioredis';
 import { checkHealth, type HealthReport } from '../health/check-health.ts';
 import type { Services } from '../services.ts';
 
@@ -16,7 +15,7 @@ export function healthRouter(services: Services): Router {
   const router = express.Router();
   router.get('/healthz', async (_req, res) => {
     res.set('Cache-Control', 'no-store');
-    if (!(await pingWithin(services.redis, PING_TIMEOUT_MS))) {
+    if (!(await services.system.redisAnswers(PING_TIMEOUT_MS))) {
       res.status(503).json({ status: 'down', redis: 'unreachable', reason: `Redis did not answer PING within ${PING_TIMEOUT_MS} ms` });
       return;
     }
@@ -24,16 +23,6 @@ export function healthRouter(services: Services): Router {
     res.json({ status: report.status, redis: 'ok', checks: report.checks.filter((check) => !check.ok) });
   });
   return router;
-}
-
-/**
- * Does this connection answer PING in time? Not asked while the connection is lost: the app's
- * connection waits through a Redis outage (connect-redis.ts), so a PING sent then would only
- * queue up behind the others. A connection still being set up (just after start) is asked.
- */
-export async function pingWithin(redis: Redis, timeoutMs: number): Promise<boolean> {
-  if (['wait', 'reconnecting', 'close', 'end'].includes(redis.status)) return false;
-  return (await withTimeout(redis.ping().catch(() => undefined), timeoutMs)) === 'PONG';
 }
 
 /**
