@@ -7,6 +7,7 @@ import type { VocabSyncOptions } from './commands/vocab-sync.ts';
 import type { WatchPreviewOptions } from './commands/watch-preview.ts';
 import type { WorksOptions } from './commands/works.ts';
 import { RedisUnavailableError } from '../redis/redis-unavailable-error.ts';
+import { DatabaseError } from '../store/db/database-errors.ts';
 
 // Commands are imported when run: `litwatch card` then never loads BullMQ and ioredis
 // (half the start-up time and a third of the baseline memory).
@@ -107,6 +108,17 @@ program
   .option('--taxonomy <url>', 'NCBITaxon taxslim.obo')
   .action(async (options: VocabSyncOptions) => (await import('./commands/vocab-sync.ts')).vocabSyncCommand(options));
 
+const db = program.command('db').description('the database (DATABASE_URL, else the embedded one in LITWATCH_DB_DIR)');
+db
+  .command('migrate')
+  .description('apply pending migrations (litwatch start does it too)')
+  .action(async () => (await import('./commands/db.ts')).dbMigrateCommand());
+db
+  .command('status')
+  .description('which database, which migrations are applied and which are pending')
+  .option('--json', 'one JSON object')
+  .action(async (options: { json?: boolean }) => (await import('./commands/db.ts')).dbStatusCommand(options));
+
 program
   .command('start')
   .description('run litwatch: schedulers and workers (npm start)')
@@ -123,7 +135,7 @@ try {
   await program.parseAsync();
 } catch (err) {
   // Problems the user can fix get their message alone, no stack trace.
-  if (err instanceof ConfigError || err instanceof RedisUnavailableError) {
+  if (err instanceof ConfigError || err instanceof RedisUnavailableError || err instanceof DatabaseError) {
     process.stderr.write(`${err.message}\n`);
     process.exitCode = 1;
   } else {

@@ -8,12 +8,15 @@ import type { Services } from '../../src/services.ts';
 import { checkHealthWithin, healthRouter } from '../../src/web/health-routes.ts';
 import { metricsRouter } from '../../src/web/metrics.ts';
 import { listen } from '../../src/web/web-server.ts';
-import { deletePrefix, testConfig, testPrefix, testServices } from '../helpers/test-services.ts';
+import type { MigratedDatabase } from '../../src/store/db/open-database.ts';
+import { SystemStore } from '../../src/store/system-store.ts';
+import { deletePrefix, testConfig, testDatabase, testPrefix, testServices } from '../helpers/test-services.ts';
 
 describe('when Redis does not answer', () => {
   const prefix = testPrefix('admin-down');
   let services: Services;
   let unreachable: Redis;
+  let db: MigratedDatabase;
   let server: Server;
   let base = '';
 
@@ -21,8 +24,9 @@ describe('when Redis does not answer', () => {
     services = testServices({ prefix, eutilsUrl: 'http://127.0.0.1:9/entrez/eutils', config: testConfig([]) });
     // Never connected: like the app's connection while Redis is down.
     unreachable = new Redis({ port: 1, lazyConnect: true });
+    db = testDatabase(prefix);
     const app = express();
-    const down = { ...services, redis: unreachable };
+    const down: Services = { ...services, system: new SystemStore(db, unreachable) };
     app.use(healthRouter(down), metricsRouter(down));
     server = await listen(app, 0);
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -32,6 +36,7 @@ describe('when Redis does not answer', () => {
     server.closeAllConnections();
     server.close();
     unreachable.disconnect();
+    await db.close();
     await services.close();
     await deletePrefix(prefix);
   });

@@ -19,6 +19,8 @@ describe('loadEnv', () => {
   test('an empty environment gives the documented defaults', () => {
     assert.deepEqual(loadEnv({}), {
       REDIS_URL: undefined,
+      DATABASE_URL: undefined,
+      LITWATCH_DB_DIR: path.resolve('var/db'),
       SMTP_URL: undefined,
       NCBI_EUTILS_URL: 'https://eutils.ncbi.nlm.nih.gov/entrez/eutils',
       NCBI_API_KEY: undefined,

@@ -1,15 +1,6 @@
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
-
-/** The embedded database is already open in another process. */
-export class DatabaseInUseError extends Error {
-  constructor(folder: string, pid: number) {
-    super(
-      `The embedded database in ${path.relative(process.cwd(), folder) || folder} is in use by process ${pid}: it serves one process only. Stop that process, or set DATABASE_URL to a PostgreSQL server to run several.`,
-    );
-    this.name = 'DatabaseInUseError';
-  }
-}
+import { DatabaseInUseError } from './database-errors.ts';
 
 /**
  * `litwatch.pid` in the folder, created exclusively. A file left by a process that is gone (a

@@ -1,6 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { parseRows } from '../documents.ts';
 import type { Database, Queryable } from './database.ts';
+import { DatabaseTooNewError, DatabaseUnavailableError } from './database-errors.ts';
 
 /** Numbered SQL files, `0001_initial.sql`, applied in order, each once, each in a transaction. */
 const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/', import.meta.url));
@@ -22,14 +25,6 @@ export interface MigrationStatus {
   codeVersion: number;
 }
 
-/** The database was migrated by a newer litwatch: running this one on it could lose data. */
-export class DatabaseTooNewError extends Error {
-  constructor(where: string, dbVersion: number, codeVersion: number) {
-    super(`The database at ${where} is at migration ${pad(dbVersion)}, newer than this litwatch knows (${pad(codeVersion)}): run the newer litwatch, or restore a backup made with this version.`);
-    this.name = 'DatabaseTooNewError';
-  }
-}
-
 export function knownMigrations(dir = MIGRATIONS_DIR): Migration[] {
   return readdirSync(dir)
     .filter((file) => /^\d{4}_[a-z0-9_]+\.sql$/.test(file))
@@ -44,13 +39,15 @@ const CREATE_LEDGER = `CREATE TABLE IF NOT EXISTS schema_migrations (
 )`;
 
 async function appliedRows(db: Queryable) {
-  const rows = await db.query('SELECT version, name, applied_at FROM schema_migrations ORDER BY version');
-  return rows.map((row) => ({ version: Number(row.version), name: String(row.name), appliedAt: row.applied_at as Date }));
+  const rows = parseRows(z.object({ version: z.number(), name: z.string(), applied_at: z.coerce.date() }), await db.query('SELECT version, name, applied_at FROM schema_migrations ORDER BY version'), 'schema_migrations');
+  return rows.map((row) => ({ version: row.version, name: row.name, appliedAt: row.applied_at }));
 }
 
 export async function migrationStatus(db: Database, migrations = knownMigrations()): Promise<MigrationStatus> {
-  await db.query(CREATE_LEDGER);
-  const applied = await appliedRows(db);
+  const applied = await unavailableAsOneLine(db, async () => {
+    await db.query(CREATE_LEDGER);
+    return appliedRows(db);
+  });
   const done = new Set(applied.map((m) => m.version));
   return { applied, pending: migrations.filter((m) => !done.has(m.version)), codeVersion: migrations.at(-1)?.version ?? 0 };
 }
@@ -61,6 +58,10 @@ export async function migrationStatus(db: Database, migrations = knownMigrations
  * Returns the migrations it applied (none when up to date).
  */
 export async function migrate(db: Database, migrations = knownMigrations()): Promise<Migration[]> {
+  return unavailableAsOneLine(db, () => applyPending(db, migrations));
+}
+
+async function applyPending(db: Database, migrations: Migration[]): Promise<Migration[]> {
   return db.withAdvisoryLock(MIGRATION_LOCK, async (locked) => {
     await locked.query(CREATE_LEDGER);
     const applied = await appliedRows(locked);
@@ -84,6 +85,15 @@ export async function migrate(db: Database, migrations = knownMigrations()): Pro
   });
 }
 
-function pad(version: number): string {
-  return String(version).padStart(4, '0');
+/** A server that does not answer (or refuses the login, or lacks the database) is one line, not a stack. */
+export async function unavailableAsOneLine<T>(db: Database, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (db.kind === 'postgres' && code && ['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH', '3D000', '28P01', '28000'].includes(code)) {
+      throw new DatabaseUnavailableError(db.where, (err as Error).message || code);
+    }
+    throw err;
+  }
 }
