@@ -97,7 +97,7 @@ export function createServices(options: ServicesOptions): Services {
     cursors: new CursorStore(db),
     enrichment: new EnrichmentStore(db, redis, prefix),
     subscribers: new SubscriberStore(db),
-    digests: new DigestStore(db),
+    digests: new DigestStore(db, options.env.LITWATCH_SEND_LEASE_MS),
     metrics,
     notices: new NoticeStore(db),
     ...(options.env.LITWATCH_SECRET ? { tokens: new LinkTokens(options.env.LITWATCH_SECRET) } : {}),

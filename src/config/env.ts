@@ -119,6 +119,9 @@ const envSchema = z.object({
   // How long a job stays locked to its worker without a heartbeat: after a crash (or a bounded
   // shutdown) it goes to another worker this much later. BullMQ's default.
   LITWATCH_LOCK_MS: z.coerce.number().int().min(1000, { error: quoting('must be at least 1000 milliseconds') }).default(30_000),
+  // How long a digest's sender holds it: a sender that died is taken over after this. Keep it
+  // shorter than the send job's retry budget (5 attempts, 15 s doubling) and longer than a send.
+  LITWATCH_SEND_LEASE_MS: z.coerce.number().int().min(1000, { error: quoting('must be at least 1000 milliseconds') }).default(60_000),
   // On SIGTERM/SIGINT, how long active jobs may run before they are handed back to the queue.
   LITWATCH_SHUTDOWN_MS: z.coerce.number().int().min(0, { error: quoting('must be a number of milliseconds') }).default(25_000),
   PORT: z.coerce.number().int().min(1).max(65535, { error: quoting('must be a port number') }).default(3000),

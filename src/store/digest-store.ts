@@ -37,7 +37,7 @@ export function digestId(subscriberId: string, period: string): string {
 }
 
 /**
- * How long a sender holds a digest. Shorter than the send job's retry budget (5 attempts, 15 s
+ * How long a sender holds a digest (LITWATCH_SEND_LEASE_MS). Shorter than the send job's retry budget (5 attempts, 15 s
  * doubling with jitter: at least 112 s before the last attempt), so when a worker dies
  * mid-send, a later attempt of the same job finds the lease over and sends; longer than an
  * SMTP send takes.
@@ -84,7 +84,10 @@ function toDigest(row: z.output<typeof digestRow>): Digest {
 export type LockResult = 'locked' | 'done' | 'busy' | 'missing';
 
 export class DigestStore {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly leaseMs = SEND_LEASE_MS,
+  ) {}
 
   /** Store a built digest; false when this subscriber's digest for the period exists already. */
   async create(digest: Omit<Digest, 'status' | 'attempts'>): Promise<boolean> {
@@ -109,7 +112,7 @@ export class DigestStore {
    * Take the right to send, for `leaseMs`. A lease that ran out (its sender died mid-send) is
    * taken over; the message keeps its Message-ID, so a receiver can tell a repeat.
    */
-  async lockForSending(id: string, now = Date.now(), leaseMs = SEND_LEASE_MS): Promise<LockResult> {
+  async lockForSending(id: string, now = Date.now(), leaseMs = this.leaseMs): Promise<LockResult> {
     const locked = await this.db.query(
       `UPDATE digests SET status = 'sending', lease_until = $2::timestamptz + make_interval(secs => $3::float8 / 1000), attempts = attempts + 1
        WHERE id = $1 AND (status IN ('pending', 'failed') OR (status = 'sending' AND lease_until < $2)) RETURNING 1`,

@@ -43,6 +43,7 @@ describe('loadEnv', () => {
       DASHBOARD_READ_ONLY: false,
       TRUST_PROXY: false,
       LITWATCH_LOCK_MS: 30000,
+      LITWATCH_SEND_LEASE_MS: 60000,
       LITWATCH_SHUTDOWN_MS: 25000,
       PORT: 3000,
       LITWATCH_OUTBOX: path.resolve('var/outbox'),
