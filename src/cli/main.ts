@@ -46,6 +46,7 @@ program
   .command('works')
   .description('list stored works, newest first')
   .option('--watch <id>', 'only the works this watch matched')
+  .option('--search <words>', 'full-text search: title, abstract, authors, journal, MeSH terms, entity names ("phrases", -not, or)')
   .option('--limit <n>', 'at most this many', positiveInt)
   .option('--json', 'one JSON object per line')
   .option('--cards', 'print each work as its card (with what enrichment added)')

@@ -187,6 +187,18 @@ describe('the admin pages, /healthz and /metrics of a seeded installation', () =
       assert.ok(body.includes(`href="/admin/cards/${encodeURIComponent(doiKey)}"`));
     });
 
+    test('the search box finds stored works by full text, newest first, with the watch that matched them', async () => {
+      const body = await page(`/admin/cards?q=${encodeURIComponent('osteoclasts metastasis')}`);
+      assert.match(body, /<form id="card-search" method="get" action="\/admin\/cards" role="search">/);
+      assert.match(body, /value="osteoclasts metastasis"/);
+      assert.equal(body.match(/<table role="presentation" class="card"/g)?.length, 1);
+      assert.match(body, /Osteoclasts in bone metastasis/);
+      assert.doesNotMatch(body, /Sclerostin and skeletal events/);
+      assert.match(body, /Matched: Bone &lt;metastasis&gt; &amp; spread/);
+      const none = await page(`/admin/cards?q=${encodeURIComponent('<b>zebrafish</b>')}`);
+      assert.match(none, /No stored work matches “&lt;b&gt;zebrafish&lt;\/b&gt;”/);
+    });
+
     test('one card is found by its DOI key, whether its slash is encoded or not', async () => {
       assert.ok(doiKey.includes('/'));
       for (const path of [`/admin/cards/${encodeURIComponent(doiKey)}`, `/admin/cards/${doiKey}`]) {
