@@ -8,6 +8,7 @@ import type { WatchPreviewOptions } from './commands/watch-preview.ts';
 import type { WorksOptions } from './commands/works.ts';
 import { RedisUnavailableError } from '../redis/redis-unavailable-error.ts';
 import { DatabaseError } from '../store/db/database-errors.ts';
+import { RedisEvictionError } from '../redis/redis-eviction-error.ts';
 
 // Commands are imported when run: `litwatch card` then never loads BullMQ and ioredis
 // (half the start-up time and a third of the baseline memory).
@@ -121,6 +122,18 @@ db
   .action(async (options: { json?: boolean }) => (await import('./commands/db.ts')).dbStatusCommand(options));
 
 program
+  .command('export')
+  .description('write every durable record (works, enrichment, watch state, subscribers, history, digests) as JSON lines')
+  .option('--out <file>', 'write here instead of stdout')
+  .action(async (options: { out?: string }) => (await import('./commands/backup.ts')).exportCommand(options));
+
+program
+  .command('import')
+  .description('load a litwatch export into an empty database (all or nothing)')
+  .argument('<file>', 'a file written by litwatch export')
+  .action(async (file: string) => (await import('./commands/backup.ts')).importCommand(file));
+
+program
   .command('start')
   .description('run litwatch: schedulers and workers (npm start)')
   .option('--role <role>', 'all | scheduler | worker | web', 'all')
@@ -136,7 +149,7 @@ try {
   await program.parseAsync();
 } catch (err) {
   // Problems the user can fix get their message alone, no stack trace.
-  if (err instanceof ConfigError || err instanceof RedisUnavailableError || err instanceof DatabaseError) {
+  if (err instanceof ConfigError || err instanceof RedisUnavailableError || err instanceof RedisEvictionError || err instanceof DatabaseError) {
     process.stderr.write(`${err.message}\n`);
     process.exitCode = 1;
   } else {

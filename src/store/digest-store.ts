@@ -172,6 +172,14 @@ export class DigestStore {
     return new Set(parseRows(z.object({ work_key: z.string() }), rows, 'digest item').map((row) => row.work_key));
   }
 
+  /**
+   * Digests built before `beforeMs` go, with their items (retention.digestDays); what they
+   * delivered stays in the subscribers' sent history. One still being sent is kept.
+   */
+  async prune(beforeMs: number): Promise<number> {
+    return (await this.db.query(`DELETE FROM digests WHERE created_at < $1 AND NOT (status = 'sending' AND lease_until > now()) RETURNING 1`, [new Date(beforeMs)])).length;
+  }
+
   /** Most recent first. */
   async recent(limit = 50): Promise<Digest[]> {
     return parseRows(digestRow, await this.db.query(`SELECT ${COLUMNS} FROM digests d ORDER BY d.created_at DESC, d.id DESC LIMIT $1`, [limit]), 'digest').map(toDigest);

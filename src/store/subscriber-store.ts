@@ -197,6 +197,11 @@ export class SubscriberStore {
     return (await this.db.query('DELETE FROM subscription_requests WHERE expires_at <= $1 RETURNING 1', [new Date(now)])).length;
   }
 
+  /** Forget sends older than `beforeMs` (retention.sentDays): they no longer decide what a reader gets. */
+  async pruneSent(beforeMs: number): Promise<number> {
+    return (await this.db.query('DELETE FROM subscriber_sent WHERE sent_at < $1 RETURNING 1', [new Date(beforeMs)])).length;
+  }
+
   async hasReceived(id: string, workKey: string): Promise<boolean> {
     return (await this.db.query('SELECT 1 FROM subscriber_sent WHERE subscriber_id = $1 AND work_key = $2', [id, workKey])).length === 1;
   }

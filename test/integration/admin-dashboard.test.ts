@@ -163,6 +163,15 @@ describe('the admin pages, /healthz and /metrics of a seeded installation', () =
       assert.match(section(body, 'class="queue" data-queue="poll"'), /<td data-state="failed" class="">0<\/td>/);
     });
 
+    test('shows the database size and the rows of each durable table', async () => {
+      const body = await page('/admin');
+      const size = Number(/id="database-size" data-bytes="(\d+)"/.exec(body)?.[1]);
+      assert.ok(size > 1_000_000, `database size ${size}`);
+      assert.match(body, /PostgreSQL \(DATABASE_URL\)/);
+      assert.match(body, /<tr data-table="works"><th scope="row"><code>works<\/code><\/th><td>2<\/td><\/tr>/);
+      assert.match(body, /<tr data-table="subscribers"><th scope="row"><code>subscribers<\/code><\/th><td>1<\/td><\/tr>/);
+    });
+
     test('links to bull-board, the subscribers and the recent cards', async () => {
       const body = await page('/admin');
       for (const href of ['/admin/queues', '/admin/subscribers', '/admin/cards', '/admin/queues/queue/mail']) assert.ok(body.includes(`href="${href}"`), href);

@@ -286,6 +286,29 @@ export function storeSuite(kind: string, open: () => { db: MigratedDatabase; pre
       assert.deepEqual((await digests.recent(1)).map((d) => d.id), [other.id]);
     });
 
+    test('retention: old sent history and old digests are pruned, the rest kept; digest bodies went when sent', async () => {
+      const subscribers = new SubscriberStore(db);
+      const digests = new DigestStore(db);
+      const DAY = 86_400_000;
+      const now = Date.parse('2026-11-27T00:00:00Z');
+      const reader = await subscribers.save({ email: 'old@example.org', watches: ['bone'], frequency: 'daily' }, 'admin');
+      await subscribers.recordSent(reader.id, ['10.1000/ancient'], now - 401 * DAY);
+      await subscribers.recordSent(reader.id, ['10.1000/recent'], now - 10 * DAY);
+      const old = { id: digestId(reader.id, '2026-04-01'), subscriberId: reader.id, period: '2026-04-01', subject: 'S', html: 'h', text: 't', workKeys: ['10.1000/ancient'], notices: [], createdAt: now - 181 * DAY };
+      const kept = { ...old, id: digestId(reader.id, '2026-11-20'), period: '2026-11-20', createdAt: now - 7 * DAY };
+      await digests.create(old);
+      await digests.create(kept);
+      assert.ok((await subscribers.pruneSent(now - 400 * DAY)) >= 1);
+      assert.deepEqual(await subscribers.sent(reader.id), new Set(['10.1000/recent']));
+      assert.ok((await digests.prune(now - 180 * DAY)) >= 1);
+      assert.equal(await digests.get(old.id), undefined);
+      assert.equal((await digests.get(kept.id))?.html, 'h');
+      const [items] = await db.query('SELECT count(*)::int AS n FROM digest_items WHERE digest_id = $1', [old.id]);
+      assert.equal(items?.n, 0, 'its items went with it');
+      const [bodies] = await db.query(`SELECT count(*)::int AS n FROM digests WHERE status = 'sent' AND (html IS NOT NULL OR text IS NOT NULL)`);
+      assert.equal(bodies?.n, 0, 'no sent digest keeps its bodies');
+    });
+
     test('metrics: durable totals, watch status; the error streak and health flags in Redis', async () => {
       const metrics = new MetricsStore(db, redis, prefix, works);
       await metrics.add('polls_total');

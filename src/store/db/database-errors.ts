@@ -34,6 +34,11 @@ export class DatabaseUnavailableError extends DatabaseError {
   }
 }
 
+/** Bad input for `litwatch import`: file, line and what is wrong, in one line. */
+export class ImportError extends DatabaseError {
+  override name = 'ImportError';
+}
+
 function pad(version: number): string {
   return String(version).padStart(4, '0');
 }
