@@ -123,10 +123,17 @@ export class WorkStore {
     return result;
   }
 
-  /** Several articles, one transaction each (a failure leaves the others stored). */
+  /**
+   * A batch (one efetch's records) in one transaction: stored all together or not at all, with
+   * one commit instead of one per work.
+   */
   async upsertMany(articles: Article[], watchId: string, now = Date.now()): Promise<UpsertResult[]> {
-    const results: UpsertResult[] = [];
-    for (const article of articles) results.push(await this.upsert(article, watchId, now));
+    const results = await this.db.transaction(async (tx) => {
+      const out: UpsertResult[] = [];
+      for (const article of articles) out.push(await this.upsertIn(tx, article, watchId, now));
+      return out;
+    });
+    for (const result of results) if (result.conflict) this.log?.warn({ event: 'store.id_conflict', ...result.conflict }, `${result.conflict.reason}: both records kept`);
     return results;
   }
 
@@ -161,16 +168,17 @@ export class WorkStore {
 
     const json = JSON.stringify(article);
     const hash = createHash('sha1').update(json).digest('hex');
-    const stored = parseRow(z.object({ hash: z.string(), pmid: optionalText, kind: z.string() }), (await tx.query('SELECT hash, pmid, kind FROM works WHERE key = $1 FOR UPDATE', [key]))[0], 'work');
     const at = new Date(now);
+    // Most records are new: insert first, and read the stored row only when there is one.
+    const inserted = await tx.query(
+      `INSERT INTO works (key, doi, pmid, pmcid, title, kind, article, hash, first_seen, updated_at, search_body)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $9, $10) ON CONFLICT (key) DO NOTHING RETURNING 1`,
+      [key, article.doi ?? null, pmid ?? null, pmcid ?? null, article.title, article.kind, document(article), hash, at, searchBody(article)],
+    );
+    const stored = inserted.length === 1 ? undefined : parseRow(z.object({ hash: z.string(), pmid: optionalText, kind: z.string() }), (await tx.query('SELECT hash, pmid, kind FROM works WHERE key = $1 FOR UPDATE', [key]))[0], 'work');
     let status: UpsertStatus;
     if (!stored) {
       status = 'created';
-      await tx.query(
-        `INSERT INTO works (key, doi, pmid, pmcid, title, kind, article, hash, first_seen, updated_at, search_body)
-         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $9, $10)`,
-        [key, article.doi ?? null, pmid ?? null, pmcid ?? null, article.title, article.kind, document(article), hash, at, searchBody(article)],
-      );
     } else if (article.kind === 'pmc' && stored.kind !== 'pmc') {
       // PubMed's record stays the work's metadata; PMC adds its id and the source.
       status = 'unchanged';
@@ -188,15 +196,19 @@ export class WorkStore {
     } else {
       status = 'unchanged';
     }
-    // Each id points at one work; an id another work already holds stays with it.
-    await tx.query(
-      `INSERT INTO work_ids (id_kind, value, work_key) SELECT kind, value, $4 FROM (VALUES ('doi', $1::text), ('pmid', $2::text), ('pmcid', $3::text)) AS ids (kind, value)
-       WHERE value IS NOT NULL ON CONFLICT DO NOTHING`,
-      [doi ?? null, pmid ?? null, pmcid ?? null, key],
+    // Each id points at one work (an id another work already holds stays with it); the source
+    // and the watch are recorded in the same statement.
+    const added = await tx.query(
+      `WITH ids AS (
+         INSERT INTO work_ids (id_kind, value, work_key) SELECT kind, value, $4 FROM (VALUES ('doi', $1::text), ('pmid', $2::text), ('pmcid', $3::text)) AS ids (kind, value)
+         WHERE value IS NOT NULL ON CONFLICT DO NOTHING
+       ), sources AS (
+         INSERT INTO work_sources (work_key, source) VALUES ($4, $5) ON CONFLICT DO NOTHING
+       )
+       INSERT INTO work_watches (work_key, watch_id, matched_at) SELECT $4, $6, $7 WHERE $6::text <> '' ON CONFLICT DO NOTHING RETURNING 1`,
+      [doi ?? null, pmid ?? null, pmcid ?? null, key, sourceOf(article), watchId, at],
     );
-    await tx.query('INSERT INTO work_sources (work_key, source) VALUES ($1, $2) ON CONFLICT DO NOTHING', [key, sourceOf(article)]);
-    let watchAdded = false;
-    if (watchId) watchAdded = (await tx.query('INSERT INTO work_watches (work_key, watch_id, matched_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1', [key, watchId, at])).length === 1;
+    const watchAdded = added.length === 1;
     return { key, status, watchAdded, ...(conflict ? { conflict } : {}) };
   }
 
