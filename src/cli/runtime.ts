@@ -3,6 +3,7 @@ import { loadEnv, type Env } from '../config/env.ts';
 import { createLogger, setLogger, type Logger } from '../log.ts';
 import { ensureRedis, type RedisHandle } from '../redis/ensure-redis.ts';
 import { createServices, type Services } from '../services.ts';
+import { openDatabase } from '../store/db/open-database.ts';
 
 export interface Settings {
   env: Env;
@@ -28,14 +29,17 @@ export interface Runtime {
 /** Settings plus a Redis (found or started) and the services on top of it. */
 export async function openRuntime(settings: Settings): Promise<Runtime> {
   const redis = await ensureRedis(settings.env.REDIS_URL, settings.log);
-  const services = createServices({ env: settings.env, config: settings.config, redisUrl: redis.url, log: settings.log });
+  // The database first: when it cannot be used (in use, newer than the code, not answering),
+  // one line says why before any queue connection is opened.
+  const db = openDatabase(settings.env);
   try {
-    await services.ready(); // the database answers and its schema is current, or one line says why not
+    await db.ready();
   } catch (err) {
-    await services.close().catch(() => {});
+    await db.close().catch(() => {});
     await redis.stop?.();
     throw err;
   }
+  const services = createServices({ env: settings.env, config: settings.config, redisUrl: redis.url, log: settings.log, db });
   return {
     services,
     redis,

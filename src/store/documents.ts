@@ -16,9 +16,22 @@ export const optionalText = z
   .nullable()
   .transform((value) => value || undefined);
 
-/** The JSON text of a version-1 document, for a `$n::jsonb` parameter. */
+/**
+ * The JSON text of a version-1 document, for a `$n::jsonb` parameter. PostgreSQL's text and
+ * jsonb cannot hold U+0000 (a hostile or broken record may carry one): it is dropped.
+ */
 export function document(value: unknown, v = 1): string {
-  return JSON.stringify({ v, value });
+  return JSON.stringify({ v, value }, (_key, item: unknown) => (typeof item === 'string' ? withoutNul(item) : item));
+}
+
+/** PostgreSQL's text cannot hold U+0000 ("invalid byte sequence for encoding UTF8: 0x00"). */
+export function withoutNul(text: string): string {
+  return text.includes('\u0000') ? text.replaceAll('\u0000', '') : text;
+}
+
+/** Query parameters as PostgreSQL can take them: strings (and string arrays) without U+0000. */
+export function storable(params: readonly unknown[] | undefined): unknown[] | undefined {
+  return params?.map((p) => (typeof p === 'string' ? withoutNul(p) : Array.isArray(p) ? p.map((x: unknown) => (typeof x === 'string' ? withoutNul(x) : x)) : p));
 }
 
 /** A schema for the envelope of a version-1 document holding `value`. */

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { storable } from '../documents.ts';
 import type { Database, Queryable } from './database.ts';
 import { lockFolder } from './folder-lock.ts';
 
@@ -24,7 +25,7 @@ export function openEmbedded(dir: string): Database {
   };
   const run = async (sql: string, params?: readonly unknown[]) => {
     const db = await opened;
-    return (await db.query<Record<string, unknown>>(sql, params as unknown[] | undefined)).rows;
+    return (await db.query<Record<string, unknown>>(sql, storable(params))).rows;
   };
   const exec = async (sql: string) => {
     await (await opened).exec(sql);

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { storable } from '../documents.ts';
 import type { Database, Queryable } from './database.ts';
 
 /**
@@ -13,7 +14,7 @@ export function openPostgres(url: string, options: { max?: number } = {}): Datab
     await client.query(sql); // no parameters: the simple protocol, several statements allowed
   };
   const run = async (client: Queryable | pg.Pool | pg.PoolClient, sql: string, params?: readonly unknown[]) => {
-    const result = await (client as pg.Pool).query(sql, params as unknown[] | undefined);
+    const result = await (client as pg.Pool).query(sql, storable(params));
     return result.rows as Record<string, unknown>[];
   };
   return {
