@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { CardSummary } from '../card/summarise.ts';
 import type { WorkEntities } from '../entities/entity-types.ts';
-import type { WorkNotice } from '../notices/work-notice.ts';
+import type { NoticeKind, WorkNotice } from '../notices/work-notice.ts';
 import type { Article } from '../parse/article.ts';
 import type { FullText } from '../parse/full-text.ts';
 import type { WatchFilter } from './subscriber-store.ts';
@@ -77,8 +77,13 @@ export const summarySchema: z.ZodType<CardSummary> = z.looseObject({
   model: z.string().optional(),
 });
 
+/** Every notice kind; a kind added to NoticeKind and not here fails the type check below. */
+const NOTICE_KINDS = ['retracted', 'erratum', 'expression of concern', 'retracted and republished', 'corrected and republished'] as const satisfies readonly NoticeKind[];
+const noticeKindsComplete: Exclude<NoticeKind, (typeof NOTICE_KINDS)[number]> extends never ? true : never = true;
+void noticeKindsComplete;
+
 export const noticeSchema: z.ZodType<WorkNotice> = z.looseObject({
-  kind: z.enum(['retracted', 'erratum', 'expression of concern']),
+  kind: z.enum(NOTICE_KINDS),
   noticePmid: z.string(),
   date: z.string().optional(),
   url: z.string(),
