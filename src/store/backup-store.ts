@@ -69,7 +69,7 @@ export class BackupStore {
       for (;;) {
         const where = after ? `WHERE (${key}) > (${table.key.map((_, i) => `$${i + 2}`).join(', ')})` : '';
         const rows = await this.db.query(`SELECT jsonb_build_object(${select}) AS row, ${table.key.map((k) => `t.${k}::text AS "k_${k}"`).join(', ')} FROM ${table.name} t ${where} ORDER BY ${key} LIMIT $1`, [PAGE, ...(after ?? [])]);
-        for (const r of rows) yield { table: table.name, row: r.row as Record<string, unknown> };
+        for (const r of parseRows(z.object({ row: z.record(z.string(), z.unknown()) }).loose(), rows, table.name)) yield { table: table.name, row: r.row };
         if (rows.length < PAGE) break;
         const last = rows.at(-1)!;
         after = table.key.map((k) => last[`k_${k}`]);

@@ -7,9 +7,9 @@ const PING_TIMEOUT_MS = 1000;
 const CHECKS_TIMEOUT_MS = 3000;
 
 /**
- * `GET /healthz`, without auth: 200 while the process can reach Redis, with the failing checks
- * (a degraded installation is still alive: restarting it would not help), 503 when Redis does
- * not answer. Nothing personal in the answer: event names, watch ids, queue names.
+ * `GET /healthz`, without auth: 200 while the process can reach Redis and the database, with
+ * the failing checks (a degraded installation is still alive: restarting it would not help),
+ * 503 when either does not answer. Nothing personal in the answer: event names, watch ids, queue names.
  */
 export function healthRouter(services: Services): Router {
   const router = express.Router();
@@ -19,8 +19,12 @@ export function healthRouter(services: Services): Router {
       res.status(503).json({ status: 'down', redis: 'unreachable', reason: `Redis did not answer PING within ${PING_TIMEOUT_MS} ms` });
       return;
     }
+    if (!(await services.system.databaseAnswers(PING_TIMEOUT_MS))) {
+      res.status(503).json({ status: 'down', redis: 'ok', database: 'unreachable', reason: `the database did not answer within ${PING_TIMEOUT_MS} ms` });
+      return;
+    }
     const report = await checkHealthWithin(services);
-    res.json({ status: report.status, redis: 'ok', checks: report.checks.filter((check) => !check.ok) });
+    res.json({ status: report.status, redis: 'ok', database: 'ok', checks: report.checks.filter((check) => !check.ok) });
   });
   return router;
 }

@@ -30,7 +30,15 @@ export function openDatabase(settings: DatabaseSettings): MigratedDatabase {
 
 export function migratedOnFirstUse(db: Database): MigratedDatabase {
   let migrated: Promise<void> | undefined;
-  const ready = () => (migrated ??= migrate(db).then(() => undefined));
+  // A failed attempt (the server was down) is forgotten, so the next statement tries again.
+  const ready = () =>
+    (migrated ??= migrate(db).then(
+      () => undefined,
+      (err: unknown) => {
+        migrated = undefined;
+        throw err;
+      },
+    ));
   return {
     kind: db.kind,
     where: db.where,
@@ -53,7 +61,7 @@ export function migratedOnFirstUse(db: Database): MigratedDatabase {
     },
     async close() {
       // A failed open is still closed (the pool ended, the embedded folder's lock released).
-      await migrated?.catch(() => {});
+      await (migrated ?? Promise.resolve()).catch(() => {});
       await db.close();
     },
   };
