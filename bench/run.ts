@@ -87,7 +87,7 @@ function storeSummary(store: StoreFigures): string[] {
   return [
     'The database (PostgreSQL server on 127.0.0.1:5432, embedded PGlite in a temp folder)',
     `  works stored per second, ${store.storeRate.batches} batches of 200, one transaction per work: PostgreSQL ${store.storeRate.postgres.toFixed(0)}, embedded ${store.storeRate.embedded.toFixed(0)}`,
-    `  full-text search over ${store.search.works} works (stored in ${store.search.seedSeconds.toFixed(0)} s, 4 writers): median ${store.search.medianMs.toFixed(1)} ms, p95 ${store.search.p95Ms.toFixed(1)} ms (100 searches, 50 hits max)`,
+    `  full-text search over ${store.search.works} works (stored in ${store.search.seedSeconds.toFixed(0)} s, 8 writers): median ${store.search.medianMs.toFixed(1)} ms, p95 ${store.search.p95Ms.toFixed(1)} ms (100 searches, 50 hits max)`,
     `  database size per 100,000 works: ${(store.databaseBytesPer100k / 1e6).toFixed(0)} MB (pg_database_size, after VACUUM ANALYZE)`,
     ...redis,
   ];

@@ -122,9 +122,9 @@ export async function storeBench(log: (line: string) => void): Promise<StoreFigu
     const seedStarted = performance.now();
     for (let done = 0; done < SEARCH_WORKS; done += 5000) {
       const chunk = articles(Math.min(5000, SEARCH_WORKS - done), 100 + done, 44_000_000 + done);
-      // Four writers at once, as four fetch-batch jobs would.
-      await Promise.all([0, 1, 2, 3].map(async (lane) => {
-        for (let i = lane * BATCH; i < chunk.length; i += 4 * BATCH) await works.upsertMany(chunk.slice(i, i + BATCH), 'bench');
+      // Eight writers at once, as eight fetch-batch jobs would.
+      await Promise.all([0, 1, 2, 3, 4, 5, 6, 7].map(async (lane) => {
+        for (let i = lane * BATCH; i < chunk.length; i += 8 * BATCH) await works.upsertMany(chunk.slice(i, i + BATCH), 'bench');
       }));
       if ((done + 5000) % 20_000 === 0) log(`  ${done + 5000} works stored (${((performance.now() - seedStarted) / 1000).toFixed(0)} s)`);
     }
