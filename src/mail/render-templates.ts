@@ -5,11 +5,13 @@ import { dropControlCharacters } from '../text/drop-control-characters.ts';
 import { cardInlineToHtml } from './render-inline.ts';
 import { inlineStyles } from './render-styles.ts';
 import type { RenderedEmail } from './render-types.ts';
+import { projectFolderUrl } from '../project-root.ts';
 
 /**
  * The email templates: `templates/<name>/{html,text}.hbs` and the shared partials in
  * `templates/partials/` (`<partial>.html.hbs`, `<partial>.text.hbs`, `styles.css`), found
- * from this file so the working directory does not matter.
+ * from the project root (src/project-root.ts) so neither the working directory nor running
+ * from dist/ matters.
  *
  * Each part has its own Handlebars environment: the HTML one escapes `{{ }}` and knows the
  * `inline` helper (card inline text to HTML); the text one never escapes (it is not HTML) and
@@ -20,7 +22,7 @@ import type { RenderedEmail } from './render-types.ts';
 export type TemplateName = 'card' | 'digest' | 'digest-empty' | 'confirm';
 export type Part = 'html' | 'text';
 
-const TEMPLATES_DIR = new URL('../../templates/', import.meta.url);
+const TEMPLATES_DIR = projectFolderUrl('templates');
 const PARTIALS: Readonly<Record<Part, readonly string[]>> = { html: ['layout', 'header', 'footer'], text: ['header', 'footer'] };
 /** strict: a misspelt field in a template throws in tests instead of rendering as nothing. */
 const COMPILE_OPTIONS: Readonly<Record<Part, CompileOptions>> = { html: { strict: true }, text: { strict: true, noEscape: true } };

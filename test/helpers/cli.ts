@@ -24,9 +24,13 @@ export function cliEnv(vars: Record<string, string>): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'info', ...db, ...vars };
 }
 
-/** Start `litwatch <args>`; the caller waits, reads or kills it. */
+/**
+ * Start `litwatch <args>`; the caller waits, reads or kills it. It runs the TypeScript sources
+ * (LITWATCH_SOURCES=1), so the tests test the code as it is, whether dist/ is built or not;
+ * compiled-build.test.ts tests dist/.
+ */
 export function spawnCli(args: string[], env: NodeJS.ProcessEnv, cwd = PROJECT_ROOT): ChildProcess & { output: { stdout: string; stderr: string } } {
-  const child = spawn(process.execPath, [BIN, ...args], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], { env: { LITWATCH_SOURCES: '1', ...env }, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   const output = { stdout: '', stderr: '' };
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output.stdout += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output.stderr += chunk));
