@@ -55,9 +55,9 @@ for (;;) {
   const raw: RawRecord = next.value;
   if (raw.tag === 'DeleteCitation') continue;
   records++;
-  bytes += Buffer.byteLength(raw.xml);
+  bytes += raw.bytes.length;
   const { prune, parse, inline } = stages;
-  const pruned = timed('prune', () => pruneRecord(raw.xml, raw.tag));
+  const pruned = timed('prune', () => pruneRecord(raw));
   timed('parse', () => parseXmlTree(pruned));
   timed('inline', () => {
     for (const m of pruned.matchAll(INLINE)) inlineToCard(m[2] ?? '');

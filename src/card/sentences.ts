@@ -41,8 +41,17 @@ function pushSentence(sentences: string[], candidate: string): void {
 
 /** True when the text before a `.` ends in an abbreviation, an initial ("J.") or "e.g"/"U.S". */
 function endsInAbbreviation(before: string): boolean {
-  const word = (before.match(/\S+$/)?.[0] ?? '').replace(/^["'“‘(\[*]+/, '');
+  const word = lastWord(before).replace(/^["'“‘(\[*]+/, '');
   if (/^\p{L}$/u.test(word)) return true;
   if (/^(?:\p{L}\.)+\p{L}$/u.test(word)) return true;
   return ABBREVIATIONS.has(word.toLowerCase());
 }
+
+/** The non-whitespace run `text` ends with ('' after whitespace): what `/\S+$/` matches, without a regex scan of the whole text. */
+function lastWord(text: string): string {
+  let start = text.length;
+  while (start > 0 && !WHITESPACE.test(text[start - 1]!)) start--;
+  return text.slice(start);
+}
+
+const WHITESPACE = /\s/;

@@ -9,7 +9,7 @@
 import type { JatsArticle } from './full-text.ts';
 import { parseJatsArticle } from './jats-article.ts';
 import { PmcRecordError, PmcXmlError } from './jats-errors.ts';
-import { splitStream, splitText, type Chunk, type RawRecord, type SetShape } from './pubmed-split.ts';
+import { megabytes, splitStream, splitText, type Chunk, type RawRecord, type SetShape } from './pubmed-split.ts';
 
 export { PmcRecordError, PmcXmlError } from './jats-errors.ts';
 export type { Chunk } from './pubmed-split.ts';
@@ -28,6 +28,8 @@ const PMC_SET: SetShape<'article'> = {
   records: ['article'],
   bareRecord: 'article',
   error: (message, ncbiError) => new PmcXmlError(message, ncbiError),
+  // A full text with large tables runs to a few MB; PMC's largest articles stay well under this.
+  maxRecordBytes: 32e6,
 };
 
 /**
@@ -64,6 +66,12 @@ export function parseJatsXml(xml: string, options: JatsParseOptions = {}): JatsA
 const RAW_PMCID = /pub-id-type="pmc(?:id)?">\s*(?:PMC)?(\d+)\s*</;
 
 function readArticle(raw: RawRecord<'article'>, onError: (error: PmcRecordError) => void): JatsArticle | undefined {
+  if (raw.oversized !== undefined) {
+    const digits = RAW_PMCID.exec(raw.xml)?.[1];
+    const pmcid = digits ? `PMC${digits}` : undefined;
+    onError(new PmcRecordError(`${pmcid ?? 'an <article>'} is ${megabytes(raw.oversized)}, over the ${megabytes(PMC_SET.maxRecordBytes)} an article may have: skipped unread`, raw.xml, { pmcid }));
+    return undefined;
+  }
   try {
     return parseJatsArticle(raw.xml);
   } catch (cause) {

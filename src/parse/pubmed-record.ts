@@ -9,17 +9,21 @@ import {
   articleId, assign, eLocationId, normalisePmcid, parseAbstract, parseAuthors, parseComments,
   parseKeywords, parseMesh,
 } from './pubmed-fields.ts';
-import { pruneRecord } from './pubmed-prune.ts';
+import { liftElement, pruneRecord } from './pubmed-prune.ts';
 import type { RawRecord } from './pubmed-split.ts';
 import { attr, child, children, parseXmlTree, path, rawText, text, type XmlValue } from './xml-tree.ts';
 
 export function parseRecord(raw: RawRecord): PubmedRecord {
-  const tree = parseXmlTree(pruneRecord(raw.xml, raw.tag));
+  const pruned = pruneRecord(raw);
+  // A journal article has one AuthorList (in Article) and one MeshHeadingList: read from raw text
+  const authors = raw.tag === 'PubmedArticle' ? liftElement(pruned, 'AuthorList') : { xml: pruned };
+  const mesh = raw.tag === 'PubmedArticle' ? liftElement(authors.xml, 'MeshHeadingList') : authors;
+  const tree = parseXmlTree(mesh.xml);
   const root = child(tree, raw.tag);
   if (root === undefined) throw new Error(`no <${raw.tag}> element in the record`);
   switch (raw.tag) {
     case 'PubmedArticle':
-      return parseJournalArticle(root);
+      return parseJournalArticle(root, { authorList: authors.inner, meshList: mesh.inner });
     case 'PubmedBookArticle':
       return parseBookArticle(root);
     case 'DeleteCitation':
@@ -27,7 +31,13 @@ export function parseRecord(raw: RawRecord): PubmedRecord {
   }
 }
 
-function parseJournalArticle(root: XmlValue): PubmedArticle {
+/** The inner XML of the lists lifted out before parsing (liftElement), when they were. */
+interface LiftedLists {
+  authorList?: string;
+  meshList?: string;
+}
+
+function parseJournalArticle(root: XmlValue, lifted: LiftedLists): PubmedArticle {
   const citation = child(root, 'MedlineCitation');
   const article = child(citation, 'Article');
   if (article === undefined) throw new Error('no MedlineCitation/Article in the record');
@@ -39,13 +49,13 @@ function parseJournalArticle(root: XmlValue): PubmedArticle {
     pmid: requirePmid(citation),
     ...titles(article),
     abstract: parseAbstract(child(article, 'Abstract')),
-    authors: parseAuthors(child(article, 'AuthorList')),
+    authors: parseAuthors(lifted.authorList ?? child(article, 'AuthorList')),
     journal: { title: text(child(journal, 'Title')) ?? '' },
     ...parsePubDate(child(issue, 'PubDate')),
     languages: texts(children(article, 'Language')),
     publicationTypes: texts(children(child(article, 'PublicationTypeList'), 'PublicationType')),
     keywords: parseKeywords(children(citation, 'KeywordList')),
-    mesh: parseMesh(child(citation, 'MeshHeadingList')),
+    mesh: parseMesh(lifted.meshList ?? child(citation, 'MeshHeadingList')),
     comments: parseComments(child(citation, 'CommentsCorrectionsList')),
   };
   // The article's own DOI: ArticleIdList first, the publisher's ELocationID second. Never a

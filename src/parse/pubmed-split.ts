@@ -20,7 +20,38 @@ export type RecordTag = 'PubmedArticle' | 'PubmedBookArticle' | 'DeleteCitation'
 /** One record's raw XML, from its start tag to its end tag inclusive. */
 export interface RawRecord<Tag extends string = RecordTag> {
   tag: Tag;
-  xml: string;
+  /** The record as text, decoded on first read. */
+  readonly xml: string;
+  /**
+   * The record's UTF-8 bytes: the PubMed parser decodes only the parts it reads (references,
+   * often half a record, are never decoded).
+   */
+  readonly bytes: Buffer;
+  /**
+   * Set when the record was larger than the set's `maxRecordBytes`: it was dropped as it
+   * arrived (memory holds at most the limit), `bytes` is only its start (to name it in the
+   * error), and this is how many bytes of it were read.
+   */
+  readonly oversized?: number;
+}
+
+/** A record cut from the response's bytes; its text is decoded once, when first asked for. */
+class SplitRecord<Tag extends string> implements RawRecord<Tag> {
+  readonly tag: Tag;
+  readonly bytes: Buffer;
+  readonly oversized?: number;
+  #xml: string | undefined;
+
+  constructor(tag: Tag, bytes: Buffer, oversized?: number) {
+    this.tag = tag;
+    this.bytes = bytes;
+    if (oversized !== undefined) this.oversized = oversized;
+  }
+
+  get xml(): string {
+    this.#xml ??= this.bytes.toString('utf8');
+    return this.#xml;
+  }
 }
 
 /** What one kind of efetch response looks like, and the error it fails with. */
@@ -33,12 +64,22 @@ export interface SetShape<Tag extends string> {
   bareRecord?: Tag;
   /** Builds the error for a response that is not a usable set; `ncbiError` is NCBI's own text. */
   error: (message: string, ncbiError?: string) => Error;
+  /** A record larger than this is dropped as it arrives and reported (RawRecord.oversized), so memory stays bounded. */
+  maxRecordBytes: number;
 }
+
+/** How much of a dropped record is kept, to name it (its PMID or PMCID is near the start). */
+const OVERSIZED_PREFIX = 16 * 1024;
+
+/** `52.4 MB`, for messages about sizes. */
+export const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 
 export const PUBMED_SET: SetShape<RecordTag> = {
   root: 'PubmedArticleSet',
   records: ['PubmedArticle', 'PubmedBookArticle', 'DeleteCitation'],
   error: (message, ncbiError) => new PubmedXmlError(message, ncbiError),
+  // The largest PubMed records (thousands of authors) are a few MB; references are half of one.
+  maxRecordBytes: 16e6,
 };
 
 /** A piece of the response body: text, or UTF-8 bytes (a Node Buffer is a Uint8Array). */
@@ -90,6 +131,8 @@ function textEncoder(): (chunk: Chunk) => Buffer {
 
 /** A body that is not a record set is an error message: read this much of it at most. */
 const MAX_ERROR_BODY = 64 * 1024;
+/** NCBI's DOCTYPE is one line naming its DTD; a longer one is not a response to read. */
+const MAX_DOCTYPE = 64 * 1024;
 
 const LT = 0x3c;
 const GT = 0x3e;
@@ -100,7 +143,7 @@ const BOM = [0xef, 0xbb, 0xbf];
  * What the splitter is looking at: before the root, inside the set, after it, or not a set;
  * 'bare' is a document whose root is itself the one record.
  */
-type State = 'prolog' | 'set' | 'bare' | 'done' | 'not-a-set';
+type State = 'prolog' | 'set' | 'bare' | 'oversized' | 'done' | 'not-a-set';
 
 /**
  * Incremental splitter: feed UTF-8 bytes with `push` (any chunking), collect the records it
@@ -115,6 +158,8 @@ class RecordSetSplitter<Tag extends string> {
   #state: State = 'prolog';
   /** Where the search for the pending record's end tag resumes, so a long record is scanned once. */
   #scanFrom = 0;
+  /** The record being dropped ('oversized'): its tag, its first bytes, how much of it was read, the state after it. */
+  #dropping: { tag: Tag; prefix: Buffer; read: number; after: State } | undefined;
 
   constructor(shape: SetShape<Tag>) {
     this.#shape = shape;
@@ -140,8 +185,8 @@ class RecordSetSplitter<Tag extends string> {
   finish(): void {
     if (this.#state === 'done') return;
     const { root, bareRecord, error } = this.#shape;
-    if (this.#state === 'set' || this.#state === 'bare') {
-      const end = this.#state === 'set' ? root : bareRecord;
+    if (this.#state === 'set' || this.#state === 'bare' || this.#state === 'oversized') {
+      const end = this.#state === 'bare' || this.#dropping?.after === 'done' ? bareRecord : root;
       throw error(`efetch response ended before </${end}> (truncated download?); records already read are complete`);
     }
     const body = this.#buf.toString('utf8');
@@ -161,6 +206,8 @@ class RecordSetSplitter<Tag extends string> {
         return this.#stepSet();
       case 'bare':
         return this.#stepBare();
+      case 'oversized':
+        return this.#stepOversized();
       case 'not-a-set':
         if (this.#buf.length > MAX_ERROR_BODY) throw notASetError(this.#buf.toString('utf8'), this.#shape);
         return false;
@@ -195,9 +242,9 @@ class RecordSetSplitter<Tag extends string> {
     return true;
   }
 
-  #stepBare(): RawRecord<Tag> | false {
+  #stepBare(): RawRecord<Tag> | boolean {
     const record = this.#readRecord(this.#shape.bareRecord as Tag, this.#pos);
-    if (record) this.#state = 'done';
+    if (typeof record === 'object') this.#state = 'done';
     return record;
   }
 
@@ -223,23 +270,57 @@ class RecordSetSplitter<Tag extends string> {
     return this.#skipPast('>', lt);
   }
 
-  #readRecord(tag: Tag, start: number): RawRecord<Tag> | false {
+  #readRecord(tag: Tag, start: number): RawRecord<Tag> | boolean {
     const buf = this.#buf;
     const gt = buf.indexOf(GT, start);
-    if (gt === -1) return false;
+    if (gt === -1) return this.#dropIfOversized(tag, start);
     let end = gt + 1;
     if (buf[gt - 1] !== SLASH) {
       const endTag = this.#endTags.get(tag) ?? Buffer.from(`</${tag}>`);
       const close = buf.indexOf(endTag, Math.max(gt, this.#scanFrom));
       if (close === -1) {
         this.#scanFrom = Math.max(gt, buf.length - endTag.length + 1);
-        return false;
+        return this.#dropIfOversized(tag, start);
       }
       end = close + endTag.length;
     }
     this.#pos = end;
     this.#scanFrom = 0;
-    return { tag, xml: buf.toString('utf8', start, end) };
+    return new SplitRecord(tag, buf.subarray(start, end));
+  }
+
+  /**
+   * A record still open past `maxRecordBytes` is dropped from memory and skipped up to its end
+   * tag ('oversized'), keeping only its start to name it; false (more input needed) otherwise.
+   */
+  #dropIfOversized(tag: Tag, start: number): boolean {
+    const read = this.#buf.length - start;
+    if (read <= this.#shape.maxRecordBytes) return false;
+    const prefix = Buffer.from(this.#buf.subarray(start, start + OVERSIZED_PREFIX));
+    this.#dropping = { tag, prefix, read: 0, after: this.#state === 'bare' ? 'done' : 'set' };
+    this.#state = 'oversized';
+    this.#scanFrom = 0;
+    this.#pos = start;
+    return true;
+  }
+
+  /** Reads past the dropped record's end tag, holding only the few bytes an end tag cut in two needs. */
+  #stepOversized(): RawRecord<Tag> | false {
+    const dropping = this.#dropping!;
+    const endTag = this.#endTags.get(dropping.tag) ?? Buffer.from(`</${dropping.tag}>`);
+    const close = this.#buf.indexOf(endTag, this.#pos);
+    if (close === -1) {
+      const keep = Math.max(this.#pos, this.#buf.length - endTag.length + 1);
+      dropping.read += keep - this.#pos;
+      this.#pos = keep;
+      return false;
+    }
+    const end = close + endTag.length;
+    dropping.read += end - this.#pos;
+    this.#pos = end;
+    this.#state = dropping.after;
+    this.#dropping = undefined;
+    return new SplitRecord(dropping.tag, dropping.prefix, dropping.read);
   }
 
   /** Throws once the whole `<ERROR>` element is in; false while it is still arriving. */
@@ -257,16 +338,39 @@ class RecordSetSplitter<Tag extends string> {
     return true;
   }
 
-  /** `<!DOCTYPE ...>`, possibly with an internal subset `[...]` that contains `>` itself. */
+  /**
+   * `<!DOCTYPE ...>`, possibly with an internal subset `[...]` that contains `>` itself. An
+   * internal subset that declares entities is refused with the whole response: litwatch never
+   * expands entities (the XML parser is set not to), NCBI's responses declare none, and one
+   * that does is an attack (billion laughs, external entities reading local files) or not
+   * NCBI's. A DOCTYPE that runs past MAX_DOCTYPE without ending is refused too, so it cannot
+   * fill memory.
+   */
   #skipDoctype(from: number): boolean {
-    const gt = this.#buf.indexOf(GT, from);
-    if (gt === -1) return false;
-    const bracket = this.#buf.indexOf('[', from);
-    if (bracket === -1 || bracket > gt) {
+    const buf = this.#buf;
+    const gt = buf.indexOf(GT, from);
+    const bracket = buf.indexOf('[', from);
+    if (gt !== -1 && (bracket === -1 || bracket > gt)) {
       this.#pos = gt + 1;
       return true;
     }
-    return this.#skipPast(']>', bracket);
+    const end = bracket === -1 ? -1 : buf.indexOf(']>', bracket);
+    const tooLong = buf.length - from > MAX_DOCTYPE;
+    // (the whole subset is waited for, up to the limit, so the error names every entity)
+    if (bracket !== -1 && (end !== -1 || tooLong) && buf.indexOf('<!ENTITY', bracket) !== -1) throw this.#entitiesError(bracket, end);
+    if (end === -1) {
+      if (tooLong) throw this.#shape.error(`efetch response has a DOCTYPE of more than ${MAX_DOCTYPE / 1024} KB: refused unread`);
+      return false;
+    }
+    this.#pos = end + 2;
+    return true;
+  }
+
+  #entitiesError(bracket: number, end: number): Error {
+    const subset = this.#buf.toString('utf8', bracket, end === -1 ? bracket + MAX_DOCTYPE : end);
+    const names = [...subset.matchAll(/<!ENTITY\s+(%\s+)?([^\s>"']+)(\s+(?:SYSTEM|PUBLIC)\b)?/g)].map((m) => `${m[1] ? '%' : ''}${m[2]}${m[3] ? ' (external)' : ''}`);
+    const listed = names.length > 5 ? `${names.slice(0, 5).join(', ')} and ${names.length - 5} more` : names.join(', ');
+    return this.#shape.error(`efetch response declares entities in its DOCTYPE (${listed}): refused unread, litwatch never expands entities and NCBI declares none`);
   }
 
   #markNotASet(): boolean {

@@ -9,10 +9,10 @@
 import type { PubmedRecord } from './article.ts';
 import { PubmedRecordError } from './pubmed-errors.ts';
 import { parseRecord } from './pubmed-record.ts';
-import { PUBMED_SET, splitStream, splitText, type Chunk, type RawRecord } from './pubmed-split.ts';
+import { megabytes, PUBMED_SET, splitStream, splitText, type Chunk, type RawRecord } from './pubmed-split.ts';
 
 export { PubmedRecordError, PubmedXmlError } from './pubmed-errors.ts';
-export type { Chunk } from './pubmed-split.ts';
+export type { Chunk, RawRecord } from './pubmed-split.ts';
 
 export interface PubmedParseOptions {
   /**
@@ -54,16 +54,27 @@ export function parsePubmedXml(xml: string, options: PubmedParseOptions = {}): P
   return records;
 }
 
-function readRecord(raw: RawRecord, onError: (error: PubmedRecordError) => void): PubmedRecord | undefined {
+/** One raw record → its PubmedRecord, or undefined after handing `onError` why it could not be read. */
+export function readRecord(raw: RawRecord, onError: (error: PubmedRecordError) => void): PubmedRecord | undefined {
+  if (raw.oversized !== undefined) {
+    const pmid = rawPmid(raw.xml);
+    const limit = megabytes(PUBMED_SET.maxRecordBytes);
+    onError(new PubmedRecordError(`${pmid ? `PMID ${pmid}` : `a <${raw.tag}>`} is ${megabytes(raw.oversized)}, over the ${limit} a record may have: skipped unread`, raw.xml, { pmid }));
+    return undefined;
+  }
   try {
     return parseRecord(raw);
   } catch (cause) {
-    const pmid = /<PMID[^>]*>\s*(\d+)\s*<\/PMID>/.exec(raw.xml)?.[1];
+    const pmid = rawPmid(raw.xml);
     const reason = cause instanceof Error ? cause.message : String(cause);
     const which = pmid ? `PMID ${pmid}` : `a <${raw.tag}>`;
     onError(new PubmedRecordError(`could not read ${which}, skipped: ${reason}`, raw.xml, { pmid, cause }));
     return undefined;
   }
+}
+
+function rawPmid(xml: string): string | undefined {
+  return /<PMID[^>]*>\s*(\d+)\s*<\/PMID>/.exec(xml)?.[1];
 }
 
 function warn(error: PubmedRecordError): void {

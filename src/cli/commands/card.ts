@@ -1,8 +1,9 @@
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { cardJson } from '../../card/card-json.ts';
+import { cardLine } from '../../card/card-line.ts';
+import { ConfigError } from '../../config/config-errors.ts';
 import type { CardInput } from '../../card/card-input.ts';
-import { renderCard } from '../../card/render-card.ts';
+import { cardsInParallel } from '../../card/parallel-cards.ts';
 import { tagLocally } from '../../enrich/tag-locally.ts';
 import { parseBiocJson } from '../../entities/bioc.ts';
 import type { AnnotatedDocument } from '../../entities/entity-types.ts';
@@ -12,7 +13,6 @@ import type { PubmedArticle } from '../../parse/article.ts';
 import type { JatsArticle } from '../../parse/full-text.ts';
 import { parseJatsXml } from '../../parse/jats-stream.ts';
 import { streamPubmedRecords } from '../../parse/pubmed-stream.ts';
-import { workKeyFor } from '../../store/doi.ts';
 import { writeLine } from '../write-line.ts';
 
 export interface CardOptions {
@@ -29,25 +29,51 @@ export interface CardOptions {
  * `litwatch card <efetch.xml>... [--pmc jats...] [--pubtator biocjson...] [--vocab DIR] [--json]`:
  * cards built fully offline from recorded files, no Redis. PubMed files are streamed record by
  * record, so a file of any size is rendered in constant memory; the side files are read whole.
+ * LITWATCH_CARD_WORKERS=N cards them in N worker threads instead (parallel-cards.ts).
  */
 export async function cardCommand(files: string[], options: CardOptions): Promise<void> {
   const sides = await loadSideFiles(options);
+  const format = options.json ? 'json' : 'markdown';
+  const workers = workerCount(options);
   let count = 0;
   let failed = 0;
   for (const file of files) {
-    const onRecordError = (err: Error) => {
+    const onRecordError = (message: string) => {
       failed++;
-      process.stderr.write(`${file}: ${err.message}\n`);
+      process.stderr.write(`${file}: ${message}\n`);
     };
-    for await (const record of streamPubmedRecords(createReadStream(file), { onRecordError })) {
+    const write = (line: string) => writeLine(format === 'json' || count++ === 0 ? line : `\n${line}`);
+    const source = createReadStream(file, { highWaterMark: READ_BYTES });
+    if (workers > 1) {
+      for await (const outcome of cardsInParallel(source, format, workers)) {
+        if ('error' in outcome) onRecordError(outcome.error);
+        else await write(outcome.line);
+      }
+      continue;
+    }
+    for await (const record of streamPubmedRecords(source, { onRecordError: (err) => onRecordError(err.message) })) {
       if (record.kind === 'deleted') continue;
-      count++;
-      const input = enrichOffline(record, sides);
-      if (options.json) await writeLine(JSON.stringify({ key: workKeyFor(record), ...cardJson(input) }));
-      else await writeLine(`${count > 1 ? '\n' : ''}${renderCard(input)}`);
+      await write(cardLine(record, enrichOffline(record, sides), format));
     }
   }
   if (failed > 0) process.exitCode = 1;
+}
+
+/** Below this much XML, starting worker threads costs more than they save (measured: see bench/card-throughput.ts). */
+/** 256 KB reads: with the 64 KB default, stream overhead was a fifth of the splitting time; larger ones hold more memory. */
+const READ_BYTES = 256 * 1024;
+
+/**
+ * Worker threads for the parse-to-card work (parallel-cards.ts): LITWATCH_CARD_WORKERS=N, off
+ * by default. Each worker is a V8 heap of its own (~70 MB at peak), so N workers trade memory
+ * for time on a machine with idle cores; on this project's 2 shared cores they gained nothing
+ * measurable (README, Benchmarks). Not with side files: every worker would load them.
+ */
+function workerCount(options: CardOptions): number {
+  const chosen = Number(process.env.LITWATCH_CARD_WORKERS ?? 1);
+  if (!Number.isInteger(chosen) || chosen < 1) throw new ConfigError([{ file: 'env', field: 'LITWATCH_CARD_WORKERS', message: `"${process.env.LITWATCH_CARD_WORKERS}" is not a whole number of workers (1 or more)` }]);
+  if (options.pmc?.length || options.pubtator?.length || options.vocab) return 1;
+  return chosen;
 }
 
 interface SideFiles {
