@@ -1,15 +1,18 @@
 /**
- * Card throughput: `litwatch card --json` over a 20,000-article efetch file, against Biopython's
- * Entrez.read on the same file, plus a 5,000-article run to show that litwatch's peak memory
- * does not grow with the file (it streams record by record; Entrez.read holds the whole tree).
+ * Card throughput: `litwatch card --json` against Biopython's Entrez.read on the same
+ * real-shaped efetch files of 500, 5,000 and 50,000 articles (bench/generate-efetch.ts).
  *
- * Both sides run as child processes and are timed from spawn to exit, as a user would see
- * them; the start-up cost of each is measured too, so the per-article rate can be read without
- * it. litwatch's stdout is piped here and its lines counted: a pipe (not /dev/null) is how the
- * output is consumed, and the count checks that every article became a card.
+ * Both sides run as child processes, timed from spawn to exit as a user sees them, in turn
+ * (litwatch, Biopython, litwatch, ...) so that a machine whose speed drifts (this one is
+ * shared) slows both alike; the median of each is quoted and the ratio is of the medians.
+ * litwatch's stdout is piped here and its lines counted: a pipe is how the output is consumed,
+ * and the count checks that every article became a card. Peak RSS is the largest of the runs.
+ *
+ * BENCH_CARD_SIZES=500,5000 runs fewer sizes; BENCH_CARD_RUNS=N changes the runs per side
+ * (default 3, and 1 for 50,000 articles, where one Biopython run takes minutes).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,56 +22,70 @@ import { mb, measure, rssMethod, type Measured } from './measure.ts';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const OUT = path.join(ROOT, 'bench', 'out');
 const PYTHON = '/usr/bin/python3';
+const SIZES = (process.env.BENCH_CARD_SIZES ?? '500,5000,50000').split(',').map(Number);
 
 export interface Run {
   articles: number;
   bytes: number;
+  /** Median wall time of the runs. */
   seconds: number;
   peakRss: number;
+  runs: number;
+}
+
+export type BiopythonRun = Run & { parseSeconds: number; version: string };
+
+export interface CardSize {
+  file: { articles: number; bytes: number; sha256: string };
+  litwatch: Run;
+  biopython?: BiopythonRun;
+  biopythonSkipped?: string;
 }
 
 export interface CardFigures {
   rssMethod: string;
-  files: { articles: number; bytes: number; sha256: string }[];
-  /** litwatch on an empty PubmedArticleSet: Node + tsx + imports. */
-  litwatchStartup: Run;
-  litwatch: Run;
-  litwatchSmall: Run;
-  /** Entrez.read on both files: its cost per article grows with the file, so one size alone would mislead. */
-  biopython?: BiopythonRun;
-  biopythonSmall?: BiopythonRun;
-  biopythonSkipped?: string;
+  sizes: CardSize[];
 }
-
-export type BiopythonRun = Run & { parseSeconds: number; version: string };
 
 export const perSecond = (run: Run) => run.articles / run.seconds;
 
 export async function cardThroughput(log: (line: string) => void): Promise<CardFigures> {
   mkdirSync(OUT, { recursive: true });
-  const large = await generate(20_000, log);
-  const small = await generate(5_000, log);
-  const empty = path.join(OUT, 'efetch-empty.xml');
-  writeFileSync(empty, '<?xml version="1.0" ?>\n<PubmedArticleSet>\n</PubmedArticleSet>\n');
-
-  const litwatchStartup = await litwatchCard(empty, 0, log);
-  const litwatch = await litwatchCard(large.path, large.articles, log);
-  const litwatchSmall = await litwatchCard(small.path, small.articles, log);
-  const missing = biopythonMissing() ?? memoryShort(large.bytes);
-  if (missing) log(`SKIPPED Biopython: ${missing}`);
-  return {
-    rssMethod: rssMethod(),
-    files: [large, small].map(({ articles, bytes, sha256 }) => ({ articles, bytes, sha256 })),
-    litwatchStartup,
-    litwatch,
-    litwatchSmall,
-    biopython: missing ? undefined : await biopython(large, log),
-    biopythonSmall: missing ? undefined : await biopython(small, log),
-    biopythonSkipped: missing,
-  };
+  const sizes: CardSize[] = [];
+  for (const articles of SIZES) {
+    const file = await generate(articles, log);
+    const runs = Number(process.env.BENCH_CARD_RUNS ?? (articles >= 50_000 ? 1 : 3));
+    const skipped = biopythonMissing() ?? memoryShort(file.bytes);
+    if (skipped) log(`SKIPPED Biopython on ${articles} articles: ${skipped}`);
+    const litwatchRuns: Measured[] = [];
+    const biopythonRuns: { result: Measured; report: BiopythonReport }[] = [];
+    for (let i = 0; i < runs; i++) {
+      litwatchRuns.push(await litwatchCard(file));
+      if (!skipped) biopythonRuns.push(await biopython(file));
+    }
+    const litwatch = summarise(file, litwatchRuns);
+    log(`litwatch card --json ${path.basename(file.path)}: ${describe(litwatch)}`);
+    const size: CardSize = { file: { articles, bytes: file.bytes, sha256: file.sha256 }, litwatch };
+    if (skipped) size.biopythonSkipped = skipped;
+    else {
+      const reports = biopythonRuns.map((r) => r.report);
+      const bio = summarise(file, biopythonRuns.map((r) => r.result));
+      size.biopython = { ...bio, parseSeconds: median(reports.map((r) => r.parseSeconds)), version: reports[0]!.biopython };
+      log(`Biopython ${size.biopython.version} Entrez.read ${path.basename(file.path)}: ${describe(bio)} (Entrez.read alone ${size.biopython.parseSeconds.toFixed(1)} s)`);
+    }
+    sizes.push(size);
+  }
+  return { rssMethod: rssMethod(), sizes };
 }
 
-async function generate(articles: number, log: (line: string) => void) {
+interface EfetchFile {
+  path: string;
+  articles: number;
+  bytes: number;
+  sha256: string;
+}
+
+async function generate(articles: number, log: (line: string) => void): Promise<EfetchFile> {
   const file = path.join(OUT, `efetch-${articles}.xml`);
   const started = performance.now();
   const { bytes, sha256 } = await writeEfetchFile(file, articles);
@@ -77,14 +94,11 @@ async function generate(articles: number, log: (line: string) => void) {
   return { path: file, articles, bytes, sha256 };
 }
 
-async function litwatchCard(file: string, articles: number, log: (line: string) => void): Promise<Run> {
-  const result = await measure(process.execPath, ['bin/litwatch.js', 'card', '--json', file], { cwd: ROOT });
-  check(result, `litwatch card ${path.basename(file)}`);
-  if (result.stdoutLines !== articles) throw new Error(`litwatch printed ${result.stdoutLines} cards for ${articles} articles`);
-  const run = { articles, bytes: statSync(file).size, seconds: result.seconds, peakRss: result.peakRss };
-  if (articles === 0) log(`litwatch card --json on an empty set (start-up): ${run.seconds.toFixed(2)} s, peak RSS ${mb(run.peakRss).toFixed(0)} MB`);
-  else log(`litwatch card --json ${path.basename(file)}: ${describe(run)}, ${mb(result.stdoutBytes).toFixed(1)} MB of JSON`);
-  return run;
+async function litwatchCard(file: EfetchFile): Promise<Measured> {
+  const result = await measure(process.execPath, ['bin/litwatch.js', 'card', '--json', file.path], { cwd: ROOT });
+  check(result, `litwatch card ${path.basename(file.path)}`);
+  if (result.stdoutLines !== file.articles) throw new Error(`litwatch printed ${result.stdoutLines} cards for ${file.articles} articles`);
+  return result;
 }
 
 /** Why Biopython cannot run here, or undefined when it can. */
@@ -105,15 +119,34 @@ function memoryShort(bytes: number): string | undefined {
   return `Entrez.read would need ~${mb(needed).toFixed(0)} MB of memory; ${mb(os.freemem()).toFixed(0)} MB available`;
 }
 
-async function biopython(file: { path: string; articles: number }, log: (line: string) => void): Promise<BiopythonRun> {
+interface BiopythonReport {
+  articles: number;
+  parseSeconds: number;
+  biopython: string;
+}
+
+async function biopython(file: EfetchFile): Promise<{ result: Measured; report: BiopythonReport }> {
   const result = await measure(PYTHON, [path.join(ROOT, 'bench', 'entrez_read.py'), file.path], { cwd: ROOT, keepStdout: true });
   check(result, 'entrez_read.py', false);
-  const report = JSON.parse(result.stdout) as { articles: number; parseSeconds: number; biopython: string };
+  const report = JSON.parse(result.stdout) as BiopythonReport;
   if (report.articles !== file.articles) throw new Error(`Entrez.read found ${report.articles} of ${file.articles} articles`);
-  const run = { articles: report.articles, bytes: statSync(file.path).size, seconds: result.seconds, peakRss: result.peakRss };
-  const name = path.basename(file.path);
-  log(`Biopython ${report.biopython} Entrez.read ${name}: ${describe(run)} (Entrez.read alone ${report.parseSeconds.toFixed(1)} s)`);
-  return { ...run, parseSeconds: report.parseSeconds, version: report.biopython };
+  return { result, report };
+}
+
+function summarise(file: EfetchFile, runs: Measured[]): Run {
+  return {
+    articles: file.articles,
+    bytes: statSync(file.path).size,
+    seconds: median(runs.map((r) => r.seconds)),
+    peakRss: Math.max(...runs.map((r) => r.peakRss)),
+    runs: runs.length,
+  };
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 /** litwatch reports each unreadable record on stderr, so for it any stderr is a failure. */
@@ -125,5 +158,5 @@ function check(result: Measured, what: string, quietStderr = true): void {
 
 export function describe(run: Run): string {
   const rates = `${perSecond(run).toFixed(0)} articles/s, ${(mb(run.bytes) / run.seconds).toFixed(1)} MB/s`;
-  return `${run.seconds.toFixed(1)} s, ${rates}, peak RSS ${mb(run.peakRss).toFixed(0)} MB`;
+  return `median ${run.seconds.toFixed(2)} s of ${run.runs}, ${rates}, peak RSS ${mb(run.peakRss).toFixed(0)} MB`;
 }
