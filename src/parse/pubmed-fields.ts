@@ -63,6 +63,30 @@ export function parseAbstract(abstract: XmlValue | undefined): AbstractPart[] {
   return parts;
 }
 
+/**
+ * The same parts from the raw inner XML of an `Abstract` (lifted out before the XML parser, which
+ * trims attribute values: so is done here).
+ */
+export function parseScannedAbstract(abstractXml: string): AbstractPart[] {
+  const parts: AbstractPart[] = [];
+  const nodes = scanElements(abstractXml, 'AbstractText');
+  // An AbstractText that never closes fails the record, as it does in the XML parser
+  if (countStartTags(abstractXml, 'AbstractText') !== nodes.length) throw new Error('Unexpected end of AbstractText');
+  for (const node of nodes) {
+    const part: AbstractPart = { text: inlineToCard(node.inner) };
+    assign(part, 'label', node.attrs.Label?.trim() || undefined);
+    assign(part, 'nlmCategory', node.attrs.NlmCategory?.trim());
+    if (part.text || part.label) parts.push(part);
+  }
+  return parts;
+}
+
+function countStartTags(xml: string, name: string): number {
+  let count = 0;
+  for (let at = xml.indexOf(`<${name}`); at !== -1; at = xml.indexOf(`<${name}`, at + 1)) count++;
+  return count;
+}
+
 /** MeSH headings of a `MeshHeadingList` (kept raw by the parser). */
 export function parseMesh(list: XmlValue | undefined): MeshHeading[] {
   const headings: MeshHeading[] = [];

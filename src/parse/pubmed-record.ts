@@ -7,7 +7,7 @@ import { inlineToCard } from './inline-markup.ts';
 import { parseDateElement, parsePubDate } from './pubmed-dates.ts';
 import {
   articleId, assign, eLocationId, normalisePmcid, parseAbstract, parseAuthors, parseComments,
-  parseKeywords, parseMesh,
+  parseKeywords, parseMesh, parseScannedAbstract,
 } from './pubmed-fields.ts';
 import { liftElement, pruneRecord } from './pubmed-prune.ts';
 import type { RawRecord } from './pubmed-split.ts';
@@ -18,12 +18,13 @@ export function parseRecord(raw: RawRecord): PubmedRecord {
   // A journal article has one AuthorList (in Article) and one MeshHeadingList: read from raw text
   const authors = raw.tag === 'PubmedArticle' ? liftElement(pruned, 'AuthorList') : { xml: pruned };
   const mesh = raw.tag === 'PubmedArticle' ? liftElement(authors.xml, 'MeshHeadingList') : authors;
-  const tree = parseXmlTree(mesh.xml);
+  const abstract = raw.tag === 'PubmedArticle' ? liftElement(mesh.xml, 'Abstract') : mesh;
+  const tree = parseXmlTree(abstract.xml);
   const root = child(tree, raw.tag);
   if (root === undefined) throw new Error(`no <${raw.tag}> element in the record`);
   switch (raw.tag) {
     case 'PubmedArticle':
-      return parseJournalArticle(root, { authorList: authors.inner, meshList: mesh.inner });
+      return parseJournalArticle(root, { authorList: authors.inner, meshList: mesh.inner, abstract: abstract.inner });
     case 'PubmedBookArticle':
       return parseBookArticle(root);
     case 'DeleteCitation':
@@ -35,6 +36,7 @@ export function parseRecord(raw: RawRecord): PubmedRecord {
 interface LiftedLists {
   authorList?: string;
   meshList?: string;
+  abstract?: string;
 }
 
 function parseJournalArticle(root: XmlValue, lifted: LiftedLists): PubmedArticle {
@@ -48,7 +50,7 @@ function parseJournalArticle(root: XmlValue, lifted: LiftedLists): PubmedArticle
     kind: 'pubmed',
     pmid: requirePmid(citation),
     ...titles(article),
-    abstract: parseAbstract(child(article, 'Abstract')),
+    abstract: lifted.abstract === undefined ? parseAbstract(child(article, 'Abstract')) : parseScannedAbstract(lifted.abstract),
     authors: parseAuthors(lifted.authorList ?? child(article, 'AuthorList')),
     journal: { title: text(child(journal, 'Title')) ?? '' },
     ...parsePubDate(child(issue, 'PubDate')),

@@ -124,3 +124,13 @@ describe('a record larger than a record may be', () => {
     assert.equal(records.length, 1);
   });
 });
+
+describe('lists read without the XML parser fail a broken record as the parser did', () => {
+  test('an AbstractText that never closes skips its record, the others are kept', () => {
+    const broken = good('40100301').replace('</AbstractText>', '');
+    const errors: PubmedRecordError[] = [];
+    const records = parsePubmedXml(pubmedArticleSetXml([good('40100300'), broken, good('40100302')]), { onRecordError: (err) => errors.push(err) });
+    assert.deepEqual(records.map((r) => r.kind !== 'deleted' && r.pmid), ['40100300', '40100302']);
+    assert.match(errors[0]!.message, /^could not read PMID 40100301, skipped: Unexpected end of AbstractText$/);
+  });
+});
