@@ -104,8 +104,10 @@ function pickFindings(
   const candidates = sentences.filter(
     (s) => !taken.has(s) && isFindingCandidate(s) && !(s.kind === 'unlabelled' && s.index <= backgroundEnd),
   );
+  // ranked once each: the cues are regular expressions, and a sort compares each sentence many times
+  const rank = new Map(candidates.map((s) => [s, findingRank(s)]));
   return candidates
-    .sort((a, b) => findingRank(a) - findingRank(b) || a.index - b.index)
+    .sort((a, b) => rank.get(a)! - rank.get(b)! || a.index - b.index)
     .slice(0, MAX_FINDINGS)
     .sort((a, b) => a.index - b.index);
 }

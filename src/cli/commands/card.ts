@@ -13,7 +13,7 @@ import type { PubmedArticle } from '../../parse/article.ts';
 import type { JatsArticle } from '../../parse/full-text.ts';
 import { parseJatsXml } from '../../parse/jats-stream.ts';
 import { streamPubmedRecords } from '../../parse/pubmed-stream.ts';
-import { writeLine } from '../write-line.ts';
+import { LineBuffer } from '../write-line.ts';
 
 export interface CardOptions {
   json?: boolean;
@@ -37,29 +37,33 @@ export async function cardCommand(files: string[], options: CardOptions): Promis
   const workers = workerCount(options);
   let count = 0;
   let failed = 0;
-  for (const file of files) {
-    const onRecordError = (message: string) => {
-      failed++;
-      process.stderr.write(`${file}: ${message}\n`);
-    };
-    const write = (line: string) => writeLine(format === 'json' || count++ === 0 ? line : `\n${line}`);
-    const source = createReadStream(file, { highWaterMark: READ_BYTES });
-    if (workers > 1) {
-      for await (const outcome of cardsInParallel(source, format, workers)) {
-        if ('error' in outcome) onRecordError(outcome.error);
-        else await write(outcome.line);
+  const out = new LineBuffer();
+  try {
+    for (const file of files) {
+      const onRecordError = (message: string) => {
+        failed++;
+        process.stderr.write(`${file}: ${message}\n`);
+      };
+      const write = (line: string) => out.write(format === 'json' || count++ === 0 ? line : `\n${line}`);
+      const source = createReadStream(file, { highWaterMark: READ_BYTES });
+      if (workers > 1) {
+        for await (const outcome of cardsInParallel(source, format, workers)) {
+          if ('error' in outcome) onRecordError(outcome.error);
+          else await write(outcome.line);
+        }
+        continue;
       }
-      continue;
+      for await (const record of streamPubmedRecords(source, { onRecordError: (err) => onRecordError(err.message) })) {
+        if (record.kind === 'deleted') continue;
+        await write(cardLine(record, enrichOffline(record, sides), format));
+      }
     }
-    for await (const record of streamPubmedRecords(source, { onRecordError: (err) => onRecordError(err.message) })) {
-      if (record.kind === 'deleted') continue;
-      await write(cardLine(record, enrichOffline(record, sides), format));
-    }
+  } finally {
+    await out.flush(); // the cards before an error are printed too
   }
   if (failed > 0) process.exitCode = 1;
 }
 
-/** Below this much XML, starting worker threads costs more than they save (measured: see bench/card-throughput.ts). */
 /** 256 KB reads: with the 64 KB default, stream overhead was a fifth of the splitting time; larger ones hold more memory. */
 const READ_BYTES = 256 * 1024;
 
