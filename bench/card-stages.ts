@@ -5,9 +5,11 @@
  * add up to the pipeline's work without the overlap a sampling profile leaves to be read.
  *
  *   split    read the file and cut it into records (bytes → one string per record)
- *   prune    cut what no field reads (references, affiliations...) out of the record
+ *   prune    cut what no field reads (references, affiliations...) out of the record, and lift
+ *            the lists the scanner reads (authors, MeSH, abstract) out of what the parser sees
  *   parse    fast-xml-parser on what is left
- *   fields   the typed Article from the tree (lists scanned, dates, ids), inline markup excluded
+ *   fields   the typed Article from the tree and the lifted lists (dates, ids, authors, MeSH),
+ *            inline markup excluded
  *   inline   inline markup → card form (titles, abstract parts, keywords)
  *   summary  the extractive summary
  *   render   the Markdown card
@@ -21,7 +23,7 @@ import { renderCard } from '../src/card/render-card.ts';
 import { summarise } from '../src/card/summarise.ts';
 import type { PubmedArticle } from '../src/parse/article.ts';
 import { inlineToCard, inlineToPlain } from '../src/parse/inline-markup.ts';
-import { pruneRecord } from '../src/parse/pubmed-prune.ts';
+import { liftElement, pruneRecord } from '../src/parse/pubmed-prune.ts';
 import { parseRecord } from '../src/parse/pubmed-record.ts';
 import { PUBMED_SET, splitStream, type RawRecord } from '../src/parse/pubmed-split.ts';
 import { parseXmlTree } from '../src/parse/xml-tree.ts';
@@ -57,8 +59,12 @@ for (;;) {
   records++;
   bytes += raw.bytes.length;
   const { prune, parse, inline } = stages;
+  // prune: what parseRecord does before the XML parser (cut unused elements, lift the lists)
   const pruned = timed('prune', () => pruneRecord(raw));
-  timed('parse', () => parseXmlTree(pruned));
+  const lifted = timed('prune', () =>
+    raw.tag === 'PubmedArticle' ? ['AuthorList', 'MeshHeadingList', 'Abstract'].reduce((xml, name) => liftElement(xml, name).xml, pruned) : pruned,
+  );
+  timed('parse', () => parseXmlTree(lifted));
   timed('inline', () => {
     for (const m of pruned.matchAll(INLINE)) inlineToCard(m[2] ?? '');
     for (const m of pruned.matchAll(KEYWORD)) inlineToPlain(m[1] ?? '');
