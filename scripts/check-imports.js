@@ -33,17 +33,6 @@ const PIECES_IN_ENTRY_FOLDERS = new Set(['src/web/links.ts', 'src/queue/job-modu
  */
 const STORE_MAY_IMPORT = (target, typeOnly) => typeOnly || target.startsWith('src/redis/');
 
-/**
- * Known exceptions, each with its reason, to be removed (and then refused like any other):
- * these pieces enqueue child jobs and import the job modules to do it; the fix is for the
- * calling job to hand its children's modules in.
- */
-const KNOWN = new Map([
-  ['src/poll/plan-source.ts -> jobs/fetch-batch.ts', 'plans fetch-batch children for poll-watch'],
-  ['src/poll/plan-source.ts -> jobs/fetch-pmc-batch.ts', 'plans fetch-pmc-batch children for poll-watch'],
-  ['src/enrich/enrich-children.ts -> jobs/enrich-works.ts', 'adds enrich-works children for the fetch jobs'],
-]);
-
 /** Packages that are a database client: only the store may hold one (README: only the store knows a table or a client). */
 const STORE_ONLY_PACKAGES = ['pg', '@electric-sql/pglite'];
 
@@ -84,7 +73,6 @@ const layerOf = (file) => LAYERS.findIndex((layer) => layer.match(file));
 const files = sourceFiles();
 const known = new Set(files);
 const problems = [];
-const used = new Set();
 /** Static run-time imports: the edges a cycle can run through (an erased or a dynamic import cannot). */
 const graph = new Map(files.map((file) => [file, []]));
 
@@ -105,9 +93,7 @@ for (const file of files) {
     const storeFile = file.startsWith('src/store/');
     const upward = !storeFile && from !== -1 && to !== -1 && to < from;
     const storeReach = storeFile && !target.startsWith('src/store/') && !STORE_MAY_IMPORT(target, typeOnly);
-    if ((upward || storeReach) && KNOWN.has(`${file} -> ${target}`)) {
-      used.add(`${file} -> ${target}`);
-    } else if (upward) {
+    if (upward) {
       problems.push(`${file}: imports ${target}: ${LAYERS[from].name} may not import ${LAYERS[to].name}`);
     } else if (storeReach) {
       problems.push(`${file}: imports ${target}: the store may import only types from the pieces, and src/redis`);
@@ -116,14 +102,13 @@ for (const file of files) {
   }
 }
 
-for (const edge of KNOWN.keys()) if (!used.has(edge)) problems.push(`${edge.split(' ')[0]}: the known exception "${edge}" is gone: remove it from KNOWN in scripts/check-imports.js`);
 for (const cycle of cycles(graph)) problems.push(`${cycle[0]}: import cycle: ${cycle.join(' -> ')}`);
 
 if (problems.length > 0) {
   process.stderr.write(`${problems.join('\n')}\n${problems.length} import problem(s) in ${ROOTS.join('/, ')}/\n`);
   process.exit(1);
 }
-console.log(`imports: ${files.length} files in ${ROOTS.join('/, ')}/, no cycles, layers kept (${used.size} known exceptions: ${[...used].join('; ')})`);
+console.log(`imports: ${files.length} files in ${ROOTS.join('/, ')}/, no cycles, layers kept`);
 
 /** One cycle per strongly connected component of more than one file (Tarjan), as a path back to its start. */
 function cycles(edges) {

@@ -19,15 +19,6 @@ function check(files: Record<string, string>): { status: number | null; output: 
   return { status: result.status, output: result.stdout + result.stderr };
 }
 
-/** The known exceptions the script lists must exist, or it says they are gone. */
-const KNOWN_EXCEPTIONS = {
-  'src/poll/plan-source.ts': "import * as a from '../../jobs/fetch-batch.ts';\nimport * as b from '../../jobs/fetch-pmc-batch.ts';\n",
-  'src/enrich/enrich-children.ts': "import * as c from '../../jobs/enrich-works.ts';\n",
-  'jobs/fetch-batch.ts': '',
-  'jobs/fetch-pmc-batch.ts': '',
-  'jobs/enrich-works.ts': '',
-};
-
 test('the project itself has no import cycle and keeps its layers', () => {
   const result = spawnSync(process.execPath, [SCRIPT], { cwd: PROJECT_ROOT, encoding: 'utf8' });
   assert.equal(result.status, 0, result.stderr);
@@ -35,7 +26,6 @@ test('the project itself has no import cycle and keeps its layers', () => {
 
 test('a tree that keeps the layers passes', () => {
   const { status, output } = check({
-    ...KNOWN_EXCEPTIONS,
     'src/cli/main.ts': "import { run } from '../../jobs/poll.ts';\n",
     'jobs/poll.ts': "import { parse } from '../src/parse/parse.ts';\nexport const run = 1;\n",
     'src/parse/parse.ts': "import { save } from '../store/save.ts';\n// import { x } from '../../jobs/poll.ts' (a comment is not an import)\nexport const parse = 1;\n",
@@ -47,7 +37,6 @@ test('a tree that keeps the layers passes', () => {
 
 test('a cycle, a piece importing a job, the store importing a piece and pg outside the store are each named', () => {
   const { status, output } = check({
-    ...KNOWN_EXCEPTIONS,
     'src/parse/a.ts': "import { b } from './b.ts';\nexport const a = 1;\n",
     'src/parse/b.ts': "import {\n  a,\n} from './a.ts';\nexport const b = 1;\n",
     'src/card/card.ts': "const job = await import('../../jobs/poll.ts');\n",
@@ -60,10 +49,4 @@ test('a cycle, a piece importing a job, the store importing a piece and pg outsi
   assert.match(output, /src\/card\/card\.ts: imports jobs\/poll\.ts: pieces \(src\/\*\) may not import jobs/);
   assert.match(output, /src\/store\/save\.ts: imports src\/parse\/a\.ts: the store may import only types/);
   assert.match(output, /src\/digest\/read\.ts: imports pg, a database client: only src\/store may/);
-});
-
-test('a known exception that has been fixed must be taken off the list', () => {
-  const { status, output } = check({ ...KNOWN_EXCEPTIONS, 'src/poll/plan-source.ts': "import * as a from '../../jobs/fetch-batch.ts';\n" });
-  assert.equal(status, 1);
-  assert.match(output, /the known exception "src\/poll\/plan-source\.ts -> jobs\/fetch-pmc-batch\.ts" is gone/);
 });
