@@ -69,16 +69,15 @@ for (;;) {
     for (const m of pruned.matchAll(INLINE)) inlineToCard(m[2] ?? '');
     for (const m of pruned.matchAll(KEYWORD)) inlineToPlain(m[1] ?? '');
   });
-  const summaryBefore = stages.summary;
   const renderBefore = stages.render;
   // parseRecord prunes, parses and reads inline markup again: fields is what it adds to those.
   const article = timed('fields', () => parseRecord(raw) as PubmedArticle);
   stages.fields -= stages.prune - prune + stages.parse - parse + stages.inline - inline;
   const summary = timed('summary', () => summarise(article));
   timed('render', () => renderCard({ article }, summary));
-  // cardJson summarises and renders again: json is what it adds to those two.
-  const line = timed('json', () => JSON.stringify({ key: workKeyFor(article), ...cardJson({ article }) }));
-  stages.json -= stages.summary - summaryBefore + stages.render - renderBefore;
+  // cardJson is handed the summary and renders the card again: json is what it adds to the render.
+  const line = timed('json', () => JSON.stringify({ key: workKeyFor(article), ...cardJson({ article, summary }) }));
+  stages.json -= stages.render - renderBefore;
   const written = performance.now();
   if (!process.stdout.write(`${line}\n`)) await once(process.stdout, 'drain');
   stages.output += performance.now() - written;
