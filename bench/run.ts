@@ -25,7 +25,7 @@ console.log('\n3. Requests per poll');
 const poll = await pollRequests(log);
 console.log('\n4. Digests for many subscribers');
 const digests = await digestSend(log);
-console.log('\n4. The database');
+console.log('\n5. The database');
 const store = await storeBench(log);
 const total = (performance.now() - started) / 1000;
 
