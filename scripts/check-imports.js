@@ -29,9 +29,12 @@ const PIECES_IN_ENTRY_FOLDERS = new Set(['src/web/links.ts', 'src/queue/job-modu
 
 /**
  * The store may read the pieces' data shapes (`import type`) and run Redis scripts with
- * src/redis; any other import of a piece would make the bottom layer depend on the middle.
+ * src/redis, and the few constants it keys data by; any other import of a piece would make the
+ * bottom layer depend on the middle.
  */
-const STORE_MAY_IMPORT = (target, typeOnly) => typeOnly || target.startsWith('src/redis/');
+const STORE_MAY_IMPORT = (target, typeOnly) => typeOnly || target.startsWith('src/redis/') || STORE_SHARED_CONSTANTS.has(target);
+/** Pieces whose constants the store keeps data by: the query-warning kinds it counts. */
+const STORE_SHARED_CONSTANTS = new Set(['src/poll/query-warnings.ts']);
 
 /** Packages that are a database client: only the store may hold one (README: only the store knows a table or a client). */
 const STORE_ONLY_PACKAGES = ['pg', '@electric-sql/pglite'];
