@@ -155,6 +155,14 @@ export class WorkStore {
     return this.redis.zcard(watchId ? this.keys.watchWorks(watchId) : this.keys.works);
   }
 
+  /** The works a watch first matched at or after `sinceMs`, with when it matched them (ms). */
+  async matchedSince(watchId: string, sinceMs: number): Promise<{ key: string; matchedAt: number }[]> {
+    const flat = await this.redis.zrangebyscore(this.keys.watchWorks(watchId), sinceMs, '+inf', 'WITHSCORES');
+    const found: { key: string; matchedAt: number }[] = [];
+    for (let i = 0; i < flat.length; i += 2) found.push({ key: flat[i]!, matchedAt: Number(flat[i + 1]) });
+    return found;
+  }
+
   /** Works newest first (by when they were first seen, or first matched by the watch). */
   async list(options: { watchId?: string; limit?: number } = {}): Promise<WorkSummary[]> {
     const index = options.watchId ? this.keys.watchWorks(options.watchId) : this.keys.works;

@@ -3,6 +3,7 @@ import type { Job } from 'bullmq';
 import * as buildDigest from '../../../jobs/build-digest.ts';
 import { DigestRun } from '../../digest/compose-digest.ts';
 import { digestPeriod } from '../../digest/digest-period.ts';
+import { newRunId } from '../../digest/digest-runs.ts';
 import { openQueueEvents } from '../../queue/queue-events.ts';
 import { closeWorkers, startWorkers } from '../../queue/run-workers.ts';
 import type { Services } from '../../services.ts';
@@ -92,10 +93,11 @@ async function queueBuilds(services: Services, email: string | undefined): Promi
     }
   }
   const now = services.now();
+  const run = newRunId('cli', now);
   return Promise.all(
     subscribers.map((s) => {
       const period = digestPeriod(s.frequency, now, s.timezone).key;
-      return services.queues.digest.add(buildDigest.name, { subscriberId: s.id, period }, { jobId: `build-${s.id}-${period}` });
+      return services.queues.digest.add(buildDigest.name, { subscriberId: s.id, period, run }, { jobId: `build-${s.id}-${period}` });
     }),
   );
 }
