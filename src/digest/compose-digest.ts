@@ -35,6 +35,8 @@ export class DigestRun {
   private readonly entries = new Map<string, DigestEntryView>();
   private readonly parts = new WeakMap<DigestEntryView, CardParts>();
   private readonly watchNames: Map<string, string>;
+  /** How much work this run did: each entry should be built and rendered once, however many digests list it. */
+  readonly stats = { entriesBuilt: 0, entriesRendered: 0, digests: 0 };
 
   constructor(
     private readonly services: Services,
@@ -53,6 +55,7 @@ export class DigestRun {
     if (!entry) {
       entry = digestEntryView(candidate.card, workPageUrl(this.services.env.LITWATCH_PUBLIC_URL, candidate.key), this.watchName(watchId));
       this.entries.set(cacheKey, entry);
+      this.stats.entriesBuilt++;
     }
     return entry;
   };
@@ -63,6 +66,7 @@ export class DigestRun {
     if (!rendered) {
       rendered = renderDigestEntry(entry);
       this.parts.set(entry, rendered);
+      this.stats.entriesRendered++;
     }
     return rendered;
   };
@@ -71,6 +75,7 @@ export class DigestRun {
   async compose(subscriber: Subscriber): Promise<ComposedDigest> {
     const { services } = this;
     const settings = services.config().digest;
+    this.stats.digests++;
     const period = digestPeriod(subscriber.frequency, this.now, subscriber.timezone);
     const since = Math.max(subscriber.createdAt - settings.backfillDays * DAY_MS, this.now.getTime() - MAX_LOOKBACK_DAYS * DAY_MS);
     const [candidates, sent, inFlight] = await Promise.all([
