@@ -7,6 +7,7 @@
 import os from 'node:os';
 import { cardThroughput, perSecond, type BiopythonRun, type CardFigures, type Run } from './card-throughput.ts';
 import { mb } from './measure.ts';
+import { digestBuild, type DigestBuildFigures } from './digest-build.ts';
 import { digestSend, type DigestFigures } from './digest-send.ts';
 import { pollRequests, pollSummary } from './poll-requests.ts';
 
@@ -21,6 +22,8 @@ console.log('\n2. Requests per poll');
 const poll = await pollRequests(log);
 console.log('\n3. Digests for many subscribers');
 const digests = await digestSend(log);
+console.log('\n4. Digest build: 10,000 subscribers x 50 works');
+const builds = await digestBuild(log);
 const total = (performance.now() - started) / 1000;
 
 console.log(`\n${[
@@ -28,6 +31,7 @@ console.log(`\n${[
   ...cardSummary(card),
   ...pollSummary(poll),
   ...digestSummary(digests),
+  ...buildSummary(builds),
   `Total benchmark time: ${total.toFixed(0)} s`,
 ].join('\n')}`);
 
@@ -73,5 +77,14 @@ function digestSummary(figures: DigestFigures | { skipped: string }): string[] {
     title,
     `  ${figures.subscribers} subscribers, configured ${figures.configuredRate} messages/s: ${figures.seconds.toFixed(1)} s wall, ${figures.achievedRate.toFixed(1)} messages/s achieved (${share.toFixed(0)}% of configured)`,
     `  peak RSS ${figures.peakRssMb.toFixed(0)} MB (builders and senders in one process); ${figures.averageMessageKb.toFixed(0)} KB per message; Redis holds ${figures.redisMbAfter.toFixed(0)} MB for the run afterwards`,
+  ];
+}
+
+function buildSummary(figures: DigestBuildFigures | { skipped: string }): string[] {
+  const title = 'Digest build: plan job to the last digest stored, digest workers in their own process (nothing sent)';
+  if ('skipped' in figures) return [title, `  skipped: ${figures.skipped}`];
+  return [
+    title,
+    `  ${figures.subscribers} subscribers x ${figures.works} long works: ${figures.seconds.toFixed(1)} s (${figures.digestsPerSecond.toFixed(0)} digests/s), builder peak RSS ${figures.peakRssMb.toFixed(0)} MB, ${figures.averageHtmlKb.toFixed(0)} KB HTML per digest`,
   ];
 }

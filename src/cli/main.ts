@@ -55,8 +55,9 @@ digest
   .command('preview')
   .description("print the subscriber's next digest (text part) without storing, sending or marking anything")
   .argument('<email>', 'a subscriber address')
-  .option('--html <file>', 'write the HTML part to this file instead')
-  .action(async (email: string, options: { html?: string }) => (await import('./commands/digest.ts')).digestPreviewCommand(email, options));
+  .option('--html <file>', 'write the HTML part to this file')
+  .option('--text <file>', 'write the text part to this file (with --html or alone: nothing is printed)')
+  .action(async (email: string, options: { html?: string; text?: string }) => (await import('./commands/digest.ts')).digestPreviewCommand(email, options));
 digest
   .command('run')
   .description('build every due digest (or one subscriber\'s) and send it')

@@ -56,9 +56,13 @@ describe('litwatch subscribers and digest commands', () => {
     assert.equal(text.code, 0, text.stderr);
     assert.match(text.stdout, /^Subject: bone: 1 new publication$/m);
     assert.match(text.stdout, /Denosumab and skeletal events/);
-    const written = await runCli(['digest', 'preview', 'gil@example.org', '--html', html], env);
+    const textFile = path.join(tmpdir(), `litwatch-preview-${process.pid}.txt`);
+    const written = await runCli(['digest', 'preview', 'gil@example.org', '--html', html, '--text', textFile], env);
     assert.equal(written.code, 0);
-    assert.match(readFileSync(html, 'utf8'), /Denosumab and skeletal events/);
+    assert.equal(written.stdout, '', 'with files, nothing is printed');
+    assert.match(readFileSync(html, 'utf8'), /<html lang="en">[\s\S]*Denosumab and skeletal events/);
+    assert.match(readFileSync(textFile, 'utf8'), /^litwatch · [\s\S]*Denosumab and skeletal events/);
+    assert.match(written.stderr, /HTML part written to .+ \(\d+\.\d KB\)\ntext part written to .+ \(\d+\.\d KB\)/);
     assert.equal(smtp.messages.length, 0);
     const gil = await services.subscribers.findByEmail('gil@example.org');
     assert.equal((await services.subscribers.sent(gil!.id)).size, 0);

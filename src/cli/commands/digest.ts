@@ -11,11 +11,11 @@ import { syncConfigSubscribers } from '../../subscribers/sync-config-subscribers
 import { loadSettings, openRuntime } from '../runtime.ts';
 
 /**
- * `litwatch digest preview <email> [--html FILE]`: the subscriber's next digest, composed
- * exactly as it would be sent, printed (text part) or written (HTML part); nothing is stored,
- * sent or marked as sent.
+ * `litwatch digest preview <email> [--html FILE] [--text FILE]`: the subscriber's next digest,
+ * composed exactly as it would be sent, printed (text part) or written to the files; nothing is
+ * stored, sent or marked as sent.
  */
-export async function digestPreviewCommand(email: string, options: { html?: string }): Promise<void> {
+export async function digestPreviewCommand(email: string, options: { html?: string; text?: string }): Promise<void> {
   const runtime = await openRuntime(await loadSettings());
   try {
     const { services } = runtime;
@@ -33,11 +33,14 @@ export async function digestPreviewCommand(email: string, options: { html?: stri
     }
     if (options.html) {
       await writeFile(options.html, composed.email.html);
-      process.stderr.write(`HTML part written to ${options.html}\n`);
-    } else {
-      process.stdout.write(`Subject: ${composed.email.subject}\n\n${composed.email.text}\n`);
+      process.stderr.write(`HTML part written to ${options.html} (${kb(composed.email.html)})\n`);
     }
-    process.stderr.write(`${composed.assembled.workKeys.length} works, ${composed.assembled.shown} shown as cards (preview: nothing stored or sent)\n`);
+    if (options.text) {
+      await writeFile(options.text, composed.email.text);
+      process.stderr.write(`text part written to ${options.text} (${kb(composed.email.text)})\n`);
+    }
+    if (!options.html && !options.text) process.stdout.write(`Subject: ${composed.email.subject}\n\n${composed.email.text}\n`);
+    process.stderr.write(`${composed.assembled.workKeys.length} works, ${composed.assembled.shown} listed in the email (preview: nothing stored or sent)\n`);
   } finally {
     await runtime.close();
   }
@@ -100,4 +103,8 @@ async function queueBuilds(services: Services, email: string | undefined): Promi
       return services.queues.digest.add(buildDigest.name, { subscriberId: s.id, period, run }, { jobId: `build-${s.id}-${period}` });
     }),
   );
+}
+
+function kb(text: string): string {
+  return `${(Buffer.byteLength(text) / 1024).toFixed(1)} KB`;
 }
