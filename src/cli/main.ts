@@ -7,12 +7,21 @@ import type { VocabSyncOptions } from './commands/vocab-sync.ts';
 import type { WatchPreviewOptions } from './commands/watch-preview.ts';
 import type { WorksOptions } from './commands/works.ts';
 import { RedisUnavailableError } from '../redis/redis-unavailable-error.ts';
+import { oneLineError } from './error-line.ts';
+import { UserError } from './user-error.ts';
+
+// `--verbose` anywhere on the line shows stack traces of errors; taken out before commander
+// parses, so every command accepts it wherever it is written.
+const verbose = process.argv.includes('--verbose');
+const argv = process.argv.filter((arg) => arg !== '--verbose');
 
 // Commands are imported when run: `litwatch card` then never loads BullMQ and ioredis
 // (half the start-up time and a third of the baseline memory).
 const program = new Command('litwatch')
   .description('Literature watch: polls PubMed on a schedule, keeps one record per work, writes each up as a card.')
-  .showHelpAfterError();
+  .option('--verbose', 'show the stack trace of an error')
+  // Usage errors stay one line, with where to read more.
+  .configureOutput({ outputError: (text, write) => write(`${text.trimEnd()} (see --help)\n`) });
 
 program
   .command('card')
@@ -121,13 +130,14 @@ function positiveInt(value: string): number {
 }
 
 try {
-  await program.parseAsync();
+  await program.parseAsync(argv);
 } catch (err) {
-  // Problems the user can fix get their message alone, no stack trace.
-  if (err instanceof ConfigError || err instanceof RedisUnavailableError) {
-    process.stderr.write(`${err.message}\n`);
-    process.exitCode = 1;
-  } else {
-    throw err;
-  }
+  process.exitCode = 1;
+  // Problems the user can fix get their message alone; anything else one line naming what
+  // failed, and the stack trace only with --verbose.
+  if (err instanceof ConfigError || err instanceof RedisUnavailableError || err instanceof UserError) process.stderr.write(`${err.message}\n`);
+  else process.stderr.write(`${oneLineError(err, verbose)}\n`);
+  if (verbose && err instanceof Error) process.stderr.write(`${err.stack ?? ''}\n`);
+  // A command may have left connections open (a Redis that stopped answering mid-way): do not hang.
+  setTimeout(() => process.exit(), 1000).unref();
 }

@@ -37,7 +37,13 @@ export interface DigestEntryView {
 export const MAX_AUTHORS = 3;
 export const MAX_CHIPS = 5;
 
-const BADGES: Readonly<Record<NoticeKind, string>> = { retracted: 'Retracted', erratum: 'Erratum', 'expression of concern': 'Expression of concern' };
+const BADGES: Readonly<Record<NoticeKind, string>> = {
+  retracted: 'Retracted',
+  erratum: 'Erratum',
+  'expression of concern': 'Expression of concern',
+  'corrected and republished': 'Corrected and republished',
+  'retracted and republished': 'Retracted and republished',
+};
 
 /** Types that say nothing a reader can use: every PubMed article is a "Journal Article". */
 const GENERIC_TYPE = /^(journal article|research support\b.*|english abstract)$/i;

@@ -13,9 +13,15 @@ export interface CliResult {
   stderr: string;
 }
 
+/**
+ * Where CLI children keep what a first start generates (secret, dashboard password): one folder
+ * per test process, never the project's own var/.
+ */
+const TEST_VAR = mkdtempSync(path.join(tmpdir(), 'litwatch-var-'));
+
 /** Environment for a litwatch child process: only what the test sets, plus PATH. */
 export function cliEnv(vars: Record<string, string>): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'info', ...vars };
+  return { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'info', LITWATCH_VAR: TEST_VAR, ...vars };
 }
 
 /** Start `litwatch <args>`; the caller waits, reads or kills it. */

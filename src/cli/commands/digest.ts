@@ -8,6 +8,7 @@ import { openQueueEvents } from '../../queue/queue-events.ts';
 import { closeWorkers, startWorkers } from '../../queue/run-workers.ts';
 import type { Services } from '../../services.ts';
 import { syncConfigSubscribers } from '../../subscribers/sync-config-subscribers.ts';
+import { createProgress } from '../progress.ts';
 import { loadSettings, openRuntime } from '../runtime.ts';
 
 /**
@@ -65,16 +66,24 @@ export async function digestRunCommand(options: { now?: boolean; subscriber?: st
       return;
     }
     const counts = { sent: 0, nothing: 0, failed: 0, skipped: 0 };
-    for (const job of jobs) {
+    const progress = createProgress();
+    // Builds first (they run in parallel in the workers), then the sends they queued.
+    const built: string[] = [];
+    progress.update('digests built', 0, jobs.length);
+    for (const [i, job] of jobs.entries()) {
       const outcome = (await job.waitUntilFinished(builds.events)) as buildDigest.BuildOutcome;
-      if (!('digestId' in outcome)) {
-        counts[outcome.status === 'nothing' ? 'nothing' : 'skipped']++;
-        continue;
-      }
-      const send = await services.queues.mail.getJob(`send-${outcome.digestId}`);
+      progress.update('digests built', i + 1, jobs.length);
+      if ('digestId' in outcome) built.push(outcome.digestId);
+      else counts[outcome.status === 'nothing' ? 'nothing' : 'skipped']++;
+    }
+    if (built.length > 0) progress.update('digests sent', 0, built.length);
+    for (const [i, digestId] of built.entries()) {
+      const send = await services.queues.mail.getJob(`send-${digestId}`);
       const result = send ? await send.waitUntilFinished(sends.events).then(() => 'sent' as const, () => 'failed' as const) : 'sent';
       counts[result]++;
+      progress.update('digests sent', i + 1, built.length);
     }
+    progress.stop();
     process.stdout.write(`${counts.sent} digests sent, ${counts.nothing} with nothing new, ${counts.failed} failed, ${counts.skipped} skipped\n`);
     if (counts.failed > 0) process.exitCode = 1;
   } finally {
