@@ -9,7 +9,8 @@ import type { CardParts } from './render-types.ts';
  * that lists it reuses the strings.
  */
 export function renderDigestEntry(view: DigestEntryView): CardParts {
-  const html = template('digest-entry', 'html')(view);
+  // A chip breaks between chips, never inside one ("lung / adenocarcinoma" on two lines).
+  const html = template('digest-entry', 'html')({ ...view, chips: view.chips.map((chip) => chip.replaceAll(' ', '\u00a0')) });
   const text = template('digest-entry', 'text')({
     title: cardInlineToText(view.title),
     url: view.url,

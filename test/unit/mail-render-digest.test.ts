@@ -134,7 +134,7 @@ describe('a digest entry', () => {
     const chips = digestEntryView(long!, 'u', 'w').chips;
     assert.equal(chips.length, 5);
     assert.equal(chips.at(-1), 'human');
-    assert.match(review.html, /<span class="chip"[^>]*>breast cancer<\/span>/);
+    assert.match(review.html, /<span class="chip"[^>]*>breast\u00a0cancer<\/span>/, 'a chip never breaks inside');
     assert.ok(review.text.includes('\nTopics: breast cancer · cancer · breast, prostate, and lung cancers · human\n'));
   });
 
