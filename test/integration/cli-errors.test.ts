@@ -44,6 +44,7 @@ describe('CLI errors: one line each, non-zero exit, no stack trace', () => {
     ['a bad environment variable', ['works'], /LITWATCH_PREFIX/, { LITWATCH_PREFIX: 'a:b' }],
     ['a Redis that does not answer', ['works'], /Redis at redis:\/\/127\.0\.0\.1:1 \(REDIS_URL\) does not answer: start it, or fix REDIS_URL/, { REDIS_URL: 'redis://127.0.0.1:1' }],
     ['a config folder that does not exist', ['works'], /nonexistent-config/, { LITWATCH_CONFIG: '/nonexistent-config' }],
+    ['vocab sync from a source that does not answer', ['vocab', 'sync', '--dir', `${config}/vocab`, '--mesh-descriptors', 'http://127.0.0.1:9/d.bin', '--mesh-supplementary', 'http://127.0.0.1:9/c.bin', '--mondo', 'http://127.0.0.1:9/m.tsv', '--taxonomy', 'http://127.0.0.1:9/t.obo'], /vocab sync failed, the vocabulary in .+ is unchanged: .*127\.0\.0\.1:9\/d\.bin failed/],
   ];
 
   for (const [name, args, expected, extra] of cases) {
@@ -51,6 +52,16 @@ describe('CLI errors: one line each, non-zero exit, no stack trace', () => {
       assertOneLine(await runCli(args, { ...env, ...extra }), expected);
     });
   }
+
+  test('config check says each problem on a line of its own, as file:line: field: problem', async () => {
+    const broken = configDir('watches:\n  - id: Bad_Id\n    name: x\n    query: y\n    schedule: "0 6 * *"\n');
+    const result = await runCli(['config', 'check'], { ...env, LITWATCH_CONFIG: broken });
+    assert.notEqual(result.code, 0);
+    const lines = errorLines(result.stderr);
+    assert.ok(lines.length >= 2, result.stderr);
+    for (const line of lines) assert.match(line, /watches\.yaml:\d+: watches\[0\]\.\w+: /);
+    assert.doesNotMatch(result.stderr, /^\s+at /m);
+  });
 
   test('--verbose adds the stack trace of an unexpected error', async () => {
     const result = await runCli(['card', '/nonexistent/efetch.xml', '--verbose'], env);
