@@ -10,7 +10,7 @@ export function inline(text: string): SafeHtml {
 /**
  * The whole card as a page writes it, in the seed's order (CARD.md): title, authors, source
  * line, every section under its heading (a section with nothing to show says why), then the
- * Source line and the lines a card may add (Matched, Notice).
+ * Source line and the lines a card may add (Matched, Notice, Pending).
  */
 export function cardMarkup(view: CardView): SafeHtml {
   return html`<article class="card">
@@ -25,6 +25,7 @@ ${section.blocks.map(block)}
 <p>Source: ${view.url.startsWith('https://') ? html`<a href="${view.url}">${view.url}</a>` : view.url}</p>
 ${view.matched.length > 0 && html`<p>Matched: ${view.matched.map((name, i) => html`${i > 0 && ', '}${inline(name)}`)}</p>`}
 ${view.notices.map((notice) => html`<p><span class="badge">Notice</span> ${notice}</p>`)}
+${view.pending && html`<p class="note">Pending: ${view.pending}</p>`}
 </article>`;
 }
 
