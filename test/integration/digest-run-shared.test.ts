@@ -46,7 +46,7 @@ describe('one digest run for many subscribers (issue 12)', () => {
     assert.equal(reads.watchLists, 1, "the watch's list of works is read once");
     assert.equal(reads.works, WORKS, 'each work is read once');
     const [build] = await services.queues.digest.getJobs(['completed'], 0, 0);
-    const runId = (build?.data as { run?: string }).run;
+    const runId = (build?.data as { run?: string } | undefined)?.run;
     assert.ok(runId, 'build jobs carry the run id');
     const run = sharedDigestRun(services, runId, REFERENCE_DAY);
     assert.deepEqual(run.stats, { entriesBuilt: WORKS, entriesRendered: WORKS, digests: SUBSCRIBERS });
