@@ -15,7 +15,7 @@ import { createLogger } from '../src/log.ts';
 import { closeWorkers, startWorkers } from '../src/queue/run-workers.ts';
 import { redisAnswers } from '../src/redis/connect-redis.ts';
 import { createServices } from '../src/services.ts';
-import { deletePrefix, deleteRateLimitKey, ncbiEnv, REDIS_URL, TEST_SECRET, testConfig } from '../test/helpers/test-services.ts';
+import { createTestDatabase, deletePrefix, deleteRateLimitKey, ncbiEnv, REDIS_URL, TEST_SECRET, testConfig, testDatabaseName, testDatabaseUrl } from '../test/helpers/test-services.ts';
 import { makeArticle } from '../test/fixtures/card/articles.ts';
 
 const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 10_000);
@@ -41,7 +41,9 @@ export async function digestSend(log: (line: string) => void): Promise<DigestFig
   const prefix = `lwbench-digest-${randomBytes(4).toString('hex')}`;
   const base = testConfig([{ id: 'bone', name: 'Bone metastasis', query: 'a' }]);
   const config = { ...base, digest: { ...base.digest, sendRatePerSecond: RATE } };
-  const env = loadEnv({ LITWATCH_PREFIX: prefix, LITWATCH_SECRET: TEST_SECRET, SMTP_URL: sink.url, LITWATCH_PUBLIC_URL: 'https://litwatch.bench', ...ncbiEnv('http://127.0.0.1:9/entrez/eutils') });
+  // A database of the bench's own on the local PostgreSQL (deletePrefix drops it).
+  createTestDatabase(testDatabaseName(prefix));
+  const env = loadEnv({ LITWATCH_PREFIX: prefix, DATABASE_URL: testDatabaseUrl(prefix), LITWATCH_SECRET: TEST_SECRET, SMTP_URL: sink.url, LITWATCH_PUBLIC_URL: 'https://litwatch.bench', ...ncbiEnv('http://127.0.0.1:9/entrez/eutils') });
   const services = createServices({ env, config, redisUrl: REDIS_URL, log: createLogger({ level: process.env.BENCH_LOG_LEVEL ?? 'silent', pretty: false }) });
   try {
     for (let i = 0; i < WORKS; i++) await services.works.upsert(makeArticle({ pmid: String(41_900_000 + i), doi: `10.5555/bench.${i}`, title: `Bone metastasis study ${i}` }), 'bone');

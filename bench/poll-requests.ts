@@ -28,7 +28,7 @@ import { redisAnswers } from '../src/redis/connect-redis.ts';
 import { createServices } from '../src/services.ts';
 import { FakeNcbi, type LoggedRequest } from '../test/helpers/fake-ncbi.ts';
 import { jatsArticleXml } from '../test/helpers/jats-xml.ts';
-import { deletePrefix, ncbiEnv, REDIS_URL, REFERENCE_DAY, testConfig } from '../test/helpers/test-services.ts';
+import { createTestDatabase, deletePrefix, ncbiEnv, REDIS_URL, REFERENCE_DAY, testConfig, testDatabaseName, testDatabaseUrl } from '../test/helpers/test-services.ts';
 import { articleXml } from './generate-efetch.ts';
 import { createRng } from './prng.ts';
 
@@ -93,7 +93,9 @@ async function onePoll(withKey: boolean): Promise<PollRun> {
   seed(ncbi);
   // A fresh key per run: its limiter keys are this run's alone.
   const apiKey = withKey ? randomBytes(18).toString('hex') : undefined;
-  const env = loadEnv({ LITWATCH_PREFIX: prefix, ...ncbiEnv(ncbi.url), ...(apiKey ? { NCBI_API_KEY: apiKey } : {}) });
+  // A database of the bench's own on the local PostgreSQL (deletePrefix drops it).
+  createTestDatabase(testDatabaseName(prefix));
+  const env = loadEnv({ LITWATCH_PREFIX: prefix, DATABASE_URL: testDatabaseUrl(prefix), ...ncbiEnv(ncbi.url), ...(apiKey ? { NCBI_API_KEY: apiKey } : {}) });
   const services = createServices({
     env,
     config: testConfig([{ id: WATCH, query: QUERY }]),

@@ -10,6 +10,7 @@ import { mb } from './measure.ts';
 import { digestBuild, type DigestBuildFigures } from './digest-build.ts';
 import { digestSend, type DigestFigures } from './digest-send.ts';
 import { pollRequests, pollSummary } from './poll-requests.ts';
+import { storeBench, type StoreFigures } from './store.ts';
 
 const log = (line: string) => console.log(`  ${line}`);
 const started = performance.now();
@@ -24,6 +25,8 @@ console.log('\n3. Digests for many subscribers');
 const digests = await digestSend(log);
 console.log('\n4. Digest build: 10,000 subscribers x 50 works');
 const builds = await digestBuild(log);
+console.log('\n5. The database');
+const store = await storeBench(log);
 const total = (performance.now() - started) / 1000;
 
 console.log(`\n${[
@@ -32,6 +35,7 @@ console.log(`\n${[
   ...pollSummary(poll),
   ...digestSummary(digests),
   ...buildSummary(builds),
+  ...storeSummary(store),
   `Total benchmark time: ${total.toFixed(0)} s`,
 ].join('\n')}`);
 
@@ -86,5 +90,18 @@ function buildSummary(figures: DigestBuildFigures | { skipped: string }): string
   return [
     title,
     `  ${figures.subscribers} subscribers x ${figures.works} long works: ${figures.seconds.toFixed(1)} s (${figures.digestsPerSecond.toFixed(0)} digests/s), builder peak RSS ${figures.peakRssMb.toFixed(0)} MB, ${figures.averageHtmlKb.toFixed(0)} KB HTML per digest`,
+  ];
+}
+
+function storeSummary(store: StoreFigures): string[] {
+  const redis = 'skipped' in store.redis ? [`  Redis after a poll: skipped: ${store.redis.skipped}`] : [
+    `  Redis after polling ${store.redis.works} works through the queues (${store.redis.seconds.toFixed(0)} s): ${store.redis.keys} keys of the installation, ${store.redis.storeKeys} of them the store's, ${(store.redis.bytes / 1e6).toFixed(2)} MB (${store.redis.bytesPerWork.toFixed(0)} bytes per work: BullMQ's kept jobs, no work data)`,
+  ];
+  return [
+    'The database (PostgreSQL server on 127.0.0.1:5432, embedded PGlite in a temp folder)',
+    `  works stored per second, ${store.storeRate.batches} batches of 200, one transaction per work: PostgreSQL ${store.storeRate.postgres.toFixed(0)}, embedded ${store.storeRate.embedded.toFixed(0)}`,
+    `  full-text search over ${store.search.works} works (stored in ${store.search.seedSeconds.toFixed(0)} s, 8 writers): median ${store.search.medianMs.toFixed(1)} ms, p95 ${store.search.p95Ms.toFixed(1)} ms (100 searches, 50 hits max)`,
+    `  database size per 100,000 works: ${(store.databaseBytesPer100k / 1e6).toFixed(0)} MB (pg_database_size, after VACUUM ANALYZE)`,
+    ...redis,
   ];
 }

@@ -133,7 +133,7 @@ async function main(): Promise<void> {
     const env = loadEnv(envVars);
     const services = createServices({ env, config: await loadConfig(configDir), redisUrl: redis.url, log: createLogger({ level: 'silent', pretty: false }) });
     // Redis goes away on purpose: the harness's own connections just wait for it.
-    services.redis.on('error', () => {});
+    services.queueConnection.on('error', () => {});
     for (const queue of Object.values(services.queues)) queue.on('error', () => {});
     cleanups.push(() => services.close());
 

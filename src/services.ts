@@ -17,6 +17,8 @@ import { NoticeStore } from './store/notice-store.ts';
 import { LinkTokens } from './mail/link-tokens.ts';
 import { createMailTransport, type MailTransport } from './mail/mail-transport.ts';
 import { WorkStore } from './store/work-store.ts';
+import { openDatabase, type MigratedDatabase } from './store/db/open-database.ts';
+import { SystemStore } from './store/system-store.ts';
 
 /**
  * Everything a job or a command needs, built once per process. Jobs get it through their
@@ -28,8 +30,15 @@ export interface Services {
   config(): Config;
   /** Put a new, already validated config in force. */
   setConfig(config: Config): void;
-  redis: Redis;
+  /** BullMQ's connection: for src/queue only (the stores keep their own). */
+  queueConnection: Redis;
   prefix: string;
+  /** Connects to the database and applies pending migrations; rejects with a one-line reason. */
+  ready(): Promise<void>;
+  /** Which database holds the records (for the start banner and logs; no client). */
+  database: { kind: 'postgres' | 'embedded'; where: string };
+  /** Pings, database size and row counts, Redis memory: what health and /admin ask the stores. */
+  system: SystemStore;
   works: WorkStore;
   cursors: CursorStore;
   enrichment: EnrichmentStore;
@@ -56,6 +65,8 @@ export interface ServicesOptions {
   config: Config;
   redisUrl: string;
   log: Logger;
+  /** A database already open (tests, benches); default: DATABASE_URL, else the embedded one in LITWATCH_DB_DIR. */
+  db?: MigratedDatabase;
   ncbi?: NcbiTuning;
   retry?: RetryPolicy;
   now?: () => Date;
@@ -68,7 +79,9 @@ export function createServices(options: ServicesOptions): Services {
   const queues = createQueues(redis, prefix, options.retry);
   let config = options.config;
   let transport: MailTransport | undefined;
-  const metrics = new MetricsStore(redis, prefix);
+  const db = options.db ?? openDatabase(options.env);
+  const works = new WorkStore(db, options.log);
+  const metrics = new MetricsStore(db, redis, prefix, works);
   // Metrics must never fail a request: a lost count is logged, the request goes on.
   const onOutcome = (outcome: NcbiOutcome) =>
     void metrics.ncbiRequest(outcome).catch((err: unknown) => options.log.warn({ err, event: 'metrics.write_failed' }, 'could not count an NCBI request'));
@@ -78,15 +91,18 @@ export function createServices(options: ServicesOptions): Services {
     setConfig: (next) => {
       config = next;
     },
-    redis,
+    queueConnection: redis,
     prefix,
-    works: new WorkStore(redis, prefix),
-    cursors: new CursorStore(redis, prefix),
-    enrichment: new EnrichmentStore(redis, prefix),
-    subscribers: new SubscriberStore(redis, prefix),
-    digests: new DigestStore(redis, prefix),
+    ready: () => db.ready(),
+    database: { kind: db.kind, where: db.where },
+    system: new SystemStore(db, redis),
+    works,
+    cursors: new CursorStore(db),
+    enrichment: new EnrichmentStore(db, redis, prefix),
+    subscribers: new SubscriberStore(db),
+    digests: new DigestStore(db, options.env.LITWATCH_SEND_LEASE_MS),
     metrics,
-    notices: new NoticeStore(redis, prefix),
+    notices: new NoticeStore(db),
     ...(options.env.LITWATCH_SECRET ? { tokens: new LinkTokens(options.env.LITWATCH_SECRET) } : {}),
     mail: () => (transport ??= createMailTransport(options.env, options.log)),
     vocabulary: loadVocabularyOnce(options.env.LITWATCH_VOCAB, options.log),
@@ -98,6 +114,7 @@ export function createServices(options: ServicesOptions): Services {
       transport?.close();
       await closeQueues(queues);
       await redis.quit();
+      await db.close();
     },
   };
 }

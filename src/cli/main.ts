@@ -7,6 +7,8 @@ import type { VocabSyncOptions } from './commands/vocab-sync.ts';
 import type { WatchPreviewOptions } from './commands/watch-preview.ts';
 import type { WorksOptions } from './commands/works.ts';
 import { RedisUnavailableError } from '../redis/redis-unavailable-error.ts';
+import { DatabaseError } from '../store/db/database-errors.ts';
+import { RedisEvictionError } from '../redis/redis-eviction-error.ts';
 import { oneLineError } from './error-line.ts';
 import { UserError } from './user-error.ts';
 
@@ -54,6 +56,7 @@ program
   .command('works')
   .description('list stored works, newest first')
   .option('--watch <id>', 'only the works this watch matched')
+  .option('--search <words>', 'full-text search: title, abstract, authors, journal, MeSH terms, entity names ("phrases", -not, or)')
   .option('--limit <n>', 'at most this many', positiveInt)
   .option('--json', 'one JSON object per line')
   .option('--cards', 'print each work as its card (with what enrichment added)')
@@ -117,6 +120,29 @@ program
   .option('--taxonomy <url>', 'NCBITaxon taxslim.obo')
   .action(async (options: VocabSyncOptions) => (await import('./commands/vocab-sync.ts')).vocabSyncCommand(options));
 
+const db = program.command('db').description('the database (DATABASE_URL, else the embedded one in LITWATCH_DB_DIR)');
+db
+  .command('migrate')
+  .description('apply pending migrations (litwatch start does it too)')
+  .action(async () => (await import('./commands/db.ts')).dbMigrateCommand());
+db
+  .command('status')
+  .description('which database, which migrations are applied and which are pending')
+  .option('--json', 'one JSON object')
+  .action(async (options: { json?: boolean }) => (await import('./commands/db.ts')).dbStatusCommand(options));
+
+program
+  .command('export')
+  .description('write every durable record (works, enrichment, watch state, subscribers, history, digests) as JSON lines')
+  .option('--out <file>', 'write here instead of stdout')
+  .action(async (options: { out?: string }) => (await import('./commands/backup.ts')).exportCommand(options));
+
+program
+  .command('import')
+  .description('load a litwatch export into an empty database (all or nothing)')
+  .argument('<file>', 'a file written by litwatch export')
+  .action(async (file: string) => (await import('./commands/backup.ts')).importCommand(file));
+
 program
   .command('start')
   .description('run litwatch: schedulers and workers (npm start)')
@@ -135,7 +161,7 @@ try {
   process.exitCode = 1;
   // Problems the user can fix get their message alone; anything else one line naming what
   // failed, and the stack trace only with --verbose.
-  if (err instanceof ConfigError || err instanceof RedisUnavailableError || err instanceof UserError) process.stderr.write(`${err.message}\n`);
+  if (err instanceof ConfigError || err instanceof RedisUnavailableError || err instanceof RedisEvictionError || err instanceof DatabaseError || err instanceof UserError) process.stderr.write(`${err.message}\n`);
   else process.stderr.write(`${oneLineError(err, verbose)}\n`);
   if (verbose && err instanceof Error) process.stderr.write(`${err.stack ?? ''}\n`);
   // A command may have left connections open (a Redis that stopped answering mid-way): do not hang.

@@ -4,6 +4,7 @@ import { createLogger, setLogger, type Logger } from '../log.ts';
 import { redisAnswers } from '../redis/connect-redis.ts';
 import { ensureRedis, type RedisHandle } from '../redis/ensure-redis.ts';
 import { createServices, type Services } from '../services.ts';
+import { openDatabase } from '../store/db/open-database.ts';
 import { withGeneratedDefaults, type Generated } from './first-start.ts';
 import { UserError } from './user-error.ts';
 
@@ -46,7 +47,18 @@ export async function openRuntime(settings: Settings): Promise<Runtime> {
   if (settings.env.REDIS_URL && !(await redisAnswers(redis.url, REDIS_PROBE_MS))) {
     throw new UserError(`Redis at ${redactUrl(redis.url)} (REDIS_URL) does not answer: start it, or fix REDIS_URL`);
   }
-  const services = createServices({ env: settings.env, config: settings.config, redisUrl: redis.url, log: settings.log });
+  // The database first: when it cannot be used (in use, newer than the code, not answering),
+  // one line says why before any queue connection is opened.
+  const db = openDatabase(settings.env);
+  try {
+    await db.ready();
+  } catch (err) {
+    await db.close().catch(() => {});
+    await redis.stop?.();
+    throw err;
+  }
+  settings.log.debug({ event: 'database.ready', kind: db.kind, where: db.where }, db.kind === 'embedded' ? `embedded database in ${db.where} (one process only; set DATABASE_URL for several)` : `PostgreSQL at ${db.where}`);
+  const services = createServices({ env: settings.env, config: settings.config, redisUrl: redis.url, log: settings.log, db });
   return {
     services,
     redis,

@@ -11,6 +11,7 @@ export interface BannerFacts {
   web: boolean;
   admin: boolean;
   generated: Generated;
+  database: { kind: 'postgres' | 'embedded'; where: string };
 }
 
 /**
@@ -27,7 +28,7 @@ export function startBanner(facts: BannerFacts): string {
       : ['  web:        not served by this process (role)']),
     `  mail:       ${env.SMTP_URL ? `SMTP ${new URL(env.SMTP_URL).host}` : `outbox folder ${env.LITWATCH_OUTBOX} (set SMTP_URL to send)`}`,
     `  redis:      ${redactUrl(facts.redisUrl)}${facts.redisStarted ? ' (started by litwatch)' : ''}, key prefix ${env.LITWATCH_PREFIX}`,
-    `  database:   works, subscribers and digests in Redis under the same prefix`,
+    `  database:   ${facts.database.kind === 'embedded' ? `embedded PostgreSQL in ${facts.database.where} (set DATABASE_URL for several processes)` : `PostgreSQL at ${facts.database.where}`}`,
     ...(facts.generated.secretFile ? [`  secret:     ${facts.generated.secretFile} (generated; set LITWATCH_SECRET in production)`] : []),
   ];
   return lines.join('\n');

@@ -31,8 +31,15 @@ function secretUrl(protocols: readonly string[]) {
 }
 
 const envSchema = z.object({
-  /** Redis for queues and storage; unset means the caller finds or starts a local one. Secret. */
+  /** Redis for the queues, rate limits and short locks; unset means the caller finds or starts a local one. Secret. */
   REDIS_URL: secretUrl(['redis:', 'rediss:']).optional(),
+  /** PostgreSQL (14 or newer) holding every durable record; unset: the embedded database in LITWATCH_DB_DIR. Secret. */
+  DATABASE_URL: secretUrl(['postgres:', 'postgresql:']).optional(),
+  /** Folder of the embedded database (one process only), made absolute. @defaultValue `var/db` */
+  LITWATCH_DB_DIR: z
+    .string()
+    .default('var/db')
+    .transform((dir) => path.resolve(dir)),
   /** SMTP server for digests. Secret. */
   SMTP_URL: secretUrl(['smtp:', 'smtps:']).optional(),
   /** @defaultValue `https://eutils.ncbi.nlm.nih.gov/entrez/eutils`, always without a trailing slash */
@@ -118,6 +125,9 @@ const envSchema = z.object({
   // How long a job stays locked to its worker without a heartbeat: after a crash (or a bounded
   // shutdown) it goes to another worker this much later. BullMQ's default.
   LITWATCH_LOCK_MS: z.coerce.number().int().min(1000, { error: quoting('must be at least 1000 milliseconds') }).default(30_000),
+  // How long a digest's sender holds it: a sender that died is taken over after this. Keep it
+  // shorter than the send job's retry budget (5 attempts, 15 s doubling) and longer than a send.
+  LITWATCH_SEND_LEASE_MS: z.coerce.number().int().min(1000, { error: quoting('must be at least 1000 milliseconds') }).default(60_000),
   // On SIGTERM/SIGINT, how long active jobs may run before they are handed back to the queue.
   LITWATCH_SHUTDOWN_MS: z.coerce.number().int().min(0, { error: quoting('must be a number of milliseconds') }).default(25_000),
   PORT: z.coerce.number().int().min(1).max(65535, { error: quoting('must be a port number') }).default(3000),

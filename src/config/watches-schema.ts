@@ -108,6 +108,13 @@ const healthSchema = mapping({
   queueStuckMinutes: z.int().min(1).default(30),
 });
 
+const retentionSchema = mapping({
+  /** Sent history is kept this long: it decides which works a reader still gets (digests look back 90 days at most). */
+  sentDays: z.int().min(90).default(400),
+  /** Digests (what was sent, when, to whom) are kept this long, then pruned by a daily job. */
+  digestDays: z.int().min(1).default(180),
+});
+
 /**
  * The shape of `watches.yaml`. Checks that span entries (unique ids and emails, subscribers
  * naming existing watches) live in config-references.ts so they run even when an entry
@@ -118,6 +125,7 @@ export const configSchema = mapping({
   enrichment: nullAsAbsent(enrichmentSchema.prefault({})),
   digest: nullAsAbsent(digestSchema.prefault({})),
   health: nullAsAbsent(healthSchema.prefault({})),
+  retention: nullAsAbsent(retentionSchema.prefault({})),
   watches: z.array(watchSchema),
   subscribers: nullAsAbsent(z.array(subscriberSchema).default([])),
 });
@@ -129,4 +137,5 @@ export type PollingSettings = Config['polling'];
 export type EnrichmentSettings = Config['enrichment'];
 export type DigestSettings = Config['digest'];
 export type HealthSettings = Config['health'];
+export type RetentionSettings = Config['retention'];
 export type Source = (typeof SOURCES)[number];

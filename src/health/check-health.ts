@@ -68,8 +68,7 @@ export function usualGapDays(daily: { day: string; count: number }[]): number | 
 }
 
 async function firstMatch(services: Services, watchId: string): Promise<number | undefined> {
-  const [, score] = await services.redis.zrange(services.works.keys.watchWorks(watchId), 0, 0, 'WITHSCORES');
-  return score === undefined ? undefined : Number(score);
+  return services.works.firstMatchedAt(watchId);
 }
 
 async function ncbiCheck(services: Services): Promise<HealthCheck> {

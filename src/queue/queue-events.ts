@@ -13,7 +13,7 @@ export interface OpenQueueEvents {
  * here closes both.
  */
 export async function openQueueEvents(services: Services, queue: QueueName): Promise<OpenQueueEvents> {
-  const connection = services.redis.duplicate();
+  const connection = services.queueConnection.duplicate();
   const events = new QueueEvents(queue, { connection, prefix: services.prefix });
   await events.waitUntilReady();
   return {

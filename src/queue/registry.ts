@@ -6,6 +6,7 @@ import * as fetchBatch from '../../jobs/fetch-batch.ts';
 import * as fetchPmcBatch from '../../jobs/fetch-pmc-batch.ts';
 import * as planDigests from '../../jobs/plan-digests.ts';
 import * as pollWatch from '../../jobs/poll-watch.ts';
+import * as pruneStore from '../../jobs/prune-store.ts';
 import * as rereadWorks from '../../jobs/reread-works.ts';
 import * as sendConfirmation from '../../jobs/send-confirmation.ts';
 import * as sendDigest from '../../jobs/send-digest.ts';
@@ -13,7 +14,7 @@ import type { JobModule } from './job-module.ts';
 import { QUEUE_NAMES, type QueueName } from './queue-names.ts';
 
 /** Every job litwatch knows. A new job is a new file in jobs/ and one line here. */
-const MODULES: JobModule[] = [pollWatch, fetchBatch, fetchPmcBatch, enrichWorks, planDigests, buildDigest, sendDigest, sendConfirmation, checkHealth, checkNotices, rereadWorks];
+const MODULES: JobModule[] = [pollWatch, fetchBatch, fetchPmcBatch, enrichWorks, planDigests, buildDigest, sendDigest, sendConfirmation, checkHealth, checkNotices, rereadWorks, pruneStore];
 
 export type JobRegistry = ReadonlyMap<string, JobModule>;
 

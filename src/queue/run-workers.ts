@@ -23,7 +23,7 @@ export function startWorkers(services: Services, options: WorkerOptions = {}, re
   const lockMs = options.lockDurationMs ?? services.env.LITWATCH_LOCK_MS;
   return (options.queues ?? QUEUE_NAMES).map((queue) => {
     const worker = new Worker(queue, (job, token) => runJob(services, registry, job, token), {
-      connection: services.redis,
+      connection: services.queueConnection,
       prefix: services.prefix,
       concurrency: options.concurrency?.[queue] ?? DEFAULT_CONCURRENCY[queue],
       // Stored on each job it runs (`processedBy`): bull-board and the fault suite see which process has it.

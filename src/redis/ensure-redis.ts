@@ -35,7 +35,7 @@ export async function ensureRedis(redisUrl: string | undefined, log: Logger, loc
   if (!binary) throw new RedisUnavailableError(port);
   const dataDir = local.dataDir ?? path.resolve('var', 'redis');
   mkdirSync(dataDir, { recursive: true });
-  const child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--dir', dataDir, '--appendonly', 'yes', '--save', ''], {
+  const child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--dir', dataDir, '--appendonly', 'yes', '--save', '', '--maxmemory-policy', 'noeviction'], {
     stdio: 'ignore',
   });
   await waitUntilAnswering(child, url);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
-import { luaScript } from '../redis/lua-script.ts';
-import { storeKeys, type StoreKeys } from './keys.ts';
+import { z } from 'zod';
+import type { Database } from './db/database.ts';
+import { ms, parseRow } from './documents.ts';
 
 /**
  * Where a watch's next poll starts: the last Entrez day a completed poll covered, tied to the
@@ -18,38 +18,30 @@ export function queryHash(query: string): string {
   return createHash('sha256').update(query.trim().replace(/\s+/g, ' ')).digest('hex').slice(0, 16);
 }
 
-// Moves forward only: two polls of one watch finishing out of order never move it back.
-const advanceScript = luaScript(`
-local current = redis.call('GET', KEYS[1])
-if current then
-  local c = cjson.decode(current)
-  if c.queryHash == ARGV[2] and c.date >= ARGV[1] then return 0 end
-end
-redis.call('SET', KEYS[1], cjson.encode({ date = ARGV[1], queryHash = ARGV[2], updatedAt = tonumber(ARGV[3]) }))
-return 1
-`);
+const cursorRow = z.object({ date: z.string(), query_hash: z.string(), updated_at: ms });
 
 export class CursorStore {
-  private readonly keys: StoreKeys;
-
-  constructor(
-    private readonly redis: Redis,
-    prefix: string,
-  ) {
-    this.keys = storeKeys(prefix);
-  }
+  constructor(private readonly db: Database) {}
 
   /** The cursor for this watch and query (see queryHash), or undefined when a poll must start afresh. */
   async get(watchId: string, hash: string): Promise<WatchCursor | undefined> {
-    const raw = await this.redis.get(this.keys.watchCursor(watchId));
-    if (!raw) return undefined;
-    const cursor = JSON.parse(raw) as WatchCursor;
-    return cursor.queryHash === hash ? cursor : undefined;
+    const row = parseRow(cursorRow, (await this.db.query('SELECT date, query_hash, updated_at FROM watch_cursors WHERE watch_id = $1', [watchId]))[0], 'watch cursor');
+    if (!row || row.query_hash !== hash) return undefined;
+    return { date: row.date, queryHash: row.query_hash, updatedAt: row.updated_at };
   }
 
-  /** Returns false when the stored cursor was already at or past `date` for this query. */
+  /**
+   * Returns false when the stored cursor was already at or past `date` for this query. Moves
+   * forward only: two polls of one watch finishing out of order never move it back.
+   */
   async advance(watchId: string, hash: string, date: string, now = Date.now()): Promise<boolean> {
-    const moved = await advanceScript(this.redis, [this.keys.watchCursor(watchId)], [date, hash, now]);
-    return moved === 1;
+    const moved = await this.db.query(
+      `INSERT INTO watch_cursors (watch_id, date, query_hash, updated_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (watch_id) DO UPDATE SET date = excluded.date, query_hash = excluded.query_hash, updated_at = excluded.updated_at
+       WHERE watch_cursors.query_hash <> excluded.query_hash OR watch_cursors.date < excluded.date
+       RETURNING 1`,
+      [watchId, date, hash, new Date(now)],
+    );
+    return moved.length === 1;
   }
 }

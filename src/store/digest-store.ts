@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
-import { luaScript } from '../redis/lua-script.ts';
-import { storeKeys, type StoreKeys } from './keys.ts';
+import { z } from 'zod';
+import type { Database } from './db/database.ts';
+import { ms, optionalMs, parseRow, parseRows } from './documents.ts';
 
 /**
  * A built digest: html + text + the works it delivers, stored before it is sent, so sending
  * is a separate job that only talks SMTP. Its status moves pending -> sending -> sent under a
- * lock (Ghost's updateStatusLock), so a retried or duplicated send job never sends it twice.
+ * lock (Ghost's updateStatusLock): one conditional UPDATE takes it, with a lease, so a retried or
+ * duplicated send job never sends it twice, and a sender that died is taken over once its lease
+ * has run out.
  * While built and not sent, its works are "in flight" for the subscriber: the next digest leaves
  * them out. A digest that failed for good gives them back, so they go out in the next one.
  */
@@ -34,110 +36,118 @@ export function digestId(subscriberId: string, period: string): string {
   return `dg-${createHash('sha256').update(`${subscriberId}\n${period}`).digest('hex').slice(0, 24)}`;
 }
 
-const createScript = luaScript(`
-if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-redis.call('HSET', KEYS[1], 'id', ARGV[1], 'subscriberId', ARGV[2], 'period', ARGV[3], 'status', 'pending',
-  'subject', ARGV[4], 'html', ARGV[5], 'text', ARGV[6], 'workKeys', ARGV[7], 'createdAt', ARGV[8], 'attempts', 0,
-  'notices', ARGV[9])
-redis.call('ZADD', KEYS[2], ARGV[8], ARGV[1])
-for i = 10, #ARGV do redis.call('SADD', KEYS[3], ARGV[i]) end
-return 1
-`);
+/**
+ * How long a sender holds a digest (LITWATCH_SEND_LEASE_MS). Shorter than the send job's retry budget (5 attempts, 15 s
+ * doubling with jitter: at least 112 s before the last attempt), so when a worker dies
+ * mid-send, a later attempt of the same job finds the lease over and sends; longer than an
+ * SMTP send takes.
+ */
+export const SEND_LEASE_MS = 60_000;
 
-// 1: locked for this sender; 2: already sent (or cancelled); 0: another sender holds a live lease.
-const lockScript = luaScript(`
-local status = redis.call('HGET', KEYS[1], 'status')
-if not status then return -1 end
-if status == 'sent' or status == 'cancelled' then return 2 end
-if status == 'sending' then
-  local since = tonumber(redis.call('HGET', KEYS[1], 'sendingSince') or '0')
-  if since > tonumber(ARGV[1]) - tonumber(ARGV[2]) then return 0 end
-end
-redis.call('HSET', KEYS[1], 'status', 'sending', 'sendingSince', ARGV[1])
-redis.call('HINCRBY', KEYS[1], 'attempts', 1)
-return 1
-`);
+const digestRow = z.object({
+  id: z.string(),
+  subscriber_id: z.string(),
+  period: z.string(),
+  status: z.enum(['pending', 'sending', 'sent', 'failed', 'cancelled']),
+  subject: z.string(),
+  html: z.string().nullable(),
+  text: z.string().nullable(),
+  notices: z.array(z.string()),
+  created_at: ms,
+  sent_at: optionalMs,
+  attempts: z.coerce.number(),
+  last_error: z.string().nullable(),
+  work_keys: z.array(z.string()).nullable(),
+});
 
-// Once sent, the bodies go: thousands of digests a day would otherwise keep hundreds of MB in
-// Redis for nothing (the web page of a digest renders its works afresh).
-const sentScript = luaScript(`
-redis.call('HSET', KEYS[1], 'status', 'sent', 'sentAt', ARGV[1])
-redis.call('HDEL', KEYS[1], 'lastError', 'html', 'text')
-local works = cjson.decode(redis.call('HGET', KEYS[1], 'workKeys'))
-for _, key in ipairs(works) do
-  redis.call('SADD', KEYS[2], key)
-  redis.call('SREM', KEYS[3], key)
-end
-local notices = cjson.decode(redis.call('HGET', KEYS[1], 'notices') or '[]')
-for _, notice in ipairs(notices) do redis.call('SREM', KEYS[4], notice) end
-return #works
-`);
+const COLUMNS = `d.id, d.subscriber_id, d.period, d.status, d.subject, d.html, d.text, d.notices, d.created_at, d.sent_at, d.attempts, d.last_error,
+  (SELECT array_agg(i.work_key ORDER BY i.position) FROM digest_items i WHERE i.digest_id = d.id) AS work_keys`;
 
-const releaseScript = luaScript(`
-redis.call('HSET', KEYS[1], 'status', ARGV[1], 'lastError', ARGV[2])
-if ARGV[3] == '1' then
-  local works = cjson.decode(redis.call('HGET', KEYS[1], 'workKeys'))
-  for _, key in ipairs(works) do redis.call('SREM', KEYS[2], key) end
-end
-return 1
-`);
+function toDigest(row: z.output<typeof digestRow>): Digest {
+  return {
+    id: row.id,
+    subscriberId: row.subscriber_id,
+    period: row.period,
+    status: row.status,
+    subject: row.subject,
+    html: row.html ?? '',
+    text: row.text ?? '',
+    workKeys: row.work_keys ?? [],
+    notices: row.notices,
+    createdAt: row.created_at,
+    attempts: row.attempts,
+    ...(row.sent_at !== undefined ? { sentAt: row.sent_at } : {}),
+    ...(row.last_error ? { lastError: row.last_error } : {}),
+  };
+}
 
 export type LockResult = 'locked' | 'done' | 'busy' | 'missing';
 
 export class DigestStore {
-  private readonly keys: StoreKeys;
-
   constructor(
-    private readonly redis: Redis,
-    prefix: string,
-  ) {
-    this.keys = storeKeys(prefix);
-  }
+    private readonly db: Database,
+    private readonly leaseMs = SEND_LEASE_MS,
+  ) {}
 
   /** Store a built digest; false when this subscriber's digest for the period exists already. */
   async create(digest: Omit<Digest, 'status' | 'attempts'>): Promise<boolean> {
-    const k = this.keys;
-    const created = await createScript(
-      this.redis,
-      [k.digest(digest.id), k.digests, k.subscriberInFlight(digest.subscriberId)],
-      [digest.id, digest.subscriberId, digest.period, digest.subject, digest.html, digest.text, JSON.stringify(digest.workKeys), digest.createdAt, JSON.stringify(digest.notices), ...digest.workKeys],
-    );
-    return created === 1;
+    return this.db.transaction(async (tx) => {
+      const created = await tx.query(
+        `INSERT INTO digests (id, subscriber_id, period, status, subject, html, text, notices, created_at) VALUES ($1, $2, $3, 'pending', $4, $5, $6, $7::text[], $8)
+         ON CONFLICT (id) DO NOTHING RETURNING 1`,
+        [digest.id, digest.subscriberId, digest.period, digest.subject, digest.html, digest.text, digest.notices, new Date(digest.createdAt)],
+      );
+      if (created.length === 0) return false;
+      await tx.query('INSERT INTO digest_items (digest_id, position, work_key) SELECT $1, p, k FROM unnest($2::text[]) WITH ORDINALITY AS items (k, p)', [digest.id, digest.workKeys]);
+      return true;
+    });
   }
 
   async get(id: string): Promise<Digest | undefined> {
-    const fields = await this.redis.hgetall(this.keys.digest(id));
-    if (!fields.id) return undefined;
-    return {
-      id: fields.id,
-      subscriberId: fields.subscriberId ?? '',
-      period: fields.period ?? '',
-      status: fields.status as DigestStatus,
-      subject: fields.subject ?? '',
-      html: fields.html ?? '',
-      text: fields.text ?? '',
-      workKeys: JSON.parse(fields.workKeys ?? '[]') as string[],
-      notices: JSON.parse(fields.notices ?? '[]') as string[],
-      createdAt: Number(fields.createdAt),
-      attempts: Number(fields.attempts ?? 0),
-      ...(fields.sentAt ? { sentAt: Number(fields.sentAt) } : {}),
-      ...(fields.lastError ? { lastError: fields.lastError } : {}),
-    };
+    const row = parseRow(digestRow, (await this.db.query(`SELECT ${COLUMNS} FROM digests d WHERE d.id = $1`, [id]))[0], 'digest');
+    return row && toDigest(row);
   }
 
   /**
-   * Take the right to send. A lease older than `leaseMs` (its sender died mid-send) can be
+   * Take the right to send, for `leaseMs`. A lease that ran out (its sender died mid-send) is
    * taken over; the message keeps its Message-ID, so a receiver can tell a repeat.
    */
-  async lockForSending(id: string, now = Date.now(), leaseMs = 10 * 60_000): Promise<LockResult> {
-    const result = Number(await lockScript(this.redis, [this.keys.digest(id)], [now, leaseMs]));
-    return result === 1 ? 'locked' : result === 2 ? 'done' : result === 0 ? 'busy' : 'missing';
+  async lockForSending(id: string, now = Date.now(), leaseMs = this.leaseMs): Promise<LockResult> {
+    const locked = await this.db.query(
+      `UPDATE digests SET status = 'sending', lease_until = $2::timestamptz + make_interval(secs => $3::float8 / 1000), attempts = attempts + 1
+       WHERE id = $1 AND (status IN ('pending', 'failed') OR (status = 'sending' AND lease_until < $2)) RETURNING 1`,
+      [id, new Date(now), leaseMs],
+    );
+    if (locked.length === 1) return 'locked';
+    const row = parseRow(z.object({ status: z.string() }), (await this.db.query('SELECT status FROM digests WHERE id = $1', [id]))[0], 'digest');
+    if (!row) return 'missing';
+    return row.status === 'sending' ? 'busy' : 'done';
   }
 
-  /** Sent: its works join the subscriber's sent set in the same step. */
+  /**
+   * Sent: its works join the subscriber's sent history and its owed notices are settled in the
+   * same transaction. The bodies go (the digest's web page renders its works afresh).
+   */
   async markSent(digest: Pick<Digest, 'id' | 'subscriberId'>, now = Date.now()): Promise<void> {
-    const k = this.keys;
-    await sentScript(this.redis, [k.digest(digest.id), k.subscriberSent(digest.subscriberId), k.subscriberInFlight(digest.subscriberId), k.subscriberNotices(digest.subscriberId)], [now]);
+    await this.db.transaction(async (tx) => {
+      const sent = parseRow(
+        z.object({ subscriber_id: z.string(), notices: z.array(z.string()) }),
+        (await tx.query(`UPDATE digests SET status = 'sent', sent_at = $2, html = NULL, text = NULL, last_error = NULL, lease_until = NULL WHERE id = $1 RETURNING subscriber_id, notices`, [digest.id, new Date(now)]))[0],
+        'digest',
+      );
+      if (!sent) return;
+      await tx.query(
+        `INSERT INTO subscriber_sent (subscriber_id, work_key, sent_at) SELECT $2, work_key, $3 FROM digest_items WHERE digest_id = $1 AND EXISTS (SELECT 1 FROM subscribers WHERE id = $2)
+         ON CONFLICT (subscriber_id, work_key) DO NOTHING`,
+        [digest.id, sent.subscriber_id, new Date(now)],
+      );
+      const owed = sent.notices.map((notice) => notice.lastIndexOf('|'));
+      await tx.query('DELETE FROM owed_notices WHERE subscriber_id = $1 AND (work_key, notice_pmid) IN (SELECT * FROM unnest($2::text[], $3::text[]))', [
+        sent.subscriber_id,
+        sent.notices.map((notice, i) => notice.slice(0, owed[i])),
+        sent.notices.map((notice, i) => notice.slice((owed[i] ?? 0) + 1)),
+      ]);
+    });
   }
 
   /**
@@ -145,23 +155,33 @@ export class DigestStore {
    * when cancelled) they are given back for the next digest.
    */
   async markFailed(digest: Pick<Digest, 'id' | 'subscriberId'>, error: string, final: boolean): Promise<void> {
-    await releaseScript(this.redis, [this.keys.digest(digest.id), this.keys.subscriberInFlight(digest.subscriberId)], ['failed', error.slice(0, 500), final ? '1' : '0']);
+    await this.db.query(`UPDATE digests SET status = 'failed', last_error = $2, lease_until = NULL, released = released OR $3 WHERE id = $1`, [digest.id, error.slice(0, 500), final]);
   }
 
   /** Not sent on purpose (the subscriber left or paused meanwhile): works given back. */
   async cancel(digest: Pick<Digest, 'id' | 'subscriberId'>, reason: string): Promise<void> {
-    await releaseScript(this.redis, [this.keys.digest(digest.id), this.keys.subscriberInFlight(digest.subscriberId)], ['cancelled', reason, '1']);
+    await this.db.query(`UPDATE digests SET status = 'cancelled', last_error = $2, lease_until = NULL, released = true WHERE id = $1`, [digest.id, reason]);
   }
 
   /** Works in this subscriber's built, unsent digests. */
   async inFlight(subscriberId: string): Promise<Set<string>> {
-    return new Set(await this.redis.smembers(this.keys.subscriberInFlight(subscriberId)));
+    const rows = await this.db.query(
+      `SELECT DISTINCT i.work_key FROM digests d JOIN digest_items i ON i.digest_id = d.id WHERE d.subscriber_id = $1 AND d.status IN ('pending', 'sending', 'failed') AND NOT d.released`,
+      [subscriberId],
+    );
+    return new Set(parseRows(z.object({ work_key: z.string() }), rows, 'digest item').map((row) => row.work_key));
+  }
+
+  /**
+   * Digests built before `beforeMs` go, with their items (retention.digestDays); what they
+   * delivered stays in the subscribers' sent history. One still being sent is kept.
+   */
+  async prune(beforeMs: number): Promise<number> {
+    return (await this.db.query(`DELETE FROM digests WHERE created_at < $1 AND NOT (status = 'sending' AND lease_until > now()) RETURNING 1`, [new Date(beforeMs)])).length;
   }
 
   /** Most recent first. */
   async recent(limit = 50): Promise<Digest[]> {
-    const ids = await this.redis.zrevrange(this.keys.digests, 0, limit - 1);
-    const digests = await Promise.all(ids.map((id) => this.get(id)));
-    return digests.filter((d): d is Digest => d !== undefined);
+    return parseRows(digestRow, await this.db.query(`SELECT ${COLUMNS} FROM digests d ORDER BY d.created_at DESC, d.id DESC LIMIT $1`, [limit]), 'digest').map(toDigest);
   }
 }

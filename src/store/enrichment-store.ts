@@ -1,7 +1,11 @@
-import type { Redis } from 'ioredis';
+import { z } from 'zod';
 import type { CardSummary } from '../card/summarise.ts';
 import type { WorkEntities } from '../entities/entity-types.ts';
 import type { FullText } from '../parse/full-text.ts';
+import type { Redis } from 'ioredis';
+import type { Database } from './db/database.ts';
+import { entitiesSchema, fullTextSchema, summarySchema } from './document-schemas.ts';
+import { count, document, documentOf, ms, optionalMs, parseRow, parseRows } from './documents.ts';
 import { storeKeys, type StoreKeys } from './keys.ts';
 
 /** A part of a card that enrichment fills from a remote service. */
@@ -21,9 +25,10 @@ export interface EnrichmentPending {
 }
 
 /**
- * What enrichment adds to a work: the PMC full text's summary and the entity annotations, each
- * a JSON document beside the work's hash, plus the list of works tagged offline that PubTator
- * is asked about again on later polls.
+ * What enrichment adds to a work: the PMC full text's summary, the entity annotations and a
+ * model's summary (one row per work), and until when PubTator is asked again about a work that
+ * was tagged offline. Which works are still waiting for a part of their card is `pending`
+ * (durable); who is fetching a full text right now is a short claim in Redis.
  */
 export class EnrichmentStore {
   private readonly keys: StoreKeys;
@@ -31,32 +36,43 @@ export class EnrichmentStore {
   readonly pending: EnrichmentPendingStore;
 
   constructor(
+    private readonly db: Database,
     private readonly redis: Redis,
     prefix: string,
   ) {
     this.keys = storeKeys(prefix);
-    this.pending = new EnrichmentPendingStore(redis, prefix);
+    this.pending = new EnrichmentPendingStore(db);
+  }
+
+  private async set(workKey: string, column: 'full_text' | 'entities' | 'summary', value: unknown): Promise<void> {
+    await this.db.query(`INSERT INTO work_enrichment (work_key, ${column}) VALUES ($1, $2::jsonb) ON CONFLICT (work_key) DO UPDATE SET ${column} = excluded.${column}`, [workKey, document(value)]);
+  }
+
+  private async read<T extends z.ZodType>(workKey: string, column: 'full_text' | 'entities' | 'summary', schema: T): Promise<z.output<T> | undefined> {
+    const row = parseRow(z.object({ doc: documentOf(schema).nullable() }), (await this.db.query(`SELECT ${column} AS doc FROM work_enrichment WHERE work_key = $1`, [workKey]))[0], `work_enrichment.${column}`);
+    return row?.doc ?? undefined;
   }
 
   async saveFullText(workKey: string, fullText: FullText): Promise<void> {
-    await this.redis.set(this.keys.workFullText(workKey), JSON.stringify(fullText));
+    await this.set(workKey, 'full_text', fullText);
   }
 
   async fullText(workKey: string): Promise<FullText | undefined> {
-    return parse<FullText>(await this.redis.get(this.keys.workFullText(workKey)));
+    return this.read(workKey, 'full_text', fullTextSchema);
   }
 
   /** Which of these works already have their full text stored (so it is never fetched twice). */
   async haveFullText(workKeys: string[]): Promise<Set<string>> {
     if (workKeys.length === 0) return new Set();
-    const exists = await Promise.all(workKeys.map((key) => this.redis.exists(this.keys.workFullText(key))));
-    return new Set(workKeys.filter((_, i) => exists[i] === 1));
+    const rows = await this.db.query('SELECT work_key FROM work_enrichment WHERE work_key = ANY($1::text[]) AND full_text IS NOT NULL', [workKeys]);
+    return new Set(parseRows(z.object({ work_key: z.string() }), rows, 'work_enrichment').map((row) => row.work_key));
   }
 
   /**
    * Claim the fetching of these PMCIDs' full texts for `owner` (a job id) for `ttlMs`, so two
    * jobs running at once (a PMC batch and an enrichment) do not both fetch one. Returns the
-   * PMCIDs this owner holds: newly claimed, or already its own (a retried job).
+   * PMCIDs this owner holds: newly claimed, or already its own (a retried job). A short lock:
+   * lost with Redis, the worst case is one full text fetched twice.
    */
   async claimFullTexts(pmcids: string[], owner: string, ttlMs = 10 * 60_000): Promise<Set<string>> {
     if (pmcids.length === 0) return new Set();
@@ -66,106 +82,134 @@ export class EnrichmentStore {
     return new Set(pmcids.filter((_, i) => replies[2 * i + 1]?.[1] === owner));
   }
 
+  /** The entities, and their names for full-text search, in one step. */
   async saveEntities(workKey: string, entities: WorkEntities): Promise<void> {
-    await this.redis.set(this.keys.workEntities(workKey), JSON.stringify(entities));
+    const names = [...entities.diseases, ...entities.chemicals, ...entities.genes, ...entities.species].flatMap((e) => [e.mention, e.scientificName ?? '', e.commonName ?? '']).concat(entities.linkedDiseases.map((d) => d.label));
+    await this.db.transaction(async (tx) => {
+      await tx.query('INSERT INTO work_enrichment (work_key, entities) VALUES ($1, $2::jsonb) ON CONFLICT (work_key) DO UPDATE SET entities = excluded.entities', [workKey, document(entities)]);
+      await tx.query('UPDATE works SET entity_names = $2 WHERE key = $1', [workKey, [...new Set(names.filter(Boolean))].join('\n')]);
+    });
   }
 
   async entities(workKey: string): Promise<WorkEntities | undefined> {
-    return parse<WorkEntities>(await this.redis.get(this.keys.workEntities(workKey)));
+    return this.read(workKey, 'entities', entitiesSchema);
   }
 
   async saveSummary(workKey: string, summary: CardSummary): Promise<void> {
-    await this.redis.set(this.keys.workSummary(workKey), JSON.stringify(summary));
+    await this.set(workKey, 'summary', summary);
   }
 
   async summary(workKey: string): Promise<CardSummary | undefined> {
-    return parse<CardSummary>(await this.redis.get(this.keys.workSummary(workKey)));
+    return this.read(workKey, 'summary', summarySchema);
   }
 
-  /** Ask PubTator about this work again on later polls, until `untilMs`. */
+  /** Ask PubTator about this work again on later polls, until `untilMs` (a first date stays). */
   async retryUntil(workKey: string, untilMs: number): Promise<void> {
-    await this.redis.zadd(this.keys.enrichRetry, 'NX', untilMs, workKey);
+    await this.db.query(
+      `INSERT INTO work_enrichment (work_key, pubtator_retry_until) VALUES ($1, $2) ON CONFLICT (work_key) DO UPDATE SET pubtator_retry_until = coalesce(work_enrichment.pubtator_retry_until, excluded.pubtator_retry_until)`,
+      [workKey, new Date(untilMs)],
+    );
   }
 
   async stopRetrying(workKeys: string[]): Promise<void> {
-    if (workKeys.length > 0) await this.redis.zrem(this.keys.enrichRetry, ...workKeys);
+    if (workKeys.length > 0) await this.db.query('UPDATE work_enrichment SET pubtator_retry_until = NULL WHERE work_key = ANY($1::text[])', [workKeys]);
   }
 
   /** Works still worth asking PubTator about; those past their time are dropped for good. */
   async dueRetries(now = Date.now()): Promise<string[]> {
-    await this.redis.zremrangebyscore(this.keys.enrichRetry, '-inf', `(${now}`);
-    return this.redis.zrange(this.keys.enrichRetry, 0, -1);
+    await this.db.query('UPDATE work_enrichment SET pubtator_retry_until = NULL WHERE pubtator_retry_until < $1', [new Date(now)]);
+    const rows = await this.db.query('SELECT work_key FROM work_enrichment WHERE pubtator_retry_until IS NOT NULL ORDER BY pubtator_retry_until, work_key');
+    return parseRows(z.object({ work_key: z.string() }), rows, 'work_enrichment').map((row) => row.work_key);
   }
 }
 
+const pendingRow = z.object({
+  since: ms,
+  attempts: z.number().int(),
+  steps: z.array(z.enum(['pmcid', 'full text', 'entities', 'summary'])).nullable(),
+  last_error: z.string().nullable(),
+  next_at: optionalMs,
+});
+
 /**
- * Enrichment state per work (EnrichmentStore, below): which works still wait for a part of their
+ * Enrichment state per work (EnrichmentStore, above): which works still wait for a part of their
  * card, and which failed and when they may be tried again.
  */
 export class EnrichmentPendingStore {
-  private readonly keys: StoreKeys;
-
-  constructor(
-    private readonly redis: Redis,
-    prefix: string,
-  ) {
-    this.keys = storeKeys(prefix);
-  }
+  constructor(private readonly db: Database) {}
 
   /** These works are queued for enrichment; a work already pending keeps its state (and its failures). */
   async markPending(workKeys: string[], now = Date.now()): Promise<void> {
     if (workKeys.length === 0) return;
-    const state = JSON.stringify({ since: now, attempts: 0 } satisfies EnrichmentPending);
-    const pipeline = this.redis.pipeline();
-    for (const key of workKeys) pipeline.hsetnx(this.keys.enrichPending, key, state);
-    await pipeline.exec();
+    await this.db.query('INSERT INTO enrichment_pending (work_key, since, attempts) SELECT k, $2, 0 FROM unnest($1::text[]) AS k ON CONFLICT DO NOTHING', [workKeys, new Date(now)]);
   }
 
   /** A try left `steps` missing: count it, and let a later poll try again from `nextAt`. */
   async recordFailure(workKey: string, failure: { steps: EnrichStep[]; error: string; nextAt: number }, now = Date.now()): Promise<EnrichmentPending> {
-    const before = (await this.get(workKey)) ?? { since: now, attempts: 0 };
-    const state: EnrichmentPending = { since: before.since, attempts: before.attempts + 1, steps: failure.steps, lastError: failure.error.slice(0, 300), nextAt: failure.nextAt };
-    await this.redis.pipeline().hset(this.keys.enrichPending, workKey, JSON.stringify(state)).zadd(this.keys.enrichFailed, failure.nextAt, workKey).exec();
-    return state;
+    const row = parseRow(
+      pendingRow,
+      (
+        await this.db.query(
+          `INSERT INTO enrichment_pending (work_key, since, attempts, steps, last_error, next_at) VALUES ($1, $2, 1, $3::text[], $4, $5)
+           ON CONFLICT (work_key) DO UPDATE SET attempts = enrichment_pending.attempts + 1, steps = excluded.steps, last_error = excluded.last_error, next_at = excluded.next_at
+           RETURNING since, attempts, steps, last_error, next_at`,
+          [workKey, new Date(now), failure.steps, failure.error.slice(0, 300), new Date(failure.nextAt)],
+        )
+      )[0],
+      'enrichment pending',
+    );
+    return toPending(row!);
   }
 
   /**
    * Not tried now (another job is fetching what it lacks): it stays pending, not failed, and a
    * later poll takes it again from `nextAt` unless that other job completes it first.
    */
-  async defer(workKey: string, nextAt: number): Promise<void> {
-    await this.redis.zadd(this.keys.enrichFailed, nextAt, workKey);
+  async defer(workKey: string, nextAt: number, now = Date.now()): Promise<void> {
+    await this.db.query(
+      'INSERT INTO enrichment_pending (work_key, since, attempts, next_at) VALUES ($1, $2, 0, $3) ON CONFLICT (work_key) DO UPDATE SET next_at = excluded.next_at',
+      [workKey, new Date(now), new Date(nextAt)],
+    );
   }
 
   /** These works' cards are complete. */
   async clear(workKeys: string[]): Promise<void> {
-    if (workKeys.length === 0) return;
-    await this.redis.pipeline().hdel(this.keys.enrichPending, ...workKeys).zrem(this.keys.enrichFailed, ...workKeys).exec();
+    if (workKeys.length > 0) await this.db.query('DELETE FROM enrichment_pending WHERE work_key = ANY($1::text[])', [workKeys]);
   }
 
   async get(workKey: string): Promise<EnrichmentPending | undefined> {
-    return parse<EnrichmentPending>(await this.redis.hget(this.keys.enrichPending, workKey));
+    const row = parseRow(pendingRow, (await this.db.query('SELECT since, attempts, steps, last_error, next_at FROM enrichment_pending WHERE work_key = $1', [workKey]))[0], 'enrichment pending');
+    return row && toPending(row);
   }
 
   /**
-   * Failed works whose next try is due, oldest due first. A work handed out is not due again for
+   * Works whose next try is due, oldest due first. A work handed out is not due again for
    * `leaseMs` (its try then either clears it or records the next failure); should that try never
    * run, it is due again after the lease.
    */
   async takeDue(now = Date.now(), leaseMs = 3_600_000, limit = 1000): Promise<string[]> {
-    const due = await this.redis.zrangebyscore(this.keys.enrichFailed, '-inf', now, 'LIMIT', 0, limit);
-    if (due.length > 0) await this.redis.zadd(this.keys.enrichFailed, 'XX', ...due.flatMap((key) => [now + leaseMs, key]));
-    return due;
+    const rows = await this.db.query(
+      `UPDATE enrichment_pending SET next_at = $2 WHERE work_key IN (
+         SELECT work_key FROM enrichment_pending WHERE next_at <= $1 ORDER BY next_at, work_key LIMIT $3 FOR UPDATE SKIP LOCKED
+       ) RETURNING work_key, next_at`,
+      [new Date(now), new Date(now + leaseMs), limit],
+    );
+    return parseRows(z.object({ work_key: z.string() }), rows, 'enrichment pending').map((row) => row.work_key).sort();
   }
 
   /** For health: works waiting for enrichment, and how many of them failed at least once. */
   async counts(): Promise<{ pending: number; failed: number }> {
-    const values = await this.redis.hvals(this.keys.enrichPending);
-    const failed = values.filter((v) => (JSON.parse(v) as EnrichmentPending).attempts > 0).length;
-    return { pending: values.length, failed };
+    const row = parseRow(z.object({ pending: count, failed: count }), (await this.db.query('SELECT count(*) AS pending, count(*) FILTER (WHERE attempts > 0) AS failed FROM enrichment_pending'))[0], 'enrichment pending');
+    return { pending: row?.pending ?? 0, failed: row?.failed ?? 0 };
   }
 }
 
-function parse<T>(raw: string | null): T | undefined {
-  return raw === null ? undefined : (JSON.parse(raw) as T);
+function toPending(row: z.output<typeof pendingRow>): EnrichmentPending {
+  return {
+    since: row.since,
+    attempts: row.attempts,
+    ...(row.steps ? { steps: row.steps } : {}),
+    ...(row.last_error ? { lastError: row.last_error } : {}),
+    ...(row.next_at !== undefined ? { nextAt: row.next_at } : {}),
+  };
 }

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
-import { storeKeys, type StoreKeys } from './keys.ts';
+import { z } from 'zod';
+import type { Database, Queryable } from './db/database.ts';
+import { filtersSchema } from './document-schemas.ts';
+import { document, documentOf, ms, parseRow, parseRows } from './documents.ts';
 
 export type Frequency = 'daily' | 'weekly';
 export type SubscriberStatus = 'active' | 'paused' | 'unsubscribed';
@@ -57,39 +59,69 @@ function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
+const subscriberRow = z.object({
+  id: z.string(),
+  email: z.string(),
+  watches: z.array(z.string()),
+  frequency: z.enum(['daily', 'weekly']),
+  timezone: z.string(),
+  status: z.enum(['active', 'paused', 'unsubscribed']),
+  origin: z.enum(['config', 'admin', 'self']),
+  filters: documentOf(filtersSchema),
+  send_empty: z.boolean(),
+  created_at: ms,
+  updated_at: ms,
+});
+
+const requestRow = z.object({ id: z.string(), email: z.string(), watches: z.array(z.string()), frequency: z.enum(['daily', 'weekly']), timezone: z.string(), created_at: ms });
+
+const COLUMNS = 'id, email, watches, frequency, timezone, status, origin, filters, send_empty, created_at, updated_at';
+
+function toSubscriber(row: z.output<typeof subscriberRow>): Subscriber {
+  return {
+    id: row.id,
+    email: row.email,
+    watches: row.watches,
+    frequency: row.frequency,
+    timezone: row.timezone,
+    status: row.status,
+    origin: row.origin,
+    filters: row.filters,
+    sendEmpty: row.send_empty,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
 /**
- * Subscribers and their sent-works ledger in Redis. The address is looked up by id only where
- * mail is sent; everything else (jobs, logs, links) names the subscriber by id.
+ * Subscribers, their preferences and the works each received. The address is looked up by id
+ * only where mail is sent; everything else (jobs, logs, links) names the subscriber by id.
  */
 export class SubscriberStore {
-  private readonly keys: StoreKeys;
-
-  constructor(
-    private readonly redis: Redis,
-    prefix: string,
-  ) {
-    this.keys = storeKeys(prefix);
-  }
+  constructor(private readonly db: Database) {}
 
   async get(id: string): Promise<Subscriber | undefined> {
-    const raw = await this.redis.get(this.keys.subscriber(id));
-    return raw ? (JSON.parse(raw) as Subscriber) : undefined;
+    const row = parseRow(subscriberRow, (await this.db.query(`SELECT ${COLUMNS} FROM subscribers WHERE id = $1`, [id]))[0], 'subscriber');
+    return row && toSubscriber(row);
   }
 
   async findByEmail(email: string): Promise<Subscriber | undefined> {
-    const id = await this.redis.hget(this.keys.subscriberByEmail, normaliseEmail(email));
-    return id ? this.get(id) : undefined;
+    const row = parseRow(subscriberRow, (await this.db.query(`SELECT ${COLUMNS} FROM subscribers WHERE email_norm = $1`, [normaliseEmail(email)]))[0], 'subscriber');
+    return row && toSubscriber(row);
   }
 
   async list(): Promise<Subscriber[]> {
-    const ids = await this.redis.smembers(this.keys.subscribers);
-    const all = await Promise.all(ids.map((id) => this.get(id)));
-    return all.filter((s): s is Subscriber => s !== undefined).sort((a, b) => a.createdAt - b.createdAt);
+    return parseRows(subscriberRow, await this.db.query(`SELECT ${COLUMNS} FROM subscribers ORDER BY created_at, id`), 'subscriber').map(toSubscriber);
   }
 
   /** Create, or update the choices of, the subscriber with this address. */
   async save(input: SubscriberInput, origin: Subscriber['origin'], now = Date.now()): Promise<Subscriber> {
-    const existing = await this.findByEmail(input.email);
+    return this.db.transaction((tx) => this.saveIn(tx, input, origin, now));
+  }
+
+  private async saveIn(tx: Queryable, input: SubscriberInput, origin: Subscriber['origin'], now: number): Promise<Subscriber> {
+    const found = parseRow(subscriberRow, (await tx.query(`SELECT ${COLUMNS} FROM subscribers WHERE email_norm = $1 FOR UPDATE`, [normaliseEmail(input.email)]))[0], 'subscriber');
+    const existing = found && toSubscriber(found);
     const subscriber: Subscriber = {
       id: existing?.id ?? newId('sub'),
       email: input.email.trim(),
@@ -103,16 +135,18 @@ export class SubscriberStore {
       createdAt: existing?.createdAt ?? now,
       updatedAt: now,
     };
-    await this.write(subscriber);
+    await this.write(tx, subscriber);
     return subscriber;
   }
 
   async update(id: string, patch: Partial<Omit<Subscriber, 'id' | 'email' | 'origin' | 'createdAt'>>, now = Date.now()): Promise<Subscriber | undefined> {
-    const existing = await this.get(id);
-    if (!existing) return undefined;
-    const updated = { ...existing, ...patch, updatedAt: now };
-    await this.write(updated);
-    return updated;
+    return this.db.transaction(async (tx) => {
+      const row = parseRow(subscriberRow, (await tx.query(`SELECT ${COLUMNS} FROM subscribers WHERE id = $1 FOR UPDATE`, [id]))[0], 'subscriber');
+      if (!row) return undefined;
+      const updated = { ...toSubscriber(row), ...patch, updatedAt: now };
+      await this.write(tx, updated);
+      return updated;
+    });
   }
 
   /** Stop all mail to this subscriber. Kept (not deleted) so a config sync never re-subscribes them. */
@@ -120,54 +154,67 @@ export class SubscriberStore {
     return (await this.update(id, { status: 'unsubscribed' }, now)) !== undefined;
   }
 
-  /** Forget a subscriber entirely (the admin's `subscribers remove`). */
+  /** Forget a subscriber entirely (the admin's `subscribers remove`): their history and owed notices go too. */
   async remove(id: string): Promise<boolean> {
-    const existing = await this.get(id);
-    if (!existing) return false;
-    await this.redis
-      .multi()
-      .del(this.keys.subscriber(id), this.keys.subscriberSent(id))
-      .hdel(this.keys.subscriberByEmail, normaliseEmail(existing.email))
-      .srem(this.keys.subscribers, id)
-      .exec();
-    return true;
+    return (await this.db.query('DELETE FROM subscribers WHERE id = $1 RETURNING 1', [id])).length === 1;
   }
 
-  private async write(subscriber: Subscriber): Promise<void> {
-    await this.redis
-      .multi()
-      .set(this.keys.subscriber(subscriber.id), JSON.stringify(subscriber))
-      .hset(this.keys.subscriberByEmail, normaliseEmail(subscriber.email), subscriber.id)
-      .sadd(this.keys.subscribers, subscriber.id)
-      .exec();
+  private async write(tx: Queryable, s: Subscriber): Promise<void> {
+    await tx.query(
+      `INSERT INTO subscribers (${COLUMNS}, email_norm) VALUES ($1, $2, $3::text[], $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12)
+       ON CONFLICT (id) DO UPDATE SET email = excluded.email, email_norm = excluded.email_norm, watches = excluded.watches, frequency = excluded.frequency,
+         timezone = excluded.timezone, status = excluded.status, filters = excluded.filters, send_empty = excluded.send_empty, updated_at = excluded.updated_at`,
+      [s.id, s.email, s.watches, s.frequency, s.timezone, s.status, s.origin, document(s.filters), s.sendEmpty, new Date(s.createdAt), new Date(s.updatedAt), normaliseEmail(s.email)],
+    );
   }
 
-  /** A self-subscription to confirm; it disappears after REQUEST_TTL_SECONDS. */
+  /** A self-subscription to confirm; it expires REQUEST_TTL_SECONDS from now (wall clock). */
   async request(input: Omit<SubscriptionRequest, 'id' | 'createdAt'>, now = Date.now()): Promise<SubscriptionRequest> {
     const request: SubscriptionRequest = { ...input, email: input.email.trim(), id: newId('req'), createdAt: now };
-    await this.redis.set(this.keys.subscriptionRequest(request.id), JSON.stringify(request), 'EX', REQUEST_TTL_SECONDS);
+    await this.db.query(
+      'INSERT INTO subscription_requests (id, email, watches, frequency, timezone, created_at, expires_at) VALUES ($1, $2, $3::text[], $4, $5, $6, $7)',
+      [request.id, request.email, request.watches, request.frequency, request.timezone, new Date(now), new Date(Date.now() + REQUEST_TTL_SECONDS * 1000)],
+    );
     return request;
   }
 
   async getRequest(id: string): Promise<SubscriptionRequest | undefined> {
-    const raw = await this.redis.get(this.keys.subscriptionRequest(id));
-    return raw ? (JSON.parse(raw) as SubscriptionRequest) : undefined;
+    const row = parseRow(requestRow, (await this.db.query('SELECT id, email, watches, frequency, timezone, created_at FROM subscription_requests WHERE id = $1 AND expires_at > $2', [id, new Date()]))[0], 'subscription request');
+    return row && { id: row.id, email: row.email, watches: row.watches, frequency: row.frequency, timezone: row.timezone, createdAt: row.created_at };
   }
 
   /** Turn a pending request into an active subscription; undefined when it expired or was used. */
   async confirm(requestId: string, now = Date.now()): Promise<Subscriber | undefined> {
-    const raw = await this.redis.getdel(this.keys.subscriptionRequest(requestId));
-    if (!raw) return undefined;
-    const request = JSON.parse(raw) as SubscriptionRequest;
-    return this.save({ email: request.email, watches: request.watches, frequency: request.frequency, timezone: request.timezone }, 'self', now);
+    return this.db.transaction(async (tx) => {
+      const row = parseRow(requestRow, (await tx.query('DELETE FROM subscription_requests WHERE id = $1 AND expires_at > $2 RETURNING id, email, watches, frequency, timezone, created_at', [requestId, new Date()]))[0], 'subscription request');
+      if (!row) return undefined;
+      return this.saveIn(tx, { email: row.email, watches: row.watches, frequency: row.frequency, timezone: row.timezone }, 'self', now);
+    });
+  }
+
+  /** Requests nobody confirmed in time (the retention job calls this). */
+  async dropExpiredRequests(now = Date.now()): Promise<number> {
+    return (await this.db.query('DELETE FROM subscription_requests WHERE expires_at <= $1 RETURNING 1', [new Date(now)])).length;
+  }
+
+  /** Forget sends older than `beforeMs` (retention.sentDays): they no longer decide what a reader gets. */
+  async pruneSent(beforeMs: number): Promise<number> {
+    return (await this.db.query('DELETE FROM subscriber_sent WHERE sent_at < $1 RETURNING 1', [new Date(beforeMs)])).length;
   }
 
   async hasReceived(id: string, workKey: string): Promise<boolean> {
-    return (await this.redis.sismember(this.keys.subscriberSent(id), workKey)) === 1;
+    return (await this.db.query('SELECT 1 FROM subscriber_sent WHERE subscriber_id = $1 AND work_key = $2', [id, workKey])).length === 1;
   }
 
   /** Works this subscriber has received. */
   async sent(id: string): Promise<Set<string>> {
-    return new Set(await this.redis.smembers(this.keys.subscriberSent(id)));
+    const rows = parseRows(z.object({ work_key: z.string() }), await this.db.query('SELECT work_key FROM subscriber_sent WHERE subscriber_id = $1', [id]), 'sent work');
+    return new Set(rows.map((row) => row.work_key));
+  }
+
+  /** Record works as received outside a digest (an import, a test's history); already-known ones stay. */
+  async recordSent(id: string, workKeys: string[], now = Date.now()): Promise<void> {
+    if (workKeys.length === 0) return;
+    await this.db.query('INSERT INTO subscriber_sent (subscriber_id, work_key, sent_at) SELECT $1, k, $3 FROM unnest($2::text[]) AS k ON CONFLICT DO NOTHING', [id, workKeys, new Date(now)]);
   }
 }

@@ -1,5 +1,4 @@
 import express, { type Router } from 'express';
-import type { Redis } from 'ioredis';
 import { checkHealth, type HealthReport } from '../health/check-health.ts';
 import type { Services } from '../services.ts';
 
@@ -8,32 +7,26 @@ const PING_TIMEOUT_MS = 1000;
 const CHECKS_TIMEOUT_MS = 3000;
 
 /**
- * `GET /healthz`, without auth: 200 while the process can reach Redis, with the failing checks
- * (a degraded installation is still alive: restarting it would not help), 503 when Redis does
- * not answer. Nothing personal in the answer: event names, watch ids, queue names.
+ * `GET /healthz`, without auth: 200 while the process can reach Redis and the database, with
+ * the failing checks (a degraded installation is still alive: restarting it would not help),
+ * 503 when either does not answer. Nothing personal in the answer: event names, watch ids, queue names.
  */
 export function healthRouter(services: Services): Router {
   const router = express.Router();
   router.get('/healthz', async (_req, res) => {
     res.set('Cache-Control', 'no-store');
-    if (!(await pingWithin(services.redis, PING_TIMEOUT_MS))) {
+    if (!(await services.system.redisAnswers(PING_TIMEOUT_MS))) {
       res.status(503).json({ status: 'down', redis: 'unreachable', reason: `Redis did not answer PING within ${PING_TIMEOUT_MS} ms` });
       return;
     }
+    if (!(await services.system.databaseAnswers(PING_TIMEOUT_MS))) {
+      res.status(503).json({ status: 'down', redis: 'ok', database: 'unreachable', reason: `the database did not answer within ${PING_TIMEOUT_MS} ms` });
+      return;
+    }
     const report = await checkHealthWithin(services);
-    res.json({ status: report.status, redis: 'ok', checks: report.checks.filter((check) => !check.ok) });
+    res.json({ status: report.status, redis: 'ok', database: 'ok', checks: report.checks.filter((check) => !check.ok) });
   });
   return router;
-}
-
-/**
- * Does this connection answer PING in time? Not asked while the connection is lost: the app's
- * connection waits through a Redis outage (connect-redis.ts), so a PING sent then would only
- * queue up behind the others. A connection still being set up (just after start) is asked.
- */
-export async function pingWithin(redis: Redis, timeoutMs: number): Promise<boolean> {
-  if (['wait', 'reconnecting', 'close', 'end'].includes(redis.status)) return false;
-  return (await withTimeout(redis.ping().catch(() => undefined), timeoutMs)) === 'PONG';
 }
 
 /**

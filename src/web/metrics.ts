@@ -4,7 +4,7 @@ import type { HealthCheck } from '../health/check-health.ts';
 import type { Services } from '../services.ts';
 import { COUNTERS, type Counter as CounterName } from '../store/metrics-store.ts';
 import { JOB_STATES, queueCounts, type QueueCounts } from './admin/queue-counts.ts';
-import { checkHealthWithin, pingWithin, withTimeout } from './health-routes.ts';
+import { checkHealthWithin, withTimeout } from './health-routes.ts';
 
 const PING_TIMEOUT_MS = 1000;
 /** Below Prometheus' default scrape timeout (10 s), so a slow Redis gives a clear 503, not a cut-off scrape. */
@@ -39,7 +39,7 @@ interface Snapshot {
 export function metricsRouter(services: Services): Router {
   const router = express.Router();
   router.get('/metrics', async (_req, res) => {
-    const snapshot = (await pingWithin(services.redis, PING_TIMEOUT_MS)) ? await withTimeout(readSnapshot(services), READ_TIMEOUT_MS) : undefined;
+    const snapshot = (await services.system.redisAnswers(PING_TIMEOUT_MS)) ? await withTimeout(readSnapshot(services), READ_TIMEOUT_MS) : undefined;
     if (!snapshot) {
       res.status(503).type('text/plain').send('Redis did not answer in time: no metrics to report.\n');
       return;

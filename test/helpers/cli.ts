@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { testDatabaseUrl } from './test-services.ts';
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = path.join(PROJECT_ROOT, 'bin', 'litwatch.js');
@@ -19,9 +20,14 @@ export interface CliResult {
  */
 const TEST_VAR = mkdtempSync(path.join(tmpdir(), 'litwatch-var-'));
 
-/** Environment for a litwatch child process: only what the test sets, plus PATH. */
+/**
+ * Environment for a litwatch child process: only what the test sets, plus PATH. A test's
+ * prefix brings its database (see testPrefix); without one, an embedded database in a
+ * folder of its own, never the project's var/db.
+ */
 export function cliEnv(vars: Record<string, string>): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'info', LITWATCH_VAR: TEST_VAR, ...vars };
+  const db = vars.LITWATCH_PREFIX ? { DATABASE_URL: testDatabaseUrl(vars.LITWATCH_PREFIX) } : { LITWATCH_DB_DIR: path.join(tmpdir(), `litwatch-cli-db-${process.pid}`) };
+  return { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'info', LITWATCH_VAR: TEST_VAR, ...db, ...vars };
 }
 
 /** Start `litwatch <args>`; the caller waits, reads or kills it. */

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,15 +8,50 @@ import type { Config } from '../../src/config/load-config.ts';
 import { createLogger, type Logger } from '../../src/log.ts';
 import { rateLimitKeys } from '../../src/ncbi/create-ncbi-http.ts';
 import { createServices, type Services } from '../../src/services.ts';
+import { migratedOnFirstUse, type MigratedDatabase } from '../../src/store/db/open-database.ts';
+import { openPostgres } from '../../src/store/db/postgres-database.ts';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** The PostgreSQL server tests create their databases on (trust auth, user postgres). */
+export const TEST_PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** The "today" integration tests poll on: a fixed day, so Entrez-date windows are predictable. */
 export const REFERENCE_DAY = new Date('2026-11-27T08:00:00Z');
 
-/** A prefix no other test or installation uses; everything under it is deleted afterwards. */
+/**
+ * A prefix no other test or installation uses, and a database of the same name created on the
+ * test server (so a litwatch process a test starts finds it at once); deletePrefix removes both.
+ */
 export function testPrefix(name: string): string {
-  return `lwtest-${name}-${randomBytes(4).toString('hex')}`;
+  const prefix = `lwtest-${name}-${randomBytes(4).toString('hex')}`;
+  createTestDatabase(testDatabaseName(prefix));
+  return prefix;
+}
+
+/** `lwtest_web_1a2b3c4d`: the prefix as a PostgreSQL identifier. */
+export function testDatabaseName(prefix: string): string {
+  return prefix.toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(0, 63);
+}
+
+/** DATABASE_URL of the test's own database. */
+export function testDatabaseUrl(prefix: string): string {
+  const url = new URL(TEST_PG_URL);
+  url.pathname = `/${testDatabaseName(prefix)}`;
+  return url.toString();
+}
+
+/** The test's own database (see testPrefix), migrated on first use; the test closes it. */
+export function testDatabase(prefix: string): MigratedDatabase {
+  return migratedOnFirstUse(openPostgres(testDatabaseUrl(prefix)));
+}
+
+/** Synchronous (psql), so testPrefix stays synchronous for the tests that call it at load time. */
+export function createTestDatabase(name: string): void {
+  execFileSync('psql', [TEST_PG_URL, '-qXc', `CREATE DATABASE "${name}"`], { stdio: ['ignore', 'ignore', 'pipe'] });
+}
+
+export function dropTestDatabase(name: string): void {
+  execFileSync('psql', [TEST_PG_URL, '-qXc', `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`], { stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
 export interface WatchSpec {
@@ -33,6 +69,7 @@ export function testConfig(watches: WatchSpec[]): Config {
     enrichment: { pubtatorRetryDays: 14 },
     digest: { maxItems: 50, schedules: { daily: '0 7 * * *', weekly: '0 7 * * 1' }, backfillDays: 7, sendRatePerSecond: 100 },
     health: { silentWatchDays: 7, ncbiErrorStreak: 5, queueStuckMinutes: 30 },
+    retention: { sentDays: 400, digestDays: 180 },
     watches: watches.map((w) => ({
       id: w.id,
       name: w.name ?? w.id,
@@ -75,7 +112,7 @@ export function testServices(options: {
   /** A logger to read what was logged (see captureLogs); silent by default. */
   log?: Logger;
 }): Services {
-  const env = loadEnv({ LITWATCH_PREFIX: options.prefix, LITWATCH_SECRET: TEST_SECRET, ...ncbiEnv(options.eutilsUrl, options.vocabDir), ...options.env });
+  const env = loadEnv({ LITWATCH_PREFIX: options.prefix, LITWATCH_SECRET: TEST_SECRET, DATABASE_URL: testDatabaseUrl(options.prefix), ...ncbiEnv(options.eutilsUrl, options.vocabDir), ...options.env });
   return createServices({
     env,
     config: options.config,
@@ -87,19 +124,27 @@ export function testServices(options: {
   });
 }
 
-/** Delete every key under a test prefix (queues and store alike). */
+/** Delete every key under a test prefix (queues and store alike) and drop the test's database. */
 export async function deletePrefix(prefix: string): Promise<void> {
+  await deleteRedisKeys(prefix);
+  dropTestDatabase(testDatabaseName(prefix));
+}
+
+/** Delete every Redis key under a prefix: what losing Redis does to an installation. */
+export async function deleteRedisKeys(prefix: string): Promise<number> {
   const redis = new Redis(REDIS_URL);
+  let deleted = 0;
   try {
     let cursor = '0';
     do {
       const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      if (keys.length > 0) await redis.del(...keys);
+      if (keys.length > 0) deleted += await redis.del(...keys);
       cursor = next;
     } while (cursor !== '0');
   } finally {
     await redis.quit();
   }
+  return deleted;
 }
 
 /** A logger whose JSON lines are kept in `lines`, to check what litwatch logs (and what it must not). */

@@ -164,6 +164,15 @@ describe('the admin pages, /healthz and /metrics of a seeded installation', () =
       assert.match(section(body, 'class="queue" data-queue="poll"'), /<td data-state="failed" class="">0<\/td>/);
     });
 
+    test('shows the database size and the rows of each durable table', async () => {
+      const body = await page('/admin');
+      const size = Number(/id="database-size" data-bytes="(\d+)"/.exec(body)?.[1]);
+      assert.ok(size > 1_000_000, `database size ${size}`);
+      assert.match(body, /PostgreSQL \(DATABASE_URL\)/);
+      assert.match(body, /<tr data-table="works"><th scope="row"><code>works<\/code><\/th><td>2<\/td><\/tr>/);
+      assert.match(body, /<tr data-table="subscribers"><th scope="row"><code>subscribers<\/code><\/th><td>1<\/td><\/tr>/);
+    });
+
     test('links to bull-board, the subscribers and the recent cards', async () => {
       const body = await page('/admin');
       for (const href of ['/admin/queues', '/admin/subscribers', '/admin/cards', '/admin/queues/queue/mail']) assert.ok(body.includes(`href="${href}"`), href);
@@ -186,6 +195,18 @@ describe('the admin pages, /healthz and /metrics of a seeded installation', () =
       assert.equal(body.match(/<table role="presentation" class="card"/g)?.length, 2);
       assert.ok(body.indexOf('Sclerostin and skeletal events') < body.indexOf('Osteoclasts in bone metastasis'));
       assert.ok(body.includes(`href="/admin/cards/${encodeURIComponent(doiKey)}"`));
+    });
+
+    test('the search box finds stored works by full text, newest first, with the watch that matched them', async () => {
+      const body = await page(`/admin/cards?q=${encodeURIComponent('osteoclasts metastasis')}`);
+      assert.match(body, /<form id="card-search" method="get" action="\/admin\/cards" role="search">/);
+      assert.match(body, /value="osteoclasts metastasis"/);
+      assert.equal(body.match(/<table role="presentation" class="card"/g)?.length, 1);
+      assert.match(body, /Osteoclasts in bone metastasis/);
+      assert.doesNotMatch(body, /Sclerostin and skeletal events/);
+      assert.match(body, /Matched: Bone &lt;metastasis&gt; &amp; spread/);
+      const none = await page(`/admin/cards?q=${encodeURIComponent('<b>zebrafish</b>')}`);
+      assert.match(none, /No stored work matches “&lt;b&gt;zebrafish&lt;\/b&gt;”/);
     });
 
     test('one card is found by its DOI key, whether its slash is encoded or not', async () => {

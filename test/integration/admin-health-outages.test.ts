@@ -8,12 +8,16 @@ import type { Services } from '../../src/services.ts';
 import { checkHealthWithin, healthRouter } from '../../src/web/health-routes.ts';
 import { metricsRouter } from '../../src/web/metrics.ts';
 import { listen } from '../../src/web/web-server.ts';
-import { deletePrefix, testConfig, testPrefix, testServices } from '../helpers/test-services.ts';
+import { migratedOnFirstUse, type MigratedDatabase } from '../../src/store/db/open-database.ts';
+import { openPostgres } from '../../src/store/db/postgres-database.ts';
+import { SystemStore } from '../../src/store/system-store.ts';
+import { deletePrefix, testConfig, testDatabase, testPrefix, testServices } from '../helpers/test-services.ts';
 
 describe('when Redis does not answer', () => {
   const prefix = testPrefix('admin-down');
   let services: Services;
   let unreachable: Redis;
+  let db: MigratedDatabase;
   let server: Server;
   let base = '';
 
@@ -21,8 +25,9 @@ describe('when Redis does not answer', () => {
     services = testServices({ prefix, eutilsUrl: 'http://127.0.0.1:9/entrez/eutils', config: testConfig([]) });
     // Never connected: like the app's connection while Redis is down.
     unreachable = new Redis({ port: 1, lazyConnect: true });
+    db = testDatabase(prefix);
     const app = express();
-    const down = { ...services, redis: unreachable };
+    const down: Services = { ...services, system: new SystemStore(db, unreachable) };
     app.use(healthRouter(down), metricsRouter(down));
     server = await listen(app, 0);
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -32,6 +37,7 @@ describe('when Redis does not answer', () => {
     server.closeAllConnections();
     server.close();
     unreachable.disconnect();
+    await db.close();
     await services.close();
     await deletePrefix(prefix);
   });
@@ -48,6 +54,38 @@ describe('when Redis does not answer', () => {
     const response = await fetch(`${base}/metrics`);
     assert.equal(response.status, 503);
     assert.match(await response.text(), /Redis did not answer/);
+  });
+});
+
+describe('when the database does not answer', () => {
+  const prefix = testPrefix('db-down');
+  let services: Services;
+  let unreachable: MigratedDatabase;
+  let server: Server;
+  let base = '';
+
+  before(async () => {
+    services = testServices({ prefix, eutilsUrl: 'http://127.0.0.1:9/entrez/eutils', config: testConfig([]) });
+    // Nothing listens on port 1: like a database server that is down.
+    unreachable = migratedOnFirstUse(openPostgres('postgres://postgres@127.0.0.1:1/litwatch'));
+    const app = express();
+    app.use(healthRouter({ ...services, system: new SystemStore(unreachable, services.queueConnection) }));
+    server = await listen(app, 0);
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  after(async () => {
+    server.closeAllConnections();
+    server.close();
+    await unreachable.close();
+    await services.close();
+    await deletePrefix(prefix);
+  });
+
+  test('/healthz answers 503 with a short JSON reason', async () => {
+    const response = await fetch(`${base}/healthz`);
+    assert.equal(response.status, 503);
+    assert.deepEqual(await response.json(), { status: 'down', redis: 'ok', database: 'unreachable', reason: 'the database did not answer within 1000 ms' });
   });
 });
 

@@ -132,6 +132,15 @@ describe('litwatch poll --now and works', () => {
     );
   });
 
+  test('works --search finds stored works by full text, newest first, with the watch that matched them', async () => {
+    const { code, stdout, stderr } = await runCli(['works', '--search', 'osseous MRI'], env);
+    assert.equal(code, 0, stderr);
+    assert.equal(stdout, '10.1000/osseous.1\t41000201\tosseous\tOsseous metastases on whole-body MRI\n');
+    assert.match(stderr, /^1 work matching "osseous MRI"$/m);
+    const none = await runCli(['works', '--search', 'zebrafish', '--json'], env);
+    assert.equal(none.stdout, '');
+  });
+
   test('an unknown watch is refused with the known ones listed', async () => {
     const { code, stderr } = await runCli(['poll', 'nope', '--now'], env);
     assert.equal(code, 1);

@@ -20,7 +20,7 @@ interface Service {
 
 const compose = parse(readFileSync(path.join(PROJECT_ROOT, 'docker-compose.yml'), 'utf8')) as { services: Record<string, Service>; volumes: Record<string, unknown> };
 const dockerfile = readFileSync(path.join(PROJECT_ROOT, 'Dockerfile'), 'utf8');
-const { redis, mailpit, app } = compose.services as Record<'redis' | 'mailpit' | 'app', Service>;
+const { postgres, redis, mailpit, app } = compose.services as Record<'postgres' | 'redis' | 'mailpit' | 'app', Service>;
 
 describe('the compose stack', () => {
   test('Redis never evicts (a queued job must not vanish) and keeps an append-only file on a volume', () => {
@@ -32,16 +32,25 @@ describe('the compose stack', () => {
     assert.ok(volume && volume in compose.volumes, 'a named volume');
   });
 
+  test('PostgreSQL keeps its data on a named volume and the app uses it by service name', () => {
+    assert.match(postgres.image ?? '', /^postgres:(1[4-9]|[2-9]\d)/);
+    const [volume, mount] = (postgres.volumes?.[0] ?? '').split(':');
+    assert.equal(mount, '/var/lib/postgresql/data');
+    assert.ok(volume && volume in compose.volumes, 'a named volume');
+    assert.match(postgres.healthcheck?.test.join(' ') ?? '', /pg_isready/);
+    assert.match(app.environment?.DATABASE_URL ?? '', /^postgres:\/\/litwatch:\$\{POSTGRES_PASSWORD:-\}@postgres:5432\/litwatch$/);
+  });
+
   test('Mailpit catches the mail, with its web UI published, and is the default SMTP', () => {
     assert.match(mailpit.image ?? '', /^axllent\/mailpit/);
     assert.ok(mailpit.ports?.some((p) => p.startsWith('8025:8025')));
     assert.equal(app.environment?.SMTP_URL, '${SMTP_URL:-smtp://mailpit:1025}');
   });
 
-  test('every service has a health check, and the app waits for healthy Redis and Mailpit', () => {
-    for (const [name, service] of Object.entries({ redis, mailpit, app })) assert.ok(service.healthcheck?.test.length, `${name} health check`);
+  test('every service has a health check, and the app waits for healthy PostgreSQL, Redis and Mailpit', () => {
+    for (const [name, service] of Object.entries({ postgres, redis, mailpit, app })) assert.ok(service.healthcheck?.test.length, `${name} health check`);
     assert.match(app.healthcheck!.test.join(' '), /\/healthz/);
-    assert.deepEqual(app.depends_on, { redis: { condition: 'service_healthy' }, mailpit: { condition: 'service_healthy' } });
+    assert.deepEqual(app.depends_on, { postgres: { condition: 'service_healthy' }, redis: { condition: 'service_healthy' }, mailpit: { condition: 'service_healthy' } });
   });
 
   test('the app is built here, reaches Redis by service name and has time to stop gracefully', () => {
@@ -51,6 +60,7 @@ describe('the compose stack', () => {
   });
 
   test('no secret is written in the compose file: they come from the environment', () => {
+    assert.equal(postgres.environment?.POSTGRES_PASSWORD, '${POSTGRES_PASSWORD:-}');
     for (const name of ['NCBI_API_KEY', 'LITWATCH_SECRET', 'DASHBOARD_PASSWORD']) assert.match(app.environment?.[name] ?? '', /^\$\{[A-Z_]+:-\}$/, name);
   });
 });

@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { checkHealth, usualGapDays } from '../../src/health/check-health.ts';
 import { monitorHealth } from '../../src/health/health-monitor.ts';
 import type { Services } from '../../src/services.ts';
+import { makeArticle } from '../fixtures/card/articles.ts';
 import { captureLogs, deletePrefix, testConfig, testPrefix, testServices } from '../helpers/test-services.ts';
 
 const DAY = 86_400_000;
@@ -16,7 +17,11 @@ describe('health checks', () => {
   before(async () => {
     services = testServices({ prefix, eutilsUrl: 'http://127.0.0.1:9/entrez/eutils', config: testConfig([{ id: 'quiet', query: 'a' }, { id: 'busy', query: 'b' }]), log: logs.log });
     // "busy" found works yesterday; "quiet" last found one 20 days ago, and polls fine since.
-    await services.metrics.recordPoll('busy', { ok: true, found: 3, query: 'b' }, NOW - DAY);
+    await find('busy', ['41000101', '41000102'], NOW - 3 * DAY);
+    await find('busy', ['41000103'], NOW - DAY);
+    await services.metrics.recordPoll('busy', { ok: true, found: 1, query: 'b' }, NOW - DAY);
+    await find('quiet', ['41000201'], NOW - 24 * DAY);
+    await find('quiet', ['41000202'], NOW - 20 * DAY);
     await services.metrics.recordPoll('quiet', { ok: true, found: 1, query: 'a' }, NOW - 20 * DAY);
     await services.metrics.recordPoll('quiet', { ok: true, found: 0, query: 'a' }, NOW - DAY);
   });
@@ -25,6 +30,11 @@ describe('health checks', () => {
     await services.close();
     await deletePrefix(prefix);
   });
+
+  /** A poll of `watchId` at `at` that found these works (what the chart and the silence check count). */
+  async function find(watchId: string, pmids: string[], at: number): Promise<void> {
+    for (const pmid of pmids) await services.works.upsert(makeArticle({ pmid, title: `Work ${pmid}` }), watchId, at);
+  }
 
   function failing(report: Awaited<ReturnType<typeof checkHealth>>): string[] {
     return report.checks.filter((c) => !c.ok).map((c) => `${c.event}${c.subject ? ` ${c.subject}` : ''}`);
@@ -53,6 +63,7 @@ describe('health checks', () => {
     await monitorHealth(services, NOW);
     await monitorHealth(services, NOW);
     assert.equal(logs.lines.filter((l) => l.event === 'watch.silent').length, 1);
+    await find('quiet', ['41000203', '41000204'], NOW);
     await services.metrics.recordPoll('quiet', { ok: true, found: 2, query: 'a' }, NOW);
     await monitorHealth(services, NOW);
     assert.ok(logs.lines.some((l) => l.event === 'health.recovered' && l.check === 'watch.silent' && l.subject === 'quiet'));

@@ -31,7 +31,7 @@ describe('notices found without relying on the notice types', () => {
     services = testServices({ prefix, eutilsUrl: ncbi.url, config: testConfig([{ id: 'bone', name: 'Bone metastasis', query: 'a' }]), now: () => TODAY, log: captured.log });
     for (let i = 0; i < STORED; i++) await services.works.upsert(makeArticle({ pmid: pmidOf(i), doi: `10.1000/reread.${i}`, title: `Stored work ${i}` }), 'bone');
     const reader = await services.subscribers.save({ email: 'hal@example.org', watches: ['bone'], frequency: 'daily' }, 'admin', TODAY.getTime());
-    await services.redis.sadd(services.works.keys.subscriberSent(reader.id), '10.1000/reread.0');
+    await services.subscribers.recordSent(reader.id, ['10.1000/reread.0']);
     // PubMed's records of the stored works as they read today: most unchanged, three now naming a notice.
     ncbi.addRecords(Array.from({ length: STORED }, (_, i) => ({ pmid: pmidOf(i), edat: '2025/12/01', xml: pubmedArticleXml({ pmid: pmidOf(i), doi: `10.1000/reread.${i}`, title: `Stored work ${i}` }) })));
     ncbi.addRecords([

@@ -30,7 +30,7 @@ before(async () => {
   const work = await services.works.upsert(makeArticle({ pmid: '41000901', doi: '10.1000/retracted.901', title: 'Fabricated bone metastasis data' }), 'bone');
   reader = await services.subscribers.save({ email: 'hal@example.org', watches: ['bone'], frequency: 'daily' }, 'admin', TODAY.getTime());
   newcomer = await services.subscribers.save({ email: 'ivy@example.org', watches: ['bone'], frequency: 'daily' }, 'admin', TODAY.getTime());
-  await services.redis.sadd(services.works.keys.subscriberSent(reader.id), work.key);
+  await services.subscribers.recordSent(reader.id, [work.key]);
   // PubMed's retraction notice for it, entered yesterday.
   ncbi.addRecords([
     {

@@ -53,5 +53,5 @@ test('restarting any number of times leaves one scheduler per watch, and one of 
     await applyConfig(services, config, true);
     await syncSystemSchedulers(services.queues.poll);
   }
-  assert.deepEqual((await services.queues.poll.getJobSchedulers(0, -1)).map((s) => s.key).sort(), ['poll-bone', 'poll-lung', 'system-check-health', 'system-check-notices', 'system-reread-works']);
+  assert.deepEqual((await services.queues.poll.getJobSchedulers(0, -1)).map((s) => s.key).sort(), ['poll-bone', 'poll-lung', 'system-check-health', 'system-check-notices', 'system-prune-store', 'system-reread-works']);
 });

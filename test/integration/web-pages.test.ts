@@ -3,13 +3,13 @@ import { createHash } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { Redis } from 'ioredis';
 import { createLogger } from '../../src/log.ts';
 import { LinkTokens } from '../../src/mail/link-tokens.ts';
 import { SubscriberStore, type Subscriber } from '../../src/store/subscriber-store.ts';
 import { createWebApp } from '../../src/web/app.ts';
 import { links } from '../../src/web/links.ts';
-import { deletePrefix, REDIS_URL, testConfig, testPrefix } from '../helpers/test-services.ts';
+import type { MigratedDatabase } from '../../src/store/db/open-database.ts';
+import { deletePrefix, testConfig, testDatabase, testPrefix } from '../helpers/test-services.ts';
 
 const PUBLIC_URL = 'https://litwatch.example';
 const HOUR_MS = 3600_000;
@@ -22,15 +22,15 @@ const config = testConfig([
 ]);
 
 const prefix = testPrefix('web');
-let redis: Redis;
+let db: MigratedDatabase;
 let store: SubscriberStore;
 
 before(() => {
-  redis = new Redis(REDIS_URL);
-  store = new SubscriberStore(redis, prefix);
+  db = testDatabase(prefix);
+  store = new SubscriberStore(db);
 });
 after(async () => {
-  await redis.quit();
+  await db.close();
   await deletePrefix(prefix);
 });
 

@@ -19,6 +19,8 @@ describe('loadEnv', () => {
   test('an empty environment gives the documented defaults', () => {
     assert.deepEqual(loadEnv({}), {
       REDIS_URL: undefined,
+      DATABASE_URL: undefined,
+      LITWATCH_DB_DIR: path.resolve('var/db'),
       SMTP_URL: undefined,
       NCBI_EUTILS_URL: 'https://eutils.ncbi.nlm.nih.gov/entrez/eutils',
       NCBI_API_KEY: undefined,
@@ -41,6 +43,7 @@ describe('loadEnv', () => {
       DASHBOARD_READ_ONLY: false,
       TRUST_PROXY: false,
       LITWATCH_LOCK_MS: 30000,
+      LITWATCH_SEND_LEASE_MS: 60000,
       LITWATCH_SHUTDOWN_MS: 25000,
       PORT: 3000,
       LITWATCH_OUTBOX: path.resolve('var/outbox'),

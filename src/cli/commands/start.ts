@@ -7,7 +7,8 @@ import { syncSystemSchedulers } from '../../queue/sync-system-schedulers.ts';
 import type { Services } from '../../services.ts';
 import { adminAccess } from '../../web/admin/admin-auth.ts';
 import { createWebServer, listen } from '../../web/web-server.ts';
-import { loadSettings, openRuntime } from '../runtime.ts';
+import { RedisEvictionError } from '../../redis/redis-eviction-error.ts';
+import { loadSettings, openRuntime, type Runtime } from '../runtime.ts';
 import { startBanner } from '../start-banner.ts';
 
 const ROLES = ['all', 'scheduler', 'worker', 'web'] as const;
@@ -32,6 +33,7 @@ export async function startCommand(options: { role: string }): Promise<void> {
   const runtime = await openRuntime(settings);
   const { services } = runtime;
   const { log } = settings;
+  await refuseEvictingRedis(runtime);
   const noEmail = missingEmailWarning(services.env);
   if (noEmail) log.warn({ event: 'ncbi.no_email' }, noEmail);
 
@@ -45,7 +47,7 @@ export async function startCommand(options: { role: string }): Promise<void> {
   const workers = role === 'all' || role === 'worker' ? startWorkers(services) : [];
   const server = role === 'all' || role === 'web' ? await serveWeb(services) : undefined;
   log.info({ event: 'litwatch.started', role, prefix: services.prefix, workers: workers.length, web: server !== undefined }, `litwatch started (role ${role})`);
-  const banner = startBanner({ env: services.env, role, redisUrl: runtime.redis.url, redisStarted: runtime.redis.stop !== undefined, web: server !== undefined, admin: adminAccess(services.env).enabled, generated: settings.generated });
+  const banner = startBanner({ env: services.env, role, redisUrl: runtime.redis.url, redisStarted: runtime.redis.stop !== undefined, web: server !== undefined, admin: adminAccess(services.env).enabled, generated: settings.generated, database: services.database });
   log.info({ event: 'litwatch.ready', publicUrl: services.env.LITWATCH_PUBLIC_URL }, banner);
 
   const signal = await Promise.race([once(process, 'SIGTERM'), once(process, 'SIGINT')]);
@@ -67,4 +69,30 @@ async function serveWeb(services: Services): Promise<Server> {
   const pages = [`${base}/healthz`, `${base}/metrics`, ...(services.tokens ? [`${base}/subscribe`] : []), ...(adminAccess(services.env).enabled ? [`${base}/admin`] : [])];
   services.log.info({ event: 'web.listening', port: services.env.PORT, publicUrl: base }, `web pages: ${pages.join(', ')}`);
   return server;
+}
+
+/**
+ * BullMQ's own requirement: a Redis that evicts keys under memory pressure drops queued jobs.
+ * A Redis that does not let us read its config (some managed ones) is trusted, with a warning.
+ */
+async function refuseEvictingRedis(runtime: Runtime): Promise<void> {
+  const { services } = runtime;
+  let policy: string | undefined;
+  try {
+    policy = await services.system.redisEvictionPolicy();
+  } catch (err) {
+    services.log.warn({ err, event: 'redis.policy_unknown' }, 'could not read Redis maxmemory-policy (CONFIG GET refused): make sure it is noeviction');
+    return;
+  }
+  if (policy !== undefined && policy !== 'noeviction') {
+    await runtime.close();
+    throw new RedisEvictionError(redactedRedis(runtime.redis.url), policy);
+  }
+}
+
+function redactedRedis(url: string): string {
+  const parsed = new URL(url);
+  parsed.password = '';
+  parsed.username = '';
+  return parsed.host;
 }

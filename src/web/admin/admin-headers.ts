@@ -7,10 +7,11 @@ const ADMIN_POLICY = ["default-src 'none'", `style-src ${STYLE_SOURCE} ${ADMIN_S
 
 /**
  * Cards are the email's HTML, styled by `style` attributes: those are allowed (CSS cannot run
- * code), `<style>` elements still only by hash, and script still not at all. A browser without
+ * code), `<style>` elements still only by hash, and script still not at all. Its search box
+ * submits to this origin (a GET). A browser without
  * `style-src-attr` shows the cards unstyled, still readable.
  */
-const CARDS_POLICY = [...ADMIN_POLICY, "style-src-attr 'unsafe-inline'"];
+const CARDS_POLICY = [...ADMIN_POLICY.filter((d) => !d.startsWith('form-action')), "form-action 'self'", "style-src-attr 'unsafe-inline'"];
 
 /**
  * bull-board is a React app served from its own `static/` folder: scripts (and its syntax

@@ -31,15 +31,19 @@ export interface Overview {
   /** Recent digests not sent yet or failed, newest first. */
   unsent: Digest[];
   digestsLookedAt: number;
+  /** The database: which, how big, how many rows in each durable table. */
+  database: { kind: 'postgres' | 'embedded'; bytes: number; rows: Record<string, number> };
 }
 
 export async function loadOverview(services: Services, now = Date.now()): Promise<Overview> {
-  const [health, watches, totalWorks, queues, digests] = await Promise.all([
+  const [health, watches, totalWorks, queues, digests, bytes, rows] = await Promise.all([
     checkHealthWithin(services),
     Promise.all(services.config().watches.map((watch) => watchRow(services, watch, now))),
     services.works.count(),
     queueCounts(services.queues),
     services.digests.recent(RECENT_DIGESTS),
+    services.system.databaseBytes(),
+    services.system.rowCounts(),
   ]);
   const digestCounts: Partial<Record<DigestStatus, number>> = {};
   for (const digest of digests) digestCounts[digest.status] = (digestCounts[digest.status] ?? 0) + 1;
@@ -51,6 +55,7 @@ export async function loadOverview(services: Services, now = Date.now()): Promis
     digestCounts,
     unsent: digests.filter((d) => d.status === 'pending' || d.status === 'sending' || d.status === 'failed'),
     digestsLookedAt: digests.length,
+    database: { kind: services.system.databaseKind().kind, bytes, rows },
   };
 }
 

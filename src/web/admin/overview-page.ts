@@ -28,7 +28,20 @@ function overviewBody(overview: Overview): SafeHtml {
 <h2 id="watches-heading">Watches</h2>
 <div id="watches">${overview.watches.length > 0 ? overview.watches.map(watchSection) : html`<p>No watches in config/watches.yaml.</p>`}</div>
 ${digestsSection(overview)}
-${queuesSection(overview)}`;
+${queuesSection(overview)}
+${databaseSection(overview)}`;
+}
+
+/** How big the database is and what it holds: what to watch for growth (config `retention` bounds it). */
+function databaseSection({ database }: Overview): SafeHtml {
+  const mb = (database.bytes / 1_048_576).toFixed(1);
+  return html`<section id="database" aria-labelledby="database-heading">
+<h2 id="database-heading">Database</h2>
+<p>${database.kind === 'embedded' ? 'Embedded PostgreSQL (LITWATCH_DB_DIR)' : 'PostgreSQL (DATABASE_URL)'}: <strong id="database-size" data-bytes="${database.bytes}">${mb} MB</strong></p>
+<table id="row-counts"><caption>Rows per table</caption>
+<thead><tr><th scope="col">Table</th><th scope="col">Rows</th></tr></thead>
+<tbody>${Object.entries(database.rows).map(([table, n]) => html`<tr data-table="${table}"><th scope="row"><code>${table}</code></th><td>${n}</td></tr>`)}</tbody></table>
+</section>`;
 }
 
 /** Failing checks first and loud: this is what a PubMed alert never tells you. */

@@ -1,0 +1,99 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { parseRows } from '../documents.ts';
+import type { Database, Queryable } from './database.ts';
+import { DatabaseTooNewError, DatabaseUnavailableError } from './database-errors.ts';
+
+/** Numbered SQL files, `0001_initial.sql`, applied in order, each once, each in a transaction. */
+const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/', import.meta.url));
+/** Any constant both sides agree on: concurrent starts queue on it while migrating. */
+const MIGRATION_LOCK = 7_301_190_001;
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export interface MigrationStatus {
+  /** Applied, in order, with when. */
+  applied: { version: number; name: string; appliedAt: Date }[];
+  /** Known to this code and not applied yet. */
+  pending: Migration[];
+  /** The newest version this code knows. */
+  codeVersion: number;
+}
+
+export function knownMigrations(dir = MIGRATIONS_DIR): Migration[] {
+  return readdirSync(dir)
+    .filter((file) => /^\d{4}_[a-z0-9_]+\.sql$/.test(file))
+    .sort()
+    .map((file) => ({ version: Number(file.slice(0, 4)), name: file.replace(/\.sql$/, ''), sql: readFileSync(`${dir}/${file}`, 'utf8') }));
+}
+
+const CREATE_LEDGER = `CREATE TABLE IF NOT EXISTS schema_migrations (
+  version integer PRIMARY KEY,
+  name text NOT NULL,
+  applied_at timestamptz NOT NULL DEFAULT now()
+)`;
+
+async function appliedRows(db: Queryable) {
+  const rows = parseRows(z.object({ version: z.number(), name: z.string(), applied_at: z.coerce.date() }), await db.query('SELECT version, name, applied_at FROM schema_migrations ORDER BY version'), 'schema_migrations');
+  return rows.map((row) => ({ version: row.version, name: row.name, appliedAt: row.applied_at }));
+}
+
+export async function migrationStatus(db: Database, migrations = knownMigrations()): Promise<MigrationStatus> {
+  const applied = await unavailableAsOneLine(db, async () => {
+    await db.query(CREATE_LEDGER);
+    return appliedRows(db);
+  });
+  const done = new Set(applied.map((m) => m.version));
+  return { applied, pending: migrations.filter((m) => !done.has(m.version)), codeVersion: migrations.at(-1)?.version ?? 0 };
+}
+
+/**
+ * Brings the schema up to this code's version under an advisory lock, so two processes
+ * starting at once apply each migration once. Refuses a database newer than the code.
+ * Returns the migrations it applied (none when up to date).
+ */
+export async function migrate(db: Database, migrations = knownMigrations()): Promise<Migration[]> {
+  return unavailableAsOneLine(db, () => applyPending(db, migrations));
+}
+
+async function applyPending(db: Database, migrations: Migration[]): Promise<Migration[]> {
+  return db.withAdvisoryLock(MIGRATION_LOCK, async (locked) => {
+    await locked.query(CREATE_LEDGER);
+    const applied = await appliedRows(locked);
+    const codeVersion = migrations.at(-1)?.version ?? 0;
+    const dbVersion = applied.at(-1)?.version ?? 0;
+    if (dbVersion > codeVersion) throw new DatabaseTooNewError(db.where, dbVersion, codeVersion);
+    const done = new Set(applied.map((m) => m.version));
+    const pending = migrations.filter((m) => !done.has(m.version));
+    for (const migration of pending) {
+      await locked.query('BEGIN');
+      try {
+        await locked.exec(migration.sql);
+        await locked.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
+        await locked.query('COMMIT');
+      } catch (err) {
+        await locked.query('ROLLBACK').catch(() => {});
+        throw new Error(`migration ${migration.name} failed: ${(err as Error).message}`);
+      }
+    }
+    return pending;
+  });
+}
+
+/** A server that does not answer (or refuses the login, or lacks the database) is one line, not a stack. */
+export async function unavailableAsOneLine<T>(db: Database, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (db.kind === 'postgres' && code && ['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH', '3D000', '28P01', '28000'].includes(code)) {
+      throw new DatabaseUnavailableError(db.where, (err as Error).message || code);
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,68 @@
+import type { Database } from './database.ts';
+import { openEmbedded } from './embedded-database.ts';
+import { migrate } from './migrate.ts';
+import { openPostgres } from './postgres-database.ts';
+
+export interface DatabaseSettings {
+  /** A PostgreSQL server; unset: the embedded database in `dbDir`. */
+  DATABASE_URL?: string;
+  LITWATCH_DB_DIR: string;
+}
+
+/** A database whose schema is brought up to date before its first statement runs. */
+export interface MigratedDatabase extends Database {
+  /** Resolves once connected and migrated; rejects with the one-line reason it cannot be used. */
+  ready(): Promise<void>;
+}
+
+/** The raw database the settings name, not migrated (`litwatch db status` looks before it leaps). */
+export function openDatabaseRaw(settings: DatabaseSettings): Database {
+  return settings.DATABASE_URL ? openPostgres(settings.DATABASE_URL) : openEmbedded(settings.LITWATCH_DB_DIR);
+}
+
+/**
+ * Opens the database lazily: building the services stays synchronous, and the first statement
+ * (or `ready()`, which `litwatch start` awaits) connects and applies pending migrations.
+ */
+export function openDatabase(settings: DatabaseSettings): MigratedDatabase {
+  return migratedOnFirstUse(openDatabaseRaw(settings));
+}
+
+export function migratedOnFirstUse(db: Database): MigratedDatabase {
+  let migrated: Promise<void> | undefined;
+  // A failed attempt (the server was down) is forgotten, so the next statement tries again.
+  const ready = () =>
+    (migrated ??= migrate(db).then(
+      () => undefined,
+      (err: unknown) => {
+        migrated = undefined;
+        throw err;
+      },
+    ));
+  return {
+    kind: db.kind,
+    where: db.where,
+    ready,
+    query: async (sql, params) => {
+      await ready();
+      return db.query(sql, params);
+    },
+    exec: async (sql) => {
+      await ready();
+      return db.exec(sql);
+    },
+    transaction: async (work) => {
+      await ready();
+      return db.transaction(work);
+    },
+    withAdvisoryLock: async (key, work) => {
+      await ready();
+      return db.withAdvisoryLock(key, work);
+    },
+    async close() {
+      // A failed open is still closed (the pool ended, the embedded folder's lock released).
+      await (migrated ?? Promise.resolve()).catch(() => {});
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,65 @@
+import pg from 'pg';
+import { storable } from '../documents.ts';
+import type { Database, Queryable } from './database.ts';
+
+/**
+ * A PostgreSQL server (14 or newer) through a `pg` pool. Every litwatch process (scheduler,
+ * workers, web) opens its own pool on the same database.
+ */
+export function openPostgres(url: string, options: { max?: number } = {}): Database {
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, application_name: 'litwatch' });
+  // An idle client that loses its server emits here; the next query reports the problem.
+  pool.on('error', () => {});
+  const exec = async (client: pg.Pool | pg.PoolClient, sql: string) => {
+    await client.query(sql); // no parameters: the simple protocol, several statements allowed
+  };
+  const run = async (client: Queryable | pg.Pool | pg.PoolClient, sql: string, params?: readonly unknown[]) => {
+    const result = await (client as pg.Pool).query(sql, storable(params));
+    return result.rows as Record<string, unknown>[];
+  };
+  return {
+    kind: 'postgres',
+    where: redactUrl(url),
+    query: (sql, params) => run(pool, sql, params),
+    exec: (sql) => exec(pool, sql),
+    async transaction(work) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await work({ query: (sql, params) => run(client, sql, params), exec: (sql) => exec(client, sql) });
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+    async withAdvisoryLock(key, work) {
+      const client = await pool.connect();
+      try {
+        await client.query('SELECT pg_advisory_lock($1)', [key]);
+        try {
+          return await work({ query: (sql, params) => run(client, sql, params), exec: (sql) => exec(client, sql) });
+        } finally {
+          await client.query('SELECT pg_advisory_unlock($1)', [key]);
+        }
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+/** `postgres://user@host:5432/db`: the password never reaches a message or a log. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.password = '';
+    return parsed.toString();
+  } catch {
+    return 'DATABASE_URL';
+  }
+}
