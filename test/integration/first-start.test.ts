@@ -65,8 +65,9 @@ describe('the first start, from an empty environment', () => {
       NCBI_EUTILS_URL: 'http://127.0.0.1:9/entrez/eutils',
       LITWATCH_VOCAB: path.join(cwd, 'no-vocab'),
     };
-    // A work to put in the digest, stored as a poll would have.
-    const services = testServices({ prefix, eutilsUrl: 'http://127.0.0.1:9/entrez/eutils', config: testConfig([{ id: 'bone', query: 'bone metastasis' }]), now: () => new Date() });
+    // A work to put in the digest, stored as a poll would have, in the embedded database the
+    // first start uses (var/db under its folder: no DATABASE_URL in an empty environment).
+    const services = testServices({ prefix, eutilsUrl: 'http://127.0.0.1:9/entrez/eutils', config: testConfig([{ id: 'bone', query: 'bone metastasis' }]), now: () => new Date(), env: { DATABASE_URL: '', LITWATCH_DB_DIR: path.join(varDir, 'db') } });
     await services.works.upsert(makeArticle({ pmid: '41005001', doi: '10.1000/first.start', title: 'Denosumab for bone metastasis of breast cancer' }), 'bone');
     await services.close();
   });
@@ -116,6 +117,9 @@ describe('the first start, from an empty environment', () => {
     const confirmed = await fetch(confirmUrl, { method: 'POST' });
     assert.equal(confirmed.status, 200);
     assert.match(await confirmed.text(), /You are subscribed/);
+    // The embedded database serves one process: the command runs while litwatch is stopped
+    // (it runs its own workers), as a newcomer without DATABASE_URL would.
+    await stop(child!);
     const run = await runCli(['digest', 'run', '--now'], env, cwd);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /^1 digests sent/m);
@@ -129,7 +133,7 @@ describe('the first start, from an empty environment', () => {
   test('a restart keeps the same secret (links made before it still work) and the same password', async () => {
     const secret = readFileSync(path.join(varDir, 'litwatch-secret'), 'utf8');
     const password = readFileSync(path.join(varDir, 'dashboard-password'), 'utf8').trim();
-    await stop(child!);
+    if (child!.exitCode === null && child!.signalCode === null) await stop(child!);
     child = await start();
     assert.equal(readFileSync(path.join(varDir, 'litwatch-secret'), 'utf8'), secret);
     assert.equal(readFileSync(path.join(varDir, 'dashboard-password'), 'utf8').trim(), password);
