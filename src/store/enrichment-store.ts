@@ -53,8 +53,10 @@ export class EnrichmentStore {
     return row?.doc ?? undefined;
   }
 
+  /** Stored: the claim on fetching it goes too (others now find it stored), so Redis keeps nothing per work. */
   async saveFullText(workKey: string, fullText: FullText): Promise<void> {
     await this.set(workKey, 'full_text', fullText);
+    await this.redis.del(this.keys.fullTextClaim(fullText.pmcid));
   }
 
   async fullText(workKey: string): Promise<FullText | undefined> {

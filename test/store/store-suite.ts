@@ -185,6 +185,8 @@ export function storeSuite(kind: string, open: () => { db: MigratedDatabase; pre
       assert.deepEqual(await enrichment.claimFullTexts(['PMC1', 'PMC2'], 'job-1'), new Set(['PMC1', 'PMC2']));
       assert.deepEqual(await enrichment.claimFullTexts(['PMC2', 'PMC3'], 'job-2'), new Set(['PMC3']));
       assert.deepEqual(await enrichment.claimFullTexts(['PMC2'], 'job-1'), new Set(['PMC2']), 'a retried job still holds its own');
+      await enrichment.saveFullText('10.1000/older', { pmcid: 'PMC2', hasBody: false, figures: [], referenceCount: 0 });
+      assert.equal(await redis.exists(`${prefix}:store:enrich:fulltext-claim:PMC2`), 0, 'a stored full text leaves no claim behind');
     });
 
     test('works with a PMID first seen since a time, oldest first', async () => {
