@@ -8,6 +8,7 @@ import os from 'node:os';
 import { cardThroughput, perSecond, type CardFigures, type Run } from './card-throughput.ts';
 import { startup, type StartupFigures } from './startup.ts';
 import { mb } from './measure.ts';
+import { digestBuild, type DigestBuildFigures } from './digest-build.ts';
 import { digestSend, type DigestFigures } from './digest-send.ts';
 import { pollRequests, pollSummary } from './poll-requests.ts';
 import { storeBench, type StoreFigures } from './store.ts';
@@ -25,7 +26,9 @@ console.log('\n3. Requests per poll');
 const poll = await pollRequests(log);
 console.log('\n4. Digests for many subscribers');
 const digests = await digestSend(log);
-console.log('\n5. The database');
+console.log('\n5. Digest build: 10,000 subscribers x 50 works');
+const builds = await digestBuild(log);
+console.log('\n6. The database');
 const store = await storeBench(log);
 const total = (performance.now() - started) / 1000;
 
@@ -35,6 +38,7 @@ console.log(`\n${[
   ...startupSummary(start),
   ...pollSummary(poll),
   ...digestSummary(digests),
+  ...buildSummary(builds),
   ...storeSummary(store),
   `Total benchmark time: ${total.toFixed(0)} s`,
 ].join('\n')}`);
@@ -81,6 +85,15 @@ function digestSummary(figures: DigestFigures | { skipped: string }): string[] {
     title,
     `  ${figures.subscribers} subscribers, configured ${figures.configuredRate} messages/s: ${figures.seconds.toFixed(1)} s wall, ${figures.achievedRate.toFixed(1)} messages/s achieved (${share.toFixed(0)}% of configured)`,
     `  peak RSS ${figures.peakRssMb.toFixed(0)} MB (builders and senders in one process); ${figures.averageMessageKb.toFixed(0)} KB per message; Redis holds ${figures.redisMbAfter.toFixed(0)} MB for the run afterwards`,
+  ];
+}
+
+function buildSummary(figures: DigestBuildFigures | { skipped: string }): string[] {
+  const title = 'Digest build: plan job to the last digest stored, digest workers in their own process (nothing sent)';
+  if ('skipped' in figures) return [title, `  skipped: ${figures.skipped}`];
+  return [
+    title,
+    `  ${figures.subscribers} subscribers x ${figures.works} long works: ${figures.seconds.toFixed(1)} s (${figures.digestsPerSecond.toFixed(0)} digests/s), builder peak RSS ${figures.peakRssMb.toFixed(0)} MB, ${figures.averageHtmlKb.toFixed(0)} KB HTML per digest`,
   ];
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DigestRun } from '../src/digest/compose-digest.ts';
 import { digestPeriod } from '../src/digest/digest-period.ts';
+import { sharedDigestRun } from '../src/digest/digest-runs.ts';
 import { digestId } from '../src/store/digest-store.ts';
 import type { JobContext } from '../src/queue/job-module.ts';
 import * as sendDigest from './send-digest.ts';
@@ -17,6 +18,8 @@ export const payloadSchema = z.object({
   subscriberId: z.string().min(1),
   /** The period the planner computed; the digest is built for it (a late job keeps its period). */
   period: z.string().min(1),
+  /** The run it was planned in: jobs of one run share the works they read and the entries they render. */
+  run: z.string().min(1).optional(),
 });
 
 export type Payload = z.infer<typeof payloadSchema>;
@@ -34,7 +37,8 @@ export async function process(payload: Payload, ctx: JobContext): Promise<BuildO
     await queueSend(ctx, existing.id);
     return { digestId: existing.id, works: existing.workKeys.length, shown: existing.workKeys.length, status: 'exists' };
   }
-  const composed = await new DigestRun(services, now).compose(subscriber);
+  const run = payload.run ? sharedDigestRun(services, payload.run, now) : new DigestRun(services, now);
+  const composed = await run.compose(subscriber);
   if (composed.period.key !== payload.period) log.warn({ event: 'digest.period_moved', planned: payload.period, now: composed.period.key }, 'built for the current period');
   if (!composed.email) return { status: 'nothing' };
   const created = await services.digests.create({

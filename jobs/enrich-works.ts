@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { nextTryAt } from '../src/enrich/enrich-failures.ts';
 import { enrichWorks, type EnrichSummary } from '../src/enrich/enrich-works.ts';
 import type { JobContext } from '../src/queue/job-module.ts';
 import type { Services } from '../src/services.ts';
@@ -24,6 +25,18 @@ export const payloadSchema = z.object({
 });
 
 export type Payload = z.infer<typeof payloadSchema>;
+
+/**
+ * The job itself failed for good (not a service: those are caught per step): its works stay
+ * pending as failed, so health shows them and a later poll tries them again with backoff.
+ */
+export async function onFinalFailure(payload: Payload, ctx: JobContext, err: Error): Promise<void> {
+  const now = ctx.services.now().getTime();
+  for (const key of payload.workKeys) {
+    const attempts = ((await ctx.services.enrichment.pending.get(key))?.attempts ?? 0) + 1;
+    await ctx.services.enrichment.pending.recordFailure(key, { steps: ['pmcid', 'full text', 'entities', 'summary'], error: err.message, nextAt: nextTryAt(attempts, now) }, now);
+  }
+}
 
 export async function process(payload: Payload, ctx: JobContext): Promise<EnrichSummary> {
   const summary = await enrichWorks(ctx.services, ctx.log, payload.workKeys, ctx.job.id);

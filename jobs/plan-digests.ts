@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { FREQUENCIES } from '../src/config/watches-schema.ts';
 import { digestPeriod } from '../src/digest/digest-period.ts';
+import { newRunId } from '../src/digest/digest-runs.ts';
 import type { JobContext } from '../src/queue/job-module.ts';
 import * as buildDigest from './build-digest.ts';
 
@@ -27,10 +28,11 @@ export async function process(payload: Payload, ctx: JobContext): Promise<{ plan
   const subscribers = (await services.subscribers.list()).filter(
     (s) => s.status === 'active' && s.frequency === payload.frequency && s.timezone === payload.timezone && (!payload.subscriberIds || payload.subscriberIds.includes(s.id)),
   );
+  const run = newRunId('plan', now);
   await services.queues.digest.addBulk(
     subscribers.map((subscriber) => {
       const period = digestPeriod(subscriber.frequency, now, subscriber.timezone).key;
-      return { name: buildDigest.name, data: { subscriberId: subscriber.id, period }, opts: { jobId: `build-${subscriber.id}-${period}` } };
+      return { name: buildDigest.name, data: { subscriberId: subscriber.id, period, run }, opts: { jobId: `build-${subscriber.id}-${period}` } };
     }),
   );
   ctx.log.info({ event: 'digest.planned', frequency: payload.frequency, timezone: payload.timezone, count: subscribers.length }, `${subscribers.length} digests to build`);

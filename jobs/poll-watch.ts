@@ -14,8 +14,8 @@ import * as fetchPmcBatch from './fetch-pmc-batch.ts';
  * One poll of one watch. For each of the watch's sources in turn (PubMed, then PMC), three
  * steps recorded in the job's data, so that a retried or restarted job carries on where it
  * stopped (bullmq's process-step pattern):
- *   search - esearch the Entrez-date window from the cursor (minus an overlap) to today, with
- *            the history server; batches whose works are all stored are only linked to the watch;
+ *   search - esearch the window from the cursor (minus an overlap) to today, with the history
+ *            server (PubMed by Entrez date, PMC by live date: src/poll/search-dates.ts); batches whose works are all stored are only linked to the watch;
  *   fanout - one fetch child job per remaining batch (ids chosen: adding twice is harmless);
  *   wait   - until every child has stored its works.
  * Sources run one after the other so PMC only fetches what PubMed did not already bring: no full

@@ -35,6 +35,8 @@ export interface Services {
   prefix: string;
   /** Connects to the database and applies pending migrations; rejects with a one-line reason. */
   ready(): Promise<void>;
+  /** Which database holds the records (for the start banner and logs; no client). */
+  database: { kind: 'postgres' | 'embedded'; where: string };
   /** Pings, database size and row counts, Redis memory: what health and /admin ask the stores. */
   system: SystemStore;
   works: WorkStore;
@@ -92,6 +94,7 @@ export function createServices(options: ServicesOptions): Services {
     queueConnection: redis,
     prefix,
     ready: () => db.ready(),
+    database: { kind: db.kind, where: db.where },
     system: new SystemStore(db, redis),
     works,
     cursors: new CursorStore(db),

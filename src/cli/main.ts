@@ -9,12 +9,21 @@ import type { WorksOptions } from './commands/works.ts';
 import { RedisUnavailableError } from '../redis/redis-unavailable-error.ts';
 import { DatabaseError } from '../store/db/database-errors.ts';
 import { RedisEvictionError } from '../redis/redis-eviction-error.ts';
+import { oneLineError } from './error-line.ts';
+import { UserError } from './user-error.ts';
+
+// `--verbose` anywhere on the line shows stack traces of errors; taken out before commander
+// parses, so every command accepts it wherever it is written.
+const verbose = process.argv.includes('--verbose');
+const argv = process.argv.filter((arg) => arg !== '--verbose');
 
 // Commands are imported when run: `litwatch card` then never loads BullMQ and ioredis
 // (half the start-up time and a third of the baseline memory).
 const program = new Command('litwatch')
   .description('Literature watch: polls PubMed on a schedule, keeps one record per work, writes each up as a card.')
-  .showHelpAfterError();
+  .option('--verbose', 'show the stack trace of an error')
+  // Usage errors stay one line, with where to read more.
+  .configureOutput({ outputError: (text, write) => write(`${text.trimEnd()} (see --help)\n`) });
 
 program
   .command('card')
@@ -58,8 +67,9 @@ digest
   .command('preview')
   .description("print the subscriber's next digest (text part) without storing, sending or marking anything")
   .argument('<email>', 'a subscriber address')
-  .option('--html <file>', 'write the HTML part to this file instead')
-  .action(async (email: string, options: { html?: string }) => (await import('./commands/digest.ts')).digestPreviewCommand(email, options));
+  .option('--html <file>', 'write the HTML part to this file')
+  .option('--text <file>', 'write the text part to this file (with --html or alone: nothing is printed)')
+  .action(async (email: string, options: { html?: string; text?: string }) => (await import('./commands/digest.ts')).digestPreviewCommand(email, options));
 digest
   .command('run')
   .description('build every due digest (or one subscriber\'s) and send it')
@@ -146,13 +156,14 @@ function positiveInt(value: string): number {
 }
 
 try {
-  await program.parseAsync();
+  await program.parseAsync(argv);
 } catch (err) {
-  // Problems the user can fix get their message alone, no stack trace.
-  if (err instanceof ConfigError || err instanceof RedisUnavailableError || err instanceof RedisEvictionError || err instanceof DatabaseError) {
-    process.stderr.write(`${err.message}\n`);
-    process.exitCode = 1;
-  } else {
-    throw err;
-  }
+  process.exitCode = 1;
+  // Problems the user can fix get their message alone; anything else one line naming what
+  // failed, and the stack trace only with --verbose.
+  if (err instanceof ConfigError || err instanceof RedisUnavailableError || err instanceof RedisEvictionError || err instanceof DatabaseError || err instanceof UserError) process.stderr.write(`${err.message}\n`);
+  else process.stderr.write(`${oneLineError(err, verbose)}\n`);
+  if (verbose && err instanceof Error) process.stderr.write(`${err.stack ?? ''}\n`);
+  // A command may have left connections open (a Redis that stopped answering mid-way): do not hang.
+  setTimeout(() => process.exit(), 1000).unref();
 }

@@ -96,11 +96,17 @@ const envSchema = z.object({
   // Signs the links in emails (confirm, preferences, unsubscribe). Without it, subscription
   // pages and digests are off. At least 32 characters: `openssl rand -hex 32`.
   LITWATCH_SECRET: z.string().min(32, 'must be at least 32 characters, e.g. `openssl rand -hex 32` (value not shown: it is a secret)').optional(),
-  // The address people reach litwatch at; every link in an email is built on it.
+  // The address people reach litwatch at; every link in an email is built on it. Unset:
+  // http://localhost:PORT (filled in by loadEnv).
   LITWATCH_PUBLIC_URL: z
     .url({ protocol: /^https?$/, error: quoting('must be an http:// or https:// URL') })
-    .default('http://localhost:3000')
-    .transform((url) => url.replace(/\/+$/, '')),
+    .transform((url) => url.replace(/\/+$/, ''))
+    .optional(),
+  // Where a first start keeps what it generates (the link secret, the dashboard password), 0600.
+  LITWATCH_VAR: z
+    .string()
+    .default('var')
+    .transform((dir) => path.resolve(dir)),
   // Credentials for /admin (dashboard, bull-board). Without both, the admin pages are off.
   DASHBOARD_USER: z.string().min(1).optional(),
   DASHBOARD_PASSWORD: z.string().min(12, 'must be at least 12 characters (value not shown: it is a secret)').optional(),
@@ -133,7 +139,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(PINO_LEVELS, { error: quoting(`must be one of ${PINO_LEVELS.join(', ')}`) }).default('info'),
 });
 
-export type Env = Readonly<z.output<typeof envSchema>>;
+export type Env = Readonly<Omit<z.output<typeof envSchema>, 'LITWATCH_PUBLIC_URL'> & { LITWATCH_PUBLIC_URL: string }>;
 
 /** The variable names litwatch reads; everything else in the environment is ignored. */
 const ENV_NAMES = Object.keys(envSchema.shape);
@@ -146,7 +152,7 @@ const ENV_NAMES = Object.keys(envSchema.shape);
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const result = envSchema.safeParse(pickOurs(source));
   if (!result.success) throw new ConfigError(result.error.issues.map(toProblem));
-  return Object.freeze(result.data);
+  return Object.freeze({ ...result.data, LITWATCH_PUBLIC_URL: result.data.LITWATCH_PUBLIC_URL ?? `http://localhost:${result.data.PORT}` });
 }
 
 /** E-utilities allow 10 requests per second with an API key and 3 without (each service's own rate: src/ncbi/service-limits.ts). */

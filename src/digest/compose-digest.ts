@@ -1,16 +1,16 @@
-import type { CardInput } from '../card/card-input.ts';
-import { cardParts } from '../mail/render-card-parts.ts';
-import { renderDigest } from '../mail/render-digest.ts';
-import { renderEmptyDigest } from '../mail/render-empty-digest.ts';
-import type { DigestNotice, RenderedEmail, SubscriberLinks } from '../mail/render-types.ts';
 import { sourceUrl } from '../card/card-links.ts';
+import { renderDigest } from '../mail/render-digest.ts';
+import { renderDigestEntry } from '../mail/render-digest-entry.ts';
+import { renderEmptyDigest } from '../mail/render-empty-digest.ts';
+import type { CardParts, DigestNotice, RenderedEmail, SubscriberLinks } from '../mail/render-types.ts';
 import { noticeLine } from '../notices/work-notice.ts';
 import type { Services } from '../services.ts';
 import { digestId } from '../store/digest-store.ts';
 import type { Subscriber } from '../store/subscriber-store.ts';
-import { links } from '../web/links.ts';
-import { assembleDigest, type AssembledDigest } from './assemble-digest.ts';
+import { digestPageUrl, links, workPageUrl } from '../web/links.ts';
+import { assembleDigest, type AssembledDigest, type DigestCandidate } from './assemble-digest.ts';
 import { CandidateLoader, MAX_LOOKBACK_DAYS } from './candidate-loader.ts';
+import { digestEntryView, type DigestEntryView } from './entry-view.ts';
 import { digestPeriod, type DigestPeriod } from './digest-period.ts';
 
 const DAY_MS = 86_400_000;
@@ -26,25 +26,47 @@ export interface ComposedDigest {
 }
 
 /**
- * Everything one digest run shares between subscribers: works read once, cards rendered once.
- * Card fragments are cached per card object, which the loader hands out once per work.
+ * Everything one digest run shares between subscribers: the watches' works read once, each
+ * work loaded once, each entry built and rendered once (per watch it is listed under). Build
+ * jobs of one run share one DigestRun through digest-runs.ts.
  */
 export class DigestRun {
   readonly loader: CandidateLoader;
-  private readonly parts = new WeakMap<CardInput, ReturnType<typeof cardParts>>();
+  private readonly entries = new Map<string, DigestEntryView>();
+  private readonly parts = new WeakMap<DigestEntryView, CardParts>();
+  private readonly watchNames: Map<string, string>;
+  /** How much work this run did: each entry should be built and rendered once, however many digests list it. */
+  readonly stats = { entriesBuilt: 0, entriesRendered: 0, digests: 0 };
 
   constructor(
     private readonly services: Services,
     readonly now: Date,
   ) {
-    this.loader = new CandidateLoader(services);
+    this.loader = new CandidateLoader(services, now);
+    this.watchNames = new Map(services.config().watches.map((w) => [w.id, w.name]));
   }
 
-  renderCard = (card: CardInput) => {
-    let rendered = this.parts.get(card);
+  watchName = (watchId: string): string => this.watchNames.get(watchId) ?? watchId;
+
+  /** The candidate's entry under this watch, built once per run. */
+  entryFor = (candidate: DigestCandidate, watchId: string): DigestEntryView => {
+    const cacheKey = `${watchId}\n${candidate.key}`;
+    let entry = this.entries.get(cacheKey);
+    if (!entry) {
+      entry = digestEntryView(candidate.card, workPageUrl(this.services.env.LITWATCH_PUBLIC_URL, candidate.key), this.watchName(watchId));
+      this.entries.set(cacheKey, entry);
+      this.stats.entriesBuilt++;
+    }
+    return entry;
+  };
+
+  /** Both parts of an entry, rendered once per run. */
+  renderEntry = (entry: DigestEntryView): CardParts => {
+    let rendered = this.parts.get(entry);
     if (!rendered) {
-      rendered = cardParts(card);
-      this.parts.set(card, rendered);
+      rendered = renderDigestEntry(entry);
+      this.parts.set(entry, rendered);
+      this.stats.entriesRendered++;
     }
     return rendered;
   };
@@ -53,6 +75,7 @@ export class DigestRun {
   async compose(subscriber: Subscriber): Promise<ComposedDigest> {
     const { services } = this;
     const settings = services.config().digest;
+    this.stats.digests++;
     const period = digestPeriod(subscriber.frequency, this.now, subscriber.timezone);
     const since = Math.max(subscriber.createdAt - settings.backfillDays * DAY_MS, this.now.getTime() - MAX_LOOKBACK_DAYS * DAY_MS);
     const [candidates, sent, inFlight] = await Promise.all([
@@ -60,26 +83,25 @@ export class DigestRun {
       services.subscribers.sent(subscriber.id),
       services.digests.inFlight(subscriber.id),
     ]);
-    const names = new Map(services.config().watches.map((w) => [w.id, w.name]));
-    const assembled = assembleDigest(subscriber, candidates, new Set([...sent, ...inFlight]), names, settings.maxItems);
+    const assembled = assembleDigest(subscriber, candidates, new Set([...sent, ...inFlight]), this.watchNames, settings.maxItems, this.entryFor);
     const id = digestId(subscriber.id, period.key);
-    const watchNames = subscriber.watches.map((w) => names.get(w) ?? w);
+    const watchNames = subscriber.watches.map(this.watchName);
     const subscriberLinks = this.links(subscriber.id);
     const notices = await this.owedNotices(subscriber.id);
     let email: RenderedEmail | undefined;
     if (assembled.workKeys.length > 0 || notices.length > 0) {
-      const more = assembled.workKeys.length - assembled.shown;
+      const more = assembled.workKeys.length > assembled.shown;
       email = renderDigest(
         {
           periodLabel: period.label,
           watchNames,
           totalWorks: assembled.workKeys.length,
           groups: assembled.groups,
-          ...(more > 0 ? { more: { count: more, url: `${services.env.LITWATCH_PUBLIC_URL}/digests/${id}` } } : {}),
+          ...(more ? { more: { url: digestPageUrl(services.env.LITWATCH_PUBLIC_URL, id) } } : {}),
           notices: notices.map((n) => n.render),
           links: subscriberLinks,
         },
-        this.renderCard,
+        this.renderEntry,
       );
     } else if (subscriber.sendEmpty) {
       email = renderEmptyDigest({ periodLabel: period.label, watchNames, links: subscriberLinks });
@@ -92,10 +114,10 @@ export class DigestRun {
     const owed = await this.services.notices.owed(subscriberId);
     const found: { member: string; render: DigestNotice }[] = [];
     for (const { workKey, noticePmid } of owed) {
-      const [work, notices] = await Promise.all([this.services.works.get(workKey), this.services.notices.forWork(workKey)]);
-      const notice = notices.find((n) => n.noticePmid === noticePmid);
-      if (!work || !notice) continue;
-      found.push({ member: `${workKey}|${noticePmid}`, render: { title: work.article.title, notice: noticeLine(notice), url: sourceUrl(work.article) } });
+      const [candidate] = await this.loader.forKeys([workKey]);
+      const notice = candidate?.card.notices?.find((n) => n.noticePmid === noticePmid);
+      if (!candidate || !notice) continue;
+      found.push({ member: `${workKey}|${noticePmid}`, render: { title: candidate.card.article.title, notice: noticeLine(notice), url: sourceUrl(candidate.card.article) } });
     }
     return found;
   }

@@ -4,11 +4,13 @@ import type { Services } from '../services.ts';
 
 /** The works of these enrich-works jobs whose cards are still pending (queued, running, or failed and waiting for a later poll). */
 export async function pendingWorks(services: Services, jobIds: readonly string[]): Promise<number> {
-  let pending = 0;
+  const keys = new Set<string>(); // a work may be in two jobs (a retry and a new find)
   for (const id of jobIds) {
     const job = await Job.fromId<{ workKeys?: string[] }>(services.queues.enrich, id);
-    for (const key of job?.data.workKeys ?? []) if (await services.enrichment.pending.get(key)) pending++;
+    for (const key of job?.data.workKeys ?? []) keys.add(key);
   }
+  let pending = 0;
+  for (const key of keys) if (await services.enrichment.pending.get(key)) pending++;
   return pending;
 }
 

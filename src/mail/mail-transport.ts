@@ -24,8 +24,12 @@ export interface MailTransport {
  * mail queue (BullMQ's rate limiter holds across every worker process), not here, where it
  * would only hold per process.
  */
-export function smtpTransport(smtpUrl: string): MailTransport {
-  const transporter = nodemailer.createTransport({ url: smtpUrl, pool: true, maxConnections: 5, maxMessages: 500 });
+export function smtpTransport(smtpUrl: string, sendLeaseMs = 60_000): MailTransport {
+  // A send must give up before its digest's send lease ends: nodemailer waits up to 10 minutes
+  // on a silent server by default, and a send still hanging when the lease is taken over by
+  // another worker could deliver the digest twice.
+  const socketTimeout = Math.max(1000, Math.min(30_000, Math.floor(sendLeaseMs / 2)));
+  const transporter = nodemailer.createTransport({ url: smtpUrl, pool: true, maxConnections: 5, maxMessages: 500, connectionTimeout: socketTimeout, greetingTimeout: socketTimeout, socketTimeout });
   return {
     async send(mail) {
       // base64 is encoded natively; nodemailer's quoted-printable choice scans and encodes a
@@ -56,6 +60,6 @@ export function outboxTransport(dir: string, log: Logger): MailTransport {
   };
 }
 
-export function createMailTransport(env: { SMTP_URL?: string; LITWATCH_OUTBOX: string }, log: Logger): MailTransport {
-  return env.SMTP_URL ? smtpTransport(env.SMTP_URL) : outboxTransport(env.LITWATCH_OUTBOX, log);
+export function createMailTransport(env: { SMTP_URL?: string; LITWATCH_OUTBOX: string; LITWATCH_SEND_LEASE_MS?: number }, log: Logger): MailTransport {
+  return env.SMTP_URL ? smtpTransport(env.SMTP_URL, env.LITWATCH_SEND_LEASE_MS) : outboxTransport(env.LITWATCH_OUTBOX, log);
 }

@@ -1,5 +1,5 @@
-import type { CardInput } from '../card/card-input.ts';
-import { cardParts } from './render-card-parts.ts';
+import type { DigestEntryView } from '../digest/entry-view.ts';
+import { renderDigestEntry } from './render-digest-entry.ts';
 import { footerContext } from './render-footer.ts';
 import { renderEmail } from './render-templates.ts';
 import type { CardParts, DigestRenderRequest, RenderedEmail } from './render-types.ts';
@@ -7,14 +7,14 @@ import { cardInlineToHtml, cardInlineToText } from './render-inline.ts';
 import { countOf, subjectWatches, watchList } from './render-words.ts';
 
 /**
- * One digest email (templates/digest/): header, the cards grouped by watch and disease, the
- * "more" line, and the footer.
+ * One digest email (templates/digest/): header, compact entries grouped by watch and disease,
+ * the "read all N on the web" link when not every work is shown, and the footer.
  *
- * @param renderCard gives each card's two parts. Cards are the costly part of a digest and the
- *   same work appears in many digests, so the sender passes a cached lookup (keyed by work);
- *   the default renders every card afresh.
+ * @param renderEntry gives each entry's two parts. Entries are the costly part of a digest and
+ *   the same work appears in many digests, so a digest run passes a cached lookup; the default
+ *   renders every entry afresh.
  */
-export function renderDigest(req: DigestRenderRequest, renderCard: (card: CardInput) => CardParts = cardParts): RenderedEmail {
+export function renderDigest(req: DigestRenderRequest, renderEntry: (entry: DigestEntryView) => CardParts = renderDigestEntry): RenderedEmail {
   const notices = req.notices ?? [];
   const counted = [countOf(req.totalWorks, 'new publication'), ...(notices.length > 0 ? [countOf(notices.length, 'notice')] : [])];
   const headline = req.totalWorks === 0 && notices.length > 0 ? counted[1]! : counted.join(', ');
@@ -25,9 +25,9 @@ export function renderDigest(req: DigestRenderRequest, renderCard: (card: CardIn
     header: { periodLabel: req.periodLabel, headline },
     groups: req.groups.map((group) => ({
       watchName: group.watchName,
-      sections: group.sections.map((section) => ({ disease: section.disease, cards: section.cards.map(renderCard) })),
+      sections: group.sections.map((section) => ({ disease: section.disease, entries: section.entries.map(renderEntry) })),
     })),
-    more: req.more && { line: `and ${countOf(req.more.count, 'more publication')}: read them all at`, url: req.more.url },
+    more: req.more && { line: `Read all ${req.totalWorks} on the web`, url: req.more.url },
     notices: notices.map((n) => ({ titleHtml: cardInlineToHtml(n.title), titleText: cardInlineToText(n.title), notice: n.notice, url: n.url })),
     footer: footerContext(req.watchNames, req.links),
   });

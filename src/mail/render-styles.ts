@@ -16,7 +16,7 @@ import juice from 'juice';
  *   the tags the source has.
  */
 export function inlineStyles(source: string, css: string, file: string): string {
-  const inlined = juice.inlineContent(source, css);
+  const inlined = compactStyles(juice.inlineContent(source, css));
   if (!sameList(handlebarsTags(source), handlebarsTags(inlined))) {
     throw new Error(`Inlining CSS changed the Handlebars tags of ${file}: one was dropped or moved (a duplicated attribute?)`);
   }
@@ -24,6 +24,14 @@ export function inlineStyles(source: string, css: string, file: string): string 
     throw new Error(`Inlining CSS changed the HTML elements of ${file}: every {{#block}} must open and close the elements it holds`);
   }
   return inlined;
+}
+
+/**
+ * `style="color: #000; margin: 0;"` as `style="color:#000;margin:0"`: a digest repeats these
+ * attributes hundreds of times, and every byte counts against Gmail's clipping limit.
+ */
+function compactStyles(html: string): string {
+  return html.replace(/ style="([^"]*)"/g, (_, style: string) => ` style="${style.replace(/\s*([:;,])\s*/g, '$1').replace(/;$/, '').trim()}"`);
 }
 
 function handlebarsTags(html: string): string[] {

@@ -19,7 +19,7 @@ import { projectFolderUrl } from '../project-root.ts';
  * Everything is read, styled and compiled once, on first use, and kept for the process.
  */
 
-export type TemplateName = 'card' | 'digest' | 'digest-empty' | 'confirm';
+export type TemplateName = 'card' | 'digest-entry' | 'digest' | 'digest-empty' | 'confirm';
 export type Part = 'html' | 'text';
 
 const TEMPLATES_DIR = projectFolderUrl('templates');
@@ -39,7 +39,7 @@ const compiled = new Map<string, Template>();
  * Control characters a record or a config value carried are dropped from the finished email
  * (escaping leaves them in place), so no field needs to remember it.
  */
-export function renderEmail(name: Exclude<TemplateName, 'card'>, subject: string, context: object): RenderedEmail {
+export function renderEmail(name: Exclude<TemplateName, 'card' | 'digest-entry'>, subject: string, context: object): RenderedEmail {
   return {
     subject: dropControlCharacters(subject),
     html: dropControlCharacters(template(name, 'html')(context)),

@@ -1,4 +1,4 @@
-import type { CardInput } from '../card/card-input.ts';
+import type { DigestEntryView } from '../digest/entry-view.ts';
 
 /**
  * Typed render requests, one per email template (templates/<name>/{html,text}.hbs). Builders
@@ -12,11 +12,11 @@ export interface SubscriberLinks {
   unsubscribe: string;
 }
 
-/** The cards under one heading: a primary disease, or "Other" when the works have no entities yet. */
+/** The entries under one heading: a primary disease, or none when the works have no entities yet. */
 export interface DigestSection {
   /** e.g. "breast cancer"; undefined renders as the watch's general section. */
   disease?: string;
-  cards: CardInput[];
+  entries: DigestEntryView[];
 }
 
 export interface DigestGroup {
@@ -32,8 +32,8 @@ export interface DigestRenderRequest {
   /** Works in this digest, shown or not. */
   totalWorks: number;
   groups: DigestGroup[];
-  /** Set when more works than maxItems: how many are not shown, and where to read them all. */
-  more?: { count: number; url: string };
+  /** Set when more works than maxItems: where to read all `totalWorks` on the web. */
+  more?: { url: string };
   /** Retractions, errata and concerns about works this reader received earlier: each told once. */
   notices?: DigestNotice[];
   links: SubscriberLinks;
@@ -65,7 +65,7 @@ export interface ConfirmRenderRequest {
   expiresInHours: number;
 }
 
-/** One card in both parts, rendered once per work and cached by the caller across digests. */
+/** One card or digest entry in both parts, rendered once per work and cached by the caller across digests. */
 export interface CardParts {
   html: string;
   text: string;

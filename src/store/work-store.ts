@@ -256,6 +256,12 @@ export class WorkStore {
     return parseRow(z.object({ n: count }), rows[0], 'count')?.n ?? 0;
   }
 
+  /** The works a watch first matched at or after `sinceMs`, with when it matched them (ms). */
+  async matchedSince(watchId: string, sinceMs: number): Promise<{ key: string; matchedAt: number }[]> {
+    const rows = await this.db.query('SELECT work_key, matched_at FROM work_watches WHERE watch_id = $1 AND matched_at >= $2 ORDER BY matched_at', [watchId, new Date(sinceMs)]);
+    return parseRows(z.object({ work_key: z.string(), matched_at: ms }), rows, 'work watch').map((row) => ({ key: row.work_key, matchedAt: row.matched_at }));
+  }
+
   /** Works newest first (by when they were first seen, or first matched by the watch). */
   async list(options: { watchId?: string; limit?: number } = {}): Promise<WorkSummary[]> {
     const limit = options.limit && options.limit > 0 ? options.limit : null;

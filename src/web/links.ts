@@ -42,6 +42,25 @@ export function pageWithToken(page: TokenAction, token: string): string {
   return `${PAGES[page]}?${new URLSearchParams({ token })}`;
 }
 
+/** A work's public page: the key (a DOI holds `/`) is one encoded path segment. */
+export function workPagePath(key: string): string {
+  return `works/${encodeURIComponent(key)}`;
+}
+
+export function workPageUrl(publicUrl: string, key: string): string {
+  return absoluteUrl(publicUrl, workPagePath(key));
+}
+
+/** A watch's feed, relative like PAGES: `feeds/bone-metastasis.atom`. */
+export function feedPath(watchId: string, format: 'atom' | 'json'): string {
+  return `feeds/${encodeURIComponent(watchId)}.${format}`;
+}
+
+/** Where a digest's "read all" link leads: every work it delivered. */
+export function digestPageUrl(publicUrl: string, digestId: string): string {
+  return absoluteUrl(publicUrl, `digests/${digestId}`);
+}
+
 function absoluteUrl(publicUrl: string, relative: string): string {
   return new URL(relative, `${publicUrl.replace(/\/+$/, '')}/`).href;
 }

@@ -2,7 +2,8 @@ import { checkboxGroup, errorSummary, frequencyChoice, textInput, timezoneChoice
 import type { FieldErrors } from './form-fields.ts';
 import { html, type SafeHtml } from './html.ts';
 import type { Page } from './layout.ts';
-import { CONFIRM_LINK_HOURS, PAGES } from './links.ts';
+import { FEED_ITEMS } from './feed-constants.ts';
+import { CONFIRM_LINK_HOURS, feedPath, PAGES } from './links.ts';
 import { HONEYPOT_FIELD, type SubscribeValues } from './subscribe-form.ts';
 import type { WatchChoice } from './watch-choices.ts';
 
@@ -11,11 +12,20 @@ export function subscribePage(watches: readonly WatchChoice[], values: Subscribe
   return {
     status,
     title: 'Subscribe',
+    head: html`${watches.map((w) => html`<link rel="alternate" type="application/atom+xml" title="${w.name} (Atom)" href="${feedPath(w.id, 'atom')}">`)}`,
     body: html`<h1>Subscribe to new publications</h1>
 <p>Get an email digest of the new publications that litwatch finds for the watches you choose.</p>
 ${errorSummary(errors)}
-${watches.length === 0 ? html`<p>No watches are open for subscription right now.</p>` : subscribeForm(watches, values, errors)}`,
+${watches.length === 0 ? html`<p>No watches are open for subscription right now.</p>` : subscribeForm(watches, values, errors)}
+${watches.length > 0 && feedList(watches)}`,
   };
+}
+
+/** Every watch is also a feed, for readers who would rather not get email. */
+function feedList(watches: readonly WatchChoice[]): SafeHtml {
+  return html`<h2>Or follow a feed</h2>
+<p>The newest ${FEED_ITEMS} publications of each watch, for any feed reader.</p>
+<ul class="feeds">${watches.map((w) => html`<li>${w.name}: <a href="${feedPath(w.id, 'atom')}">Atom feed<span class="hp"> of ${w.name}</span></a> <a href="${feedPath(w.id, 'json')}">JSON Feed<span class="hp"> of ${w.name}</span></a></li>`)}</ul>`;
 }
 
 function subscribeForm(watches: readonly WatchChoice[], values: SubscribeValues, errors: FieldErrors): SafeHtml {

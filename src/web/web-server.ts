@@ -7,14 +7,17 @@ import { mountAdmin } from './admin/admin-router.ts';
 import type { LoginThrottleOptions } from './admin/login-throttle.ts';
 import { createWebApp } from './app.ts';
 import { digestPageRouter } from './digest-page.ts';
+import { feedRouter } from './feed-routes.ts';
 import { healthRouter } from './health-routes.ts';
 import { metricsRouter } from './metrics.ts';
 import { securityHeaders } from './security-headers.ts';
+import { workRouter } from './work-routes.ts';
 
 /**
  * litwatch's HTTP side, on PORT: /healthz and /metrics always; the admin pages when their
- * credentials are set; the digest and public subscription pages when LITWATCH_SECRET is (they
- * sign their links). Everything mounts on this parent app, ahead of the public app's 404 page.
+ * credentials are set; the public work pages, feeds and digest pages always; the subscription
+ * pages when LITWATCH_SECRET is (they sign their links). Everything mounts on this parent app,
+ * ahead of the public app's 404 page.
  */
 export function createWebServer(services: Services, options: { loginThrottle?: Partial<LoginThrottleOptions> } = {}): express.Express {
   const app = express();
@@ -26,13 +29,13 @@ export function createWebServer(services: Services, options: { loginThrottle?: P
   app.use(securityHeaders);
   app.use(healthRouter(services), metricsRouter(services));
   mountAdmin(app, services, options.loginThrottle);
+  app.use(workRouter(services), feedRouter(services), digestPageRouter(services));
   const { tokens } = services;
   if (!tokens) {
     services.log.warn({ event: 'web.subscriptions_disabled' }, 'LITWATCH_SECRET is not set: the subscription and digest pages are off (they sign their links); set it with `openssl rand -hex 32`');
     app.use((_req, res) => void res.status(404).type('text/plain').send('Not found.'));
     return app;
   }
-  app.use(digestPageRouter(services));
   app.use(
     createWebApp({
       subscribers: services.subscribers,

@@ -15,13 +15,19 @@ export interface CliResult {
 }
 
 /**
+ * Where CLI children keep what a first start generates (secret, dashboard password): one folder
+ * per test process, never the project's own var/.
+ */
+const TEST_VAR = mkdtempSync(path.join(tmpdir(), 'litwatch-var-'));
+
+/**
  * Environment for a litwatch child process: only what the test sets, plus PATH. A test's
  * prefix brings its database (see testPrefix); without one, an embedded database in a
  * folder of its own, never the project's var/db.
  */
 export function cliEnv(vars: Record<string, string>): NodeJS.ProcessEnv {
   const db = vars.LITWATCH_PREFIX ? { DATABASE_URL: testDatabaseUrl(vars.LITWATCH_PREFIX) } : { LITWATCH_DB_DIR: path.join(tmpdir(), `litwatch-cli-db-${process.pid}`) };
-  return { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'info', ...db, ...vars };
+  return { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'info', LITWATCH_VAR: TEST_VAR, ...db, ...vars };
 }
 
 /**

@@ -144,6 +144,7 @@ describe('the admin pages, /healthz and /metrics of a seeded installation', () =
       assert.match(watch, /<desc id="chart-bone-desc">2 works found from \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d, on 1 of 30 days/);
       assert.equal(watch.match(/<rect /g)?.length, 30);
       assert.match(body, /id="total-works">2</);
+      assert.match(watch, /class="watch-feeds"><a href="\/feeds\/bone\.atom">Atom<\/a> · <a href="\/feeds\/bone\.json">JSON Feed<\/a>/);
     });
 
     test('lists the disabled watch too, with its failed last poll and its error', async () => {

@@ -1,11 +1,16 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { DigestRun } from '../../src/digest/compose-digest.ts';
 import type { Services } from '../../src/services.ts';
+import type { Subscriber } from '../../src/store/subscriber-store.ts';
+import { links } from '../../src/web/links.ts';
 import { createWebServer, listen } from '../../src/web/web-server.ts';
+import { longArticle, longEntities, longFullText } from '../fixtures/mail/long-works.ts';
 import { freePort } from '../helpers/free-port.ts';
 import { makeArticle } from '../fixtures/card/articles.ts';
 import { PROJECT_ROOT } from '../helpers/cli.ts';
@@ -15,6 +20,21 @@ import { deletePrefix, testConfig, testPrefix, testServices } from '../helpers/t
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = path.join(PROJECT_ROOT, 'test-artifacts');
 const ADMIN = { username: 'curator', password: 'a long admin password' };
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const WIDTHS = [390, 800] as const;
+
+/** Serious and critical axe-core violations on the page as it is now (axe injected; CSP bypassed for it). */
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: AXE });
+  const result = await page.evaluate(async () => (window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run());
+  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+/** The page fits the viewport: no sideways scrolling on a phone. */
+async function assertNoSidewaysScroll(page: Page, width: number, name: string): Promise<void> {
+  const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(scrollWidth <= width, `${name} at ${width} px is ${scrollWidth} px wide`);
+}
 
 describe('the pages in a real browser (headless Chromium)', { skip: !existsSync(CHROMIUM) && `${CHROMIUM} not installed (apt-get install chromium)` }, () => {
   const prefix = testPrefix('browser');
@@ -22,6 +42,8 @@ describe('the pages in a real browser (headless Chromium)', { skip: !existsSync(
   let server: Server;
   let browser: Browser;
   let base = '';
+  const longKeys: string[] = [];
+  let reader: Subscriber;
 
   before(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -33,9 +55,20 @@ describe('the pages in a real browser (headless Chromium)', { skip: !existsSync(
       config: testConfig([{ id: 'bone-metastasis', name: 'Bone metastasis', query: '"bone metastas*"[tiab]' }]),
       env: { LITWATCH_PUBLIC_URL: base, DASHBOARD_USER: ADMIN.username, DASHBOARD_PASSWORD: ADMIN.password },
     });
+    // Long real-shaped works, the worst case for a phone screen (one retracted), stored first: the
+    // admin's recent cards start with the three short ones.
+    for (let i = 0; i < 50; i++) {
+      const article = longArticle(i);
+      const { key } = await services.works.upsert(article, 'bone-metastasis');
+      await services.enrichment.saveEntities(key, longEntities(i));
+      if (article.pmcid) await services.enrichment.saveFullText(key, longFullText(i));
+      longKeys.push(key);
+    }
+    await services.notices.add(longKeys[26]!, { kind: 'retracted', noticePmid: '41999998', date: '2026-11-20', url: 'https://pubmed.ncbi.nlm.nih.gov/41999998/' });
     for (let i = 0; i < 3; i++) {
       await services.works.upsert(makeArticle({ pmid: String(41001200 + i), doi: `10.1000/browser.${i}`, title: `Osteolytic bone metastasis study ${i}` }), 'bone-metastasis');
     }
+    reader = await services.subscribers.save({ email: 'reader@example.org', watches: ['bone-metastasis'], frequency: 'daily' }, 'admin', Date.now());
     await services.metrics.recordPoll('bone-metastasis', { ok: true, found: 3, query: '"bone metastas*"[tiab]' });
     server = await listen(createWebServer(services), port);
     // The flags the probe found Chromium needs here: no sandbox as root, no background network.
@@ -62,7 +95,7 @@ describe('the pages in a real browser (headless Chromium)', { skip: !existsSync(
       const watch = page.locator('.watch[data-watch-id="bone-metastasis"]');
       await watch.waitFor();
       assert.match(await watch.innerText(), /Bone metastasis/);
-      assert.equal(await page.locator('#total-works').innerText(), '3');
+      assert.equal(await page.locator('#total-works').innerText(), '53'); // 3 short works and 50 long ones
       await page.screenshot({ path: path.join(ARTIFACTS, 'admin-overview.png'), fullPage: true });
 
       await page.click('a:has-text("queues in bull-board")');
@@ -108,6 +141,79 @@ describe('the pages in a real browser (headless Chromium)', { skip: !existsSync(
       assert.match(await page.locator('body').innerText(), /check your inbox/i);
       await page.screenshot({ path: path.join(ARTIFACTS, 'subscribe-sent.png'), fullPage: true });
       assert.equal((await services.queues.mail.getJobs(['waiting', 'delayed', 'active'])).length, 1, 'one confirmation queued');
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('the digest email at 390 and 800 px: no sideways scrolling, in light and dark mode, no serious accessibility problem', async () => {
+    const composed = await new DigestRun(services, services.now()).compose(reader);
+    const email = composed.email!;
+    assert.ok(Buffer.byteLength(email.html) <= 100 * 1024, `${(Buffer.byteLength(email.html) / 1024).toFixed(1)} KB`);
+    for (const colorScheme of ['light', 'dark'] as const) {
+      for (const width of WIDTHS) {
+        const context = await browser.newContext({ viewport: { width, height: 900 }, colorScheme });
+        const page = await context.newPage();
+        try {
+          await page.setContent(email.html);
+          await assertNoSidewaysScroll(page, width, `digest (${colorScheme})`);
+          await page.screenshot({ path: path.join(ARTIFACTS, `digest-${colorScheme}-${width}.png`), fullPage: width === 390 && colorScheme === 'light' });
+          assert.deepEqual(await axeViolations(page), [], `digest (${colorScheme}, ${width} px)`);
+        } finally {
+          await context.close();
+        }
+      }
+    }
+  });
+
+  test('a work page and the subscribe page at 390 and 800 px: no sideways scrolling', async () => {
+    const pages = { work: `${base}/works/${encodeURIComponent(longKeys[26]!)}`, subscribe: `${base}/subscribe` };
+    for (const [name, url] of Object.entries(pages)) {
+      for (const width of WIDTHS) {
+        const context = await browser.newContext({ viewport: { width, height: 900 } });
+        const page = await context.newPage();
+        try {
+          assert.equal((await page.goto(url))?.status(), 200);
+          await assertNoSidewaysScroll(page, width, name);
+          await page.screenshot({ path: path.join(ARTIFACTS, `${name}-${width}.png`), fullPage: true });
+        } finally {
+          await context.close();
+        }
+      }
+    }
+  });
+
+  test('axe-core finds no serious or critical violation on the pages a reader meets', async () => {
+    const signed = links(base, services.tokens!);
+    const request = await services.subscribers.request({ email: 'axe@example.org', watches: ['bone-metastasis'], frequency: 'weekly', timezone: 'Europe/Paris' });
+    const composed = await new DigestRun(services, services.now()).compose(reader);
+    await services.digests.create({ id: composed.id, subscriberId: reader.id, period: composed.period.key, subject: composed.email!.subject, html: composed.email!.html, text: composed.email!.text, workKeys: composed.assembled.workKeys, notices: [], createdAt: Date.now() });
+    const pages: Record<string, string> = {
+      subscribe: `${base}/subscribe`,
+      confirm: signed.confirmUrl(request.id),
+      preferences: signed.preferencesUrl(reader.id),
+      unsubscribe: signed.unsubscribeUrl(reader.id),
+      work: `${base}/works/${encodeURIComponent(longKeys[0]!)}`,
+      'work-not-found': `${base}/works/${encodeURIComponent('10.9999/none')}`,
+      'read-all': `${base}/digests/${composed.id}`,
+    };
+    // bypassCSP lets the test inject axe-core into pages whose CSP allows no script.
+    const context = await browser.newContext({ viewport: { width: 390, height: 900 }, bypassCSP: true });
+    try {
+      for (const [name, url] of Object.entries(pages)) {
+        const page = await context.newPage();
+        await page.goto(url);
+        await assertNoSidewaysScroll(page, 390, name);
+        assert.deepEqual(await axeViolations(page), [], name);
+        if (name === 'read-all') await page.screenshot({ path: path.join(ARTIFACTS, 'read-all-390.png') });
+        await page.close();
+      }
+      // The subscribe form with its error summary shown.
+      const page = await context.newPage();
+      await page.goto(`${base}/subscribe`);
+      await Promise.all([page.waitForLoadState('load'), page.click('button[type="submit"]')]);
+      assert.match(await page.locator('.summary').innerText(), /There is a problem/);
+      assert.deepEqual(await axeViolations(page), [], 'subscribe with errors');
     } finally {
       await context.close();
     }

@@ -56,9 +56,13 @@ describe('litwatch subscribers and digest commands', () => {
     assert.equal(text.code, 0, text.stderr);
     assert.match(text.stdout, /^Subject: bone: 1 new publication$/m);
     assert.match(text.stdout, /Denosumab and skeletal events/);
-    const written = await runCli(['digest', 'preview', 'gil@example.org', '--html', html], env);
+    const textFile = path.join(tmpdir(), `litwatch-preview-${process.pid}.txt`);
+    const written = await runCli(['digest', 'preview', 'gil@example.org', '--html', html, '--text', textFile], env);
     assert.equal(written.code, 0);
-    assert.match(readFileSync(html, 'utf8'), /Denosumab and skeletal events/);
+    assert.equal(written.stdout, '', 'with files, nothing is printed');
+    assert.match(readFileSync(html, 'utf8'), /<html lang="en">[\s\S]*Denosumab and skeletal events/);
+    assert.match(readFileSync(textFile, 'utf8'), /^litwatch · [\s\S]*Denosumab and skeletal events/);
+    assert.match(written.stderr, /HTML part written to .+ \(\d+\.\d KB\)\ntext part written to .+ \(\d+\.\d KB\)/);
     assert.equal(smtp.messages.length, 0);
     const gil = await services.subscribers.findByEmail('gil@example.org');
     assert.equal((await services.subscribers.sent(gil!.id)).size, 0);
@@ -68,6 +72,9 @@ describe('litwatch subscribers and digest commands', () => {
     const first = await runCli(['digest', 'run', '--now'], env);
     assert.equal(first.code, 0, first.stderr);
     assert.match(first.stdout, /^1 digests sent, 0 with nothing new, 0 failed, 0 skipped$/m);
+    // Progress as plain lines when not a terminal (between the log lines).
+    const progress = first.stderr.split('\n').filter((line) => line.startsWith('digests '));
+    assert.deepEqual(progress, ['digests built 0/1', 'digests built 1/1', 'digests sent 0/1', 'digests sent 1/1']);
     assert.equal(smtp.to('gil@example.org').length, 1);
     const second = await runCli(['digest', 'run', '--now', '--subscriber', 'gil@example.org'], env);
     assert.equal(second.code, 0, second.stderr);

@@ -115,6 +115,8 @@ describe('litwatch poll --now and works', () => {
     assert.equal(summary.hits, 2);
     assert.equal(summary.created, 2);
     assert.equal(summary.cursorMoved, true);
+    // Not a terminal: progress comes as plain lines on stderr, stdout keeps the result alone.
+    assert.match(stderr, /^search…$/m);
   });
 
   test('works --json lists the stored works with key, doi, pmid, title and watches', async () => {

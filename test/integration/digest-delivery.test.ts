@@ -123,7 +123,8 @@ describe('digest delivery over real SMTP', () => {
     assert.equal(toBen.subject, 'Lung cancer in bone: 2 new publications');
     // The shared work appears once, under the first of Ana's watches that found it.
     assert.equal(toAna.text?.match(/Radium-223 for bone metastases/g)?.length, 1);
-    assert.match(toAna.text ?? '', /Matched: Bone metastasis, Lung cancer in bone/);
+    // Its entry names the watch it is listed under, and links to its page on litwatch.
+    assert.match(toAna.text ?? '', /Radium-223 for bone metastases[^\n]*\nhttps:\/\/litwatch.test\/works\/[^\n]+\n[\s\S]*?Matched: Bone metastasis\n/);
     assert.match(toBen.text ?? '', /EGFR-mutant lung cancer spreading to bone in mice/);
     assert.doesNotMatch(toBen.text ?? '', /BRCA1/);
   });

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Worker } from 'bullmq';
 import * as pollWatch from '../../jobs/poll-watch.ts';
@@ -106,7 +109,9 @@ describe('enrichment services that keep failing never hold the pipeline', () => 
     const subscriber = await services.subscribers.findByEmail('reader@example.org');
     const composed = await new DigestRun(services, new Date(nowMs)).compose(subscriber!);
     assert.deepEqual([...composed.assembled.workKeys].sort(), [PUBMED_KEY, PMC_KEY]);
-    assert.match(composed.email?.text ?? '', /Pending: PMC copy, entities/);
+    // The digest lists compact entries; the card each one links to says what is pending.
+    assert.ok(composed.email?.text.includes(`/works/${encodeURIComponent(PUBMED_KEY)}\n`));
+    assert.match(await card(PUBMED_KEY), /Pending: PMC copy, entities/);
   });
 
   test('a poll before the backoff has passed does not ask the failing services again', async () => {
@@ -132,5 +137,44 @@ describe('enrichment services that keep failing never hold the pipeline', () => 
     assert.match(pubmedCard, /1 figures? with captions/);
     assert.doesNotMatch(await card(PMC_KEY), /Pending:/, 'PubTator answered (nothing annotated yet is an answer)');
     assert.equal((await enrichFailing())?.ok, true);
+  });
+});
+
+describe('an enrichment job that fails for good (not a service: a broken vocabulary folder)', () => {
+  const prefix = testPrefix('enrich-broken');
+  let ncbi: FakeNcbi;
+  let services: Services;
+  let workers: Worker[];
+  let events: OpenQueueEvents;
+
+  before(async () => {
+    ncbi = await new FakeNcbi().start();
+    ncbi.addRecords([{ pmid: '41000511', edat: '2026/11/25', xml: pubmedArticleXml({ pmid: '41000511', doi: '10.1000/broken.511', title: TITLE, abstract: ABSTRACT }) }]);
+    ncbi.setQuery(QUERY, ['41000511']);
+    // A vocabulary folder without its files: loading it throws inside the enrichment job.
+    services = testServices({ prefix, eutilsUrl: ncbi.url, vocabDir: mkdtempSync(path.join(tmpdir(), 'litwatch-empty-vocab-')), config: testConfig([{ id: 'vertebral', query: QUERY }]) });
+    workers = startWorkers(services);
+    events = await openQueueEvents(services, 'poll');
+  });
+
+  after(async () => {
+    await closeWorkers(workers);
+    await events.close();
+    await services.close();
+    await ncbi.close();
+    await deletePrefix(prefix);
+  });
+
+  test('leaves its works delivered, pending as failed, and flagged in health', async () => {
+    const job = await services.queues.poll.add(pollWatch.name, { watchId: 'vertebral' }, { jobId: 'poll-vertebral-broken' });
+    const summary = (await job.waitUntilFinished(events.events, 20_000)) as pollWatch.PollSummary;
+    assert.equal(summary.cursorMoved, true);
+    await awaitEnrichment(services, summary);
+    const enrichJob = await services.queues.enrich.getJob(summary.enrichment.jobs[0]!);
+    assert.equal(await enrichJob?.getState(), 'failed');
+    const pending = await services.enrichment.pending.get('10.1000/broken.511');
+    assert.equal(pending?.attempts, 1);
+    assert.ok((pending?.nextAt ?? 0) > REFERENCE_DAY.getTime());
+    assert.equal((await checkHealth(services, Date.now())).checks.find((c) => c.event === 'enrich.failing')?.ok, false);
   });
 });

@@ -47,8 +47,14 @@ describe('loadEnv', () => {
       LITWATCH_SHUTDOWN_MS: 25000,
       PORT: 3000,
       LITWATCH_OUTBOX: path.resolve('var/outbox'),
+      LITWATCH_VAR: path.resolve('var'),
       LOG_LEVEL: 'info',
     });
+  });
+
+  test('the public URL defaults to localhost on PORT', () => {
+    assert.equal(loadEnv({ PORT: '8080' }).LITWATCH_PUBLIC_URL, 'http://localhost:8080');
+    assert.equal(loadEnv({ PORT: '8080', LITWATCH_PUBLIC_URL: 'https://lw.example.org/' }).LITWATCH_PUBLIC_URL, 'https://lw.example.org');
   });
 
   test('an empty value counts as not set', () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { assembleDigest, type DigestCandidate } from '../../src/digest/assemble-digest.ts';
+import { assembleDigest, type DigestCandidate, type EntryFor } from '../../src/digest/assemble-digest.ts';
+import { digestEntryView } from '../../src/digest/entry-view.ts';
 import { digestPeriod } from '../../src/digest/digest-period.ts';
 import { passesFilter } from '../../src/digest/entity-filter.ts';
 import type { WorkEntities } from '../../src/entities/entity-types.ts';
@@ -28,6 +29,8 @@ const NAMES = new Map([
   ['lung', 'Lung'],
 ]);
 
+const entryFor: EntryFor = (c, watch) => digestEntryView(c.card, `https://litwatch.example.org/works/${c.key}`, NAMES.get(watch) ?? watch);
+
 describe('assembling a digest', () => {
   const works = [
     candidate('old', ['bone'], 10, entities(['MESH:D001943'], ['9606'], 'breast cancer')),
@@ -37,10 +40,10 @@ describe('assembling a digest', () => {
   ];
 
   test('each work appears once, under the first of the subscriber\'s watches that found it, newest first', () => {
-    const digest = assembleDigest({ watches: ['lung', 'bone'], filters: {} }, works, new Set(), NAMES, 50);
+    const digest = assembleDigest({ watches: ['lung', 'bone'], filters: {} }, works, new Set(), NAMES, 50, entryFor);
     assert.deepEqual(digest.workKeys, ['shared', 'unannotated', 'mouse', 'old']);
     assert.deepEqual(
-      digest.groups.map((g) => [g.watchName, g.sections.map((s) => [s.disease, s.cards.map((c) => c.article.title)])]),
+      digest.groups.map((g) => [g.watchName, g.sections.map((s) => [s.disease, s.entries.map((e) => e.title)])]),
       [
         ['Lung', [['prostate cancer', ['shared', 'mouse']]]],
         ['Bone metastasis', [['breast cancer', ['old']], [undefined, ['unannotated']]]],
@@ -48,22 +51,29 @@ describe('assembling a digest', () => {
     );
   });
 
+  test('an entry names the watch it is listed under and links to its work page', () => {
+    const digest = assembleDigest({ watches: ['lung', 'bone'], filters: {} }, works, new Set(), NAMES, 50, entryFor);
+    const shared = digest.groups[0]!.sections[0]!.entries[0]!;
+    assert.equal(shared.watch, 'Lung');
+    assert.equal(shared.url, 'https://litwatch.example.org/works/shared');
+  });
+
   test('works already sent or in a digest on its way are left out', () => {
-    const digest = assembleDigest({ watches: ['bone'], filters: {} }, works, new Set(['shared', 'old']), NAMES, 50);
+    const digest = assembleDigest({ watches: ['bone'], filters: {} }, works, new Set(['shared', 'old']), NAMES, 50, entryFor);
     assert.deepEqual(digest.workKeys, ['unannotated']);
   });
 
-  test('at most maxItems works get a card; the rest are still delivered (behind the link)', () => {
-    const digest = assembleDigest({ watches: ['bone', 'lung'], filters: {} }, works, new Set(), NAMES, 2);
+  test('at most maxItems works get an entry; the rest are still delivered (behind the link)', () => {
+    const digest = assembleDigest({ watches: ['bone', 'lung'], filters: {} }, works, new Set(), NAMES, 2, entryFor);
     assert.equal(digest.shown, 2);
     assert.equal(digest.workKeys.length, 4);
-    assert.equal(digest.groups.flatMap((g) => g.sections.flatMap((s) => s.cards)).length, 2);
+    assert.equal(digest.groups.flatMap((g) => g.sections.flatMap((s) => s.entries)).length, 2);
   });
 
   test('a filter narrows a watch by entity, and keeps works whose entities are not known yet', () => {
-    const onlyProstate = assembleDigest({ watches: ['bone'], filters: { bone: { include: ['MESH:D011471'] } } }, works, new Set(), NAMES, 50);
+    const onlyProstate = assembleDigest({ watches: ['bone'], filters: { bone: { include: ['MESH:D011471'] } } }, works, new Set(), NAMES, 50, entryFor);
     assert.deepEqual(onlyProstate.workKeys, ['shared', 'unannotated']);
-    const noMouseOnly = assembleDigest({ watches: ['lung'], filters: { lung: { exclude: ['10090'] } } }, works, new Set(), NAMES, 50);
+    const noMouseOnly = assembleDigest({ watches: ['lung'], filters: { lung: { exclude: ['10090'] } } }, works, new Set(), NAMES, 50, entryFor);
     assert.deepEqual(noMouseOnly.workKeys, ['shared']);
   });
 });

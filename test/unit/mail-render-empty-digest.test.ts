@@ -30,8 +30,9 @@ describe('the empty digest', () => {
     assert.ok(email.text.includes(`Change your preferences: ${LINKS.preferences}\nUnsubscribe: ${LINKS.unsubscribe}\n`));
   });
 
-  test('has its styles inline and no <style> element', () => {
+  test('has its styles inline; its one <style> element is only the dark-mode layer', () => {
     assert.match(email.html, /<h1 class="headline" style="[^"]+">No new publications<\/h1>/);
-    assert.doesNotMatch(email.html, /<style/i);
+    assert.deepEqual(email.html.match(/<style>\s*@media \(prefers-color-scheme: dark\)/g)?.length, 1);
+    assert.equal(email.html.match(/<style/g)?.length, 1);
   });
 });

@@ -10,7 +10,7 @@ describe('inlining the stylesheet into a template source', () => {
     const source = '{{#each rows}}<tr><td class="cell">{{{html}}} <a href="{{url}}">{{name}}</a></td></tr>{{/each}}{{> footer footer}}';
     assert.equal(
       inlineStyles(source, CSS, 'test.hbs'),
-      '{{#each rows}}<tr><td class="cell" style="padding: 8px;">{{{html}}} <a href="{{url}}" style="color: #06c;">{{name}}</a></td></tr>{{/each}}{{> footer footer}}',
+      '{{#each rows}}<tr><td class="cell" style="padding:8px">{{{html}}} <a href="{{url}}" style="color:#06c">{{name}}</a></td></tr>{{/each}}{{> footer footer}}',
     );
   });
 

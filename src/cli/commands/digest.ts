@@ -3,18 +3,20 @@ import type { Job } from 'bullmq';
 import * as buildDigest from '../../../jobs/build-digest.ts';
 import { DigestRun } from '../../digest/compose-digest.ts';
 import { digestPeriod } from '../../digest/digest-period.ts';
+import { newRunId } from '../../digest/digest-runs.ts';
 import { openQueueEvents } from '../../queue/queue-events.ts';
 import { closeWorkers, startWorkers } from '../../queue/run-workers.ts';
 import type { Services } from '../../services.ts';
 import { syncConfigSubscribers } from '../../subscribers/sync-config-subscribers.ts';
+import { createProgress } from '../progress.ts';
 import { loadSettings, openRuntime } from '../runtime.ts';
 
 /**
- * `litwatch digest preview <email> [--html FILE]`: the subscriber's next digest, composed
- * exactly as it would be sent, printed (text part) or written (HTML part); nothing is stored,
- * sent or marked as sent.
+ * `litwatch digest preview <email> [--html FILE] [--text FILE]`: the subscriber's next digest,
+ * composed exactly as it would be sent, printed (text part) or written to the files; nothing is
+ * stored, sent or marked as sent.
  */
-export async function digestPreviewCommand(email: string, options: { html?: string }): Promise<void> {
+export async function digestPreviewCommand(email: string, options: { html?: string; text?: string }): Promise<void> {
   const runtime = await openRuntime(await loadSettings());
   try {
     const { services } = runtime;
@@ -32,11 +34,14 @@ export async function digestPreviewCommand(email: string, options: { html?: stri
     }
     if (options.html) {
       await writeFile(options.html, composed.email.html);
-      process.stderr.write(`HTML part written to ${options.html}\n`);
-    } else {
-      process.stdout.write(`Subject: ${composed.email.subject}\n\n${composed.email.text}\n`);
+      process.stderr.write(`HTML part written to ${options.html} (${kb(composed.email.html)})\n`);
     }
-    process.stderr.write(`${composed.assembled.workKeys.length} works, ${composed.assembled.shown} shown as cards (preview: nothing stored or sent)\n`);
+    if (options.text) {
+      await writeFile(options.text, composed.email.text);
+      process.stderr.write(`text part written to ${options.text} (${kb(composed.email.text)})\n`);
+    }
+    if (!options.html && !options.text) process.stdout.write(`Subject: ${composed.email.subject}\n\n${composed.email.text}\n`);
+    process.stderr.write(`${composed.assembled.workKeys.length} works, ${composed.assembled.shown} listed in the email (preview: nothing stored or sent)\n`);
   } finally {
     await runtime.close();
   }
@@ -61,16 +66,24 @@ export async function digestRunCommand(options: { now?: boolean; subscriber?: st
       return;
     }
     const counts = { sent: 0, nothing: 0, failed: 0, skipped: 0 };
-    for (const job of jobs) {
+    const progress = createProgress();
+    // Builds first (they run in parallel in the workers), then the sends they queued.
+    const built: string[] = [];
+    progress.update('digests built', 0, jobs.length);
+    for (const [i, job] of jobs.entries()) {
       const outcome = (await job.waitUntilFinished(builds.events)) as buildDigest.BuildOutcome;
-      if (!('digestId' in outcome)) {
-        counts[outcome.status === 'nothing' ? 'nothing' : 'skipped']++;
-        continue;
-      }
-      const send = await services.queues.mail.getJob(`send-${outcome.digestId}`);
+      progress.update('digests built', i + 1, jobs.length);
+      if ('digestId' in outcome) built.push(outcome.digestId);
+      else counts[outcome.status === 'nothing' ? 'nothing' : 'skipped']++;
+    }
+    if (built.length > 0) progress.update('digests sent', 0, built.length);
+    for (const [i, digestId] of built.entries()) {
+      const send = await services.queues.mail.getJob(`send-${digestId}`);
       const result = send ? await send.waitUntilFinished(sends.events).then(() => 'sent' as const, () => 'failed' as const) : 'sent';
       counts[result]++;
+      progress.update('digests sent', i + 1, built.length);
     }
+    progress.stop();
     process.stdout.write(`${counts.sent} digests sent, ${counts.nothing} with nothing new, ${counts.failed} failed, ${counts.skipped} skipped\n`);
     if (counts.failed > 0) process.exitCode = 1;
   } finally {
@@ -92,10 +105,15 @@ async function queueBuilds(services: Services, email: string | undefined): Promi
     }
   }
   const now = services.now();
+  const run = newRunId('cli', now);
   return Promise.all(
     subscribers.map((s) => {
       const period = digestPeriod(s.frequency, now, s.timezone).key;
-      return services.queues.digest.add(buildDigest.name, { subscriberId: s.id, period }, { jobId: `build-${s.id}-${period}` });
+      return services.queues.digest.add(buildDigest.name, { subscriberId: s.id, period, run }, { jobId: `build-${s.id}-${period}` });
     }),
   );
+}
+
+function kb(text: string): string {
+  return `${(Buffer.byteLength(text) / 1024).toFixed(1)} KB`;
 }

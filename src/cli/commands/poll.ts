@@ -1,8 +1,9 @@
-import type { Job } from 'bullmq';
 import * as pollWatch from '../../../jobs/poll-watch.ts';
 import { pendingWorks, waitForEnrichment } from '../../enrich/enrichment-progress.ts';
 import { openQueueEvents } from '../../queue/queue-events.ts';
 import { closeWorkers, startWorkers } from '../../queue/run-workers.ts';
+import { followPoll } from '../poll-progress.ts';
+import { createProgress } from '../progress.ts';
 import { loadSettings, openRuntime } from '../runtime.ts';
 
 /**
@@ -34,7 +35,7 @@ export async function pollCommand(watchId: string, options: { now?: boolean; wai
       process.stderr.write(`queued poll ${job.id}; a running \`litwatch start\` will run it\n`);
       return;
     }
-    const stopProgress = showProgress(job);
+    const stopProgress = followPoll(job, createProgress());
     let summary: Awaited<ReturnType<typeof pollWatch.process>>;
     try {
       summary = await job.waitUntilFinished(events.events);
@@ -47,7 +48,9 @@ export async function pollCommand(watchId: string, options: { now?: boolean; wai
     }
     const jobs = 'enrichment' in summary ? summary.enrichment.jobs : [];
     if (waitEnrichment && jobs.length > 0) {
-      await waitForEnrichment(services, jobs, (done, total) => process.stderr.write(`enriched ${done}/${total} batches\n`));
+      const progress = createProgress();
+      await waitForEnrichment(services, jobs, (done, total) => progress.update('enrichment', done, total));
+      progress.stop();
     }
     const pending = await pendingWorks(services, jobs);
     process.stdout.write(options.json ? `${JSON.stringify({ ...summary, enrichmentPending: pending })}\n` : describe(summary, pending, waitEnrichment));
@@ -56,21 +59,6 @@ export async function pollCommand(watchId: string, options: { now?: boolean; wai
     await events.close();
     await runtime.close();
   }
-}
-
-/** One stderr line whenever the count of finished fetch batches changes. */
-function showProgress(job: Job): () => void {
-  let last = '';
-  const timer = setInterval(async () => {
-    const counts = await job.getDependenciesCount().catch(() => undefined);
-    if (!counts) return;
-    const done = (counts.processed ?? 0) + (counts.failed ?? 0);
-    const total = done + (counts.unprocessed ?? 0);
-    const line = total > 0 ? `fetched ${done}/${total} batches` : '';
-    if (line && line !== last) process.stderr.write(`${line}\n`);
-    last = line;
-  }, 500);
-  return () => clearInterval(timer);
 }
 
 function describe(summary: pollWatch.PollSummary | { watchId: string; skipped: string }, pending: number, waited: boolean): string {

@@ -9,6 +9,7 @@ import { adminAccess } from '../../web/admin/admin-auth.ts';
 import { createWebServer, listen } from '../../web/web-server.ts';
 import { RedisEvictionError } from '../../redis/redis-eviction-error.ts';
 import { loadSettings, openRuntime, type Runtime } from '../runtime.ts';
+import { startBanner } from '../start-banner.ts';
 
 const ROLES = ['all', 'scheduler', 'worker', 'web'] as const;
 type Role = (typeof ROLES)[number];
@@ -40,13 +41,14 @@ export async function startCommand(options: { role: string }): Promise<void> {
   if (schedules) {
     await applyConfig(services, services.config(), true);
     await syncSystemSchedulers(services.queues.poll);
-    if (!services.tokens) log.warn({ event: 'digest.disabled' }, 'LITWATCH_SECRET is not set: digests and subscription pages are off (they sign their links); set it with `openssl rand -hex 32`');
   }
   // Every role follows config edits (workers read watches and settings from it); only the scheduling role re-syncs schedules.
   const stopFollowing = followConfigFile(services, schedules);
   const workers = role === 'all' || role === 'worker' ? startWorkers(services) : [];
   const server = role === 'all' || role === 'web' ? await serveWeb(services) : undefined;
   log.info({ event: 'litwatch.started', role, prefix: services.prefix, workers: workers.length, web: server !== undefined }, `litwatch started (role ${role})`);
+  const banner = startBanner({ env: services.env, role, redisUrl: runtime.redis.url, redisStarted: runtime.redis.stop !== undefined, web: server !== undefined, admin: adminAccess(services.env).enabled, generated: settings.generated, database: services.database });
+  log.info({ event: 'litwatch.ready', publicUrl: services.env.LITWATCH_PUBLIC_URL }, banner);
 
   const signal = await Promise.race([once(process, 'SIGTERM'), once(process, 'SIGINT')]);
   const boundMs = services.env.LITWATCH_SHUTDOWN_MS;

@@ -1,4 +1,6 @@
+import { FEED_ITEMS } from '../feed-constants.ts';
 import { html, type SafeHtml } from '../html.ts';
+import { feedPath } from '../links.ts';
 import { timeHtml } from './admin-layout.ts';
 import { barChart } from './chart.ts';
 import { CHART_DAYS, type WatchRow } from './overview-data.ts';
@@ -16,6 +18,7 @@ export function watchSection(row: WatchRow): SafeHtml {
 <dt>Next poll</dt><dd class="watch-next-poll">${watch.enabled ? timeHtml(row.nextPollAt, 'not scheduled yet (is the scheduler running?)') : 'none: the watch is disabled'}</dd>
 <dt>Works</dt><dd class="watch-works" data-count="${row.works}">${row.works}</dd>
 <dt>Last find</dt><dd class="watch-last-found">${timeHtml(status.lastFoundAt, 'nothing found yet')}</dd>
+<dt>Feeds</dt><dd class="watch-feeds"><a href="/${feedPath(watch.id, 'atom')}">Atom</a> · <a href="/${feedPath(watch.id, 'json')}">JSON Feed</a> (newest ${FEED_ITEMS} works)</dd>
 </dl>
 <figure class="watch-chart">
 ${barChart(row.daily, `chart-${watch.id}`, `Works found per day by ${watch.name}, last ${CHART_DAYS} days`)}
