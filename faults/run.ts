@@ -157,6 +157,9 @@ async function main(): Promise<void> {
     cleanups.push(() => processes.stopAll());
     await processes.spawn('all');
     for (let i = 0; i < WORKER_PROCESSES; i++) await processes.spawn('worker');
+    // A supervisor's part: a litwatch process that crashed is counted and started again.
+    const supervisor = setInterval(() => void processes.restartCrashed().catch(() => {}), 1000);
+    cleanups.push(() => clearInterval(supervisor));
     process.stdout.write(`fault suite: ${ROUNDS} rounds of ${WORKS} works and ${SUBSCRIBERS} subscribers; 1 litwatch start + ${WORKER_PROCESSES} workers; Redis on ${redis.port} (AOF); PostgreSQL database ${database.name} through a proxy on ${pgProxy.port}; logs in ${runDir}\n`);
 
     const cycle = faultCycle(true).filter((f) => !args.only || faultName(f).toLowerCase().includes(args.only.toLowerCase()));
@@ -224,7 +227,8 @@ async function runRound(ctx: RoundContext): Promise<RoundResult> {
     refusedIds.add(victim.id);
   }
   const failedBefore = (await queueState(services)).failed;
-  const result: RoundResult = { round, fault: faultName(fault), worksAdded: ctx.ids.length, worksExpected: ctx.expectedWorks, worksStored: 0, digestsExpected: 0, digestsSent: 0, duplicates: 0, stuck: 0, refused: 0, failedJobs: 0, recoverMs: 0, pollMs: 0, digestMs: 0, injected: false, duplicatesAllowed: fault.kind === 'smtp' && fault.fault === 'drop-after-data' };
+  const crashesBefore = ctx.processes.crashes;
+  const result: RoundResult = { round, fault: faultName(fault), worksAdded: ctx.ids.length, worksExpected: ctx.expectedWorks, worksStored: 0, digestsExpected: 0, digestsSent: 0, duplicates: 0, stuck: 0, refused: 0, failedJobs: 0, crashes: 0, recoverMs: 0, pollMs: 0, digestMs: 0, injected: false, duplicatesAllowed: fault.kind === 'smtp' && fault.fault === 'drop-after-data' };
 
   // Poll phase.
   let injectedAt: number | undefined;
@@ -267,6 +271,7 @@ async function runRound(ctx: RoundContext): Promise<RoundResult> {
   result.refused = tally.refused;
   result.stuck = state.unfinished + tally.unsettled;
   result.failedJobs = state.failed - failedBefore;
+  result.crashes = ctx.processes.crashes - crashesBefore;
   result.pollMs = pollDone - pollStart;
   result.digestMs = digestDone - digestStart;
   const end = phaseOf(fault) === 'poll' ? pollDone : digestDone;
@@ -327,8 +332,8 @@ async function injectFault(ctx: RoundContext, phase: 'poll' | 'digest'): Promise
 function roundLine(r: RoundResult): string {
   const dup = r.duplicates > 0 ? `, ${r.duplicates} duplicate${r.duplicates > 1 ? 's' : ''}${r.duplicatesAllowed ? ' (SMTP cannot tell)' : ' (NOT ALLOWED)'}` : '';
   const refused = r.refused > 0 ? `, ${r.refused} refused (550)` : '';
-  const ok = r.worksStored >= r.worksExpected && r.digestsSent === r.digestsExpected && r.stuck === 0 && (r.duplicatesAllowed ? r.duplicates <= 1 : r.duplicates === 0);
-  return `round ${String(r.round).padStart(2)} ${r.fault.padEnd(36)} works ${r.worksStored}/${r.worksExpected}, digests ${r.digestsSent}/${r.digestsExpected}${refused}${dup}, stuck ${r.stuck}, failed jobs ${r.failedJobs}, poll ${(r.pollMs / 1000).toFixed(1)} s, digests ${(r.digestMs / 1000).toFixed(1)} s, ${r.injected ? `recovered in ${(r.recoverMs / 1000).toFixed(1)} s` : 'fault NOT injected'} ${ok ? 'ok' : 'FAILED'}`;
+  const ok = r.crashes === 0 && r.worksStored >= r.worksExpected && r.digestsSent === r.digestsExpected && r.stuck === 0 && (r.duplicatesAllowed ? r.duplicates <= 1 : r.duplicates === 0);
+  return `round ${String(r.round).padStart(2)} ${r.fault.padEnd(36)} works ${r.worksStored}/${r.worksExpected}, digests ${r.digestsSent}/${r.digestsExpected}${refused}${dup}, stuck ${r.stuck}, failed jobs ${r.failedJobs}, ${r.crashes > 0 ? `${r.crashes} litwatch processes CRASHED, ` : ''}poll ${(r.pollMs / 1000).toFixed(1)} s, digests ${(r.digestMs / 1000).toFixed(1)} s, ${r.injected ? `recovered in ${(r.recoverMs / 1000).toFixed(1)} s` : 'fault NOT injected'} ${ok ? 'ok' : 'FAILED'}`;
 }
 
 void main().then(
