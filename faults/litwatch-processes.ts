@@ -19,6 +19,11 @@ export interface LitwatchProcess {
  */
 export class LitwatchProcesses {
   readonly running = new Set<LitwatchProcess>();
+  /** Processes that exited without being told to (a crash), not yet restarted. */
+  readonly crashed: LitwatchProcess[] = [];
+  /** Every crash so far. */
+  crashes = 0;
+  private readonly stopping = new Set<LitwatchProcess>();
   private started = 0;
 
   constructor(
@@ -35,7 +40,12 @@ export class LitwatchProcesses {
     child.stderr!.pipe(log);
     const proc: LitwatchProcess = { role, child, pid: child.pid! };
     this.running.add(proc);
-    child.on('exit', () => this.running.delete(proc));
+    child.on('exit', () => {
+      this.running.delete(proc);
+      if (this.stopping.delete(proc)) return;
+      this.crashes += 1;
+      this.crashed.push(proc);
+    });
     await this.ready(child);
     return proc;
   }
@@ -65,8 +75,16 @@ export class LitwatchProcesses {
   async kill9(proc: LitwatchProcess): Promise<void> {
     if (proc.child.exitCode !== null || proc.child.signalCode !== null) return;
     const exited = once(proc.child, 'exit');
+    this.stopping.add(proc);
     proc.child.kill('SIGKILL');
     await exited;
+  }
+
+  /** What a supervisor (systemd, Docker's restart policy) does: a fresh process for each one that crashed. */
+  async restartCrashed(): Promise<number> {
+    const crashed = this.crashed.splice(0);
+    for (const proc of crashed) await this.spawn(proc.role);
+    return crashed.length;
   }
 
   byPid(pid: number): LitwatchProcess | undefined {
@@ -79,6 +97,7 @@ export class LitwatchProcesses {
       [...this.running].map(async (proc) => {
         if (proc.child.exitCode !== null) return;
         const exited = once(proc.child, 'exit');
+        this.stopping.add(proc);
         proc.child.kill('SIGTERM');
         const timer = setTimeout(() => proc.child.kill('SIGKILL'), 10_000);
         await exited;

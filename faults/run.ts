@@ -5,7 +5,7 @@
  * new subscribers, with one fault injected at a random moment; the invariants are checked after
  * each round and a table printed at the end. Not part of `npm test`: it prints figures.
  *
- *   npm run faults -- [--rounds 30] [--works 1000] [--subscribers 30] [--seed 1]
+ *   npm run faults -- [--rounds 30] [--works 300] [--subscribers 10] [--workers 2] [--seed 1] [--only SMTP]
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,7 +25,9 @@ import { freePort } from '../test/helpers/free-port.ts';
 import { faultCycle, faultName, JOB_KINDS, phaseOf, type Fault } from './fault-kinds.ts';
 import { LitwatchProcesses } from './litwatch-processes.ts';
 import { NcbiFaultProxy } from './ncbi-fault-proxy.ts';
+import { PrivateDatabase } from './private-database.ts';
 import { PrivateRedis } from './private-redis.ts';
+import { TcpProxy } from './tcp-proxy.ts';
 import { failedJobs, queueState, tallyDigests } from './round-checks.ts';
 import { SmtpFaultServer } from '../test/helpers/smtp-fault-server.ts';
 import { printTable, type RoundResult } from './summary-table.ts';
@@ -33,10 +35,15 @@ import { printTable, type RoundResult } from './summary-table.ts';
 const { values: args } = parseArgs({
   options: {
     rounds: { type: 'string', default: '30' },
-    works: { type: 'string', default: '1000' },
-    subscribers: { type: 'string', default: '30' },
+    // Sized for 2 shared cores: 30 rounds of 1,000 works and 30 subscribers take well over 30
+    // minutes there (every build-digest job reads and renders its round's works anew), 300 and
+    // 10 about 15. Pass --works 1000 --subscribers 30 on a machine of your own.
+    works: { type: 'string', default: '300' },
+    subscribers: { type: 'string', default: '10' },
     seed: { type: 'string', default: '1' },
     workers: { type: 'string', default: '2' },
+    /** Only the faults whose name contains this (e.g. "Redis", "SMTP", "kill"). */
+    only: { type: 'string' },
   },
 });
 const ROUNDS = bounded(args.rounds, 1, 500, 'rounds');
@@ -47,6 +54,8 @@ const rng = createRng(Number(args.seed));
 
 const WATCH = 'faults';
 const QUERY = '"fault suite"[tiab]';
+/** How long PostgreSQL is unreachable for litwatch in its round. */
+const POSTGRES_CUT_MS = 4000;
 /** Each phase of a round settles within this, or what is left counts as stuck. */
 const PHASE_DEADLINE_MS = 200_000;
 /** The whole run stops after this, whatever is left. */
@@ -92,6 +101,13 @@ async function main(): Promise<void> {
     cleanups.push(() => ncbi.close());
     const smtp = await new SmtpFaultServer().start();
     cleanups.push(() => smtp.close());
+    // PostgreSQL: a database of its own on the tests' server; litwatch reaches it through a
+    // proxy that can cut it off, the suite's own checks directly.
+    const database = new PrivateDatabase();
+    database.create();
+    cleanups.push(() => database.drop());
+    const pgProxy = await new TcpProxy(database.serverPort).start();
+    cleanups.push(() => pgProxy.close());
 
     const configDir = path.join(runDir, 'config');
     const { mkdirSync } = await import('node:fs');
@@ -128,9 +144,9 @@ async function main(): Promise<void> {
       LITWATCH_SHUTDOWN_MS: '3000',
       LITWATCH_OUTBOX: path.join(runDir, 'outbox'),
       LOG_LEVEL: 'info',
-      ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
+      DATABASE_URL: database.url(pgProxy.port),
     };
-    const env = loadEnv(envVars);
+    const env = loadEnv({ ...envVars, DATABASE_URL: database.url() });
     const services = createServices({ env, config: await loadConfig(configDir), redisUrl: redis.url, log: createLogger({ level: 'silent', pretty: false }) });
     // Redis goes away on purpose: the harness's own connections just wait for it.
     services.queueConnection.on('error', () => {});
@@ -141,10 +157,15 @@ async function main(): Promise<void> {
     cleanups.push(() => processes.stopAll());
     await processes.spawn('all');
     for (let i = 0; i < WORKER_PROCESSES; i++) await processes.spawn('worker');
-    process.stdout.write(`fault suite: ${ROUNDS} rounds of ${WORKS} works and ${SUBSCRIBERS} subscribers; 1 litwatch start + ${WORKER_PROCESSES} workers; Redis on ${redis.port} (AOF); logs in ${runDir}\n`);
+    // A supervisor's part: a litwatch process that crashed is counted and started again.
+    const supervisor = setInterval(() => void processes.restartCrashed().catch(() => {}), 1000);
+    cleanups.push(() => clearInterval(supervisor));
+    process.stdout.write(`fault suite: ${ROUNDS} rounds of ${WORKS} works and ${SUBSCRIBERS} subscribers; 1 litwatch start + ${WORKER_PROCESSES} workers; Redis on ${redis.port} (AOF); PostgreSQL database ${database.name} through a proxy on ${pgProxy.port}; logs in ${runDir}\n`);
 
-    const cycle = faultCycle(false);
+    const cycle = faultCycle(true).filter((f) => !args.only || faultName(f).toLowerCase().includes(args.only.toLowerCase()));
+    if (cycle.length === 0) throw new Error(`--only ${args.only}: no fault has that in its name`);
     const results: RoundResult[] = [];
+    const faults = { redis, pgProxy };
     let pmid = 40_000_000;
     let expectedWorks = 0;
     const history: string[][] = [];
@@ -152,7 +173,7 @@ async function main(): Promise<void> {
       const fault = cycle[(round - 1) % cycle.length]!;
       const ids = Array.from({ length: WORKS }, () => String(++pmid));
       history.push(ids);
-      const result = await runRound({ round, fault, ids, recent: history.slice(-3).flat(), expectedWorks: expectedWorks + WORKS, services, fake, ncbi, smtp, redis, processes });
+      const result = await runRound({ round, fault, ids, recent: history.slice(-3).flat(), expectedWorks: expectedWorks + WORKS, services, fake, ncbi, smtp, processes, ...faults });
       expectedWorks += WORKS;
       results.push(result);
       process.stdout.write(`${roundLine(result)}\n`);
@@ -182,6 +203,7 @@ interface RoundContext {
   ncbi: NcbiFaultProxy;
   smtp: SmtpFaultServer;
   redis: PrivateRedis;
+  pgProxy: TcpProxy;
   processes: LitwatchProcesses;
 }
 
@@ -205,7 +227,8 @@ async function runRound(ctx: RoundContext): Promise<RoundResult> {
     refusedIds.add(victim.id);
   }
   const failedBefore = (await queueState(services)).failed;
-  const result: RoundResult = { round, fault: faultName(fault), worksAdded: ctx.ids.length, worksExpected: ctx.expectedWorks, worksStored: 0, digestsExpected: 0, digestsSent: 0, duplicates: 0, stuck: 0, refused: 0, failedJobs: 0, recoverMs: 0, pollMs: 0, digestMs: 0, injected: false, duplicatesAllowed: fault.kind === 'smtp' && fault.fault === 'drop-after-data' };
+  const crashesBefore = ctx.processes.crashes;
+  const result: RoundResult = { round, fault: faultName(fault), worksAdded: ctx.ids.length, worksExpected: ctx.expectedWorks, worksStored: 0, digestsExpected: 0, digestsSent: 0, duplicates: 0, stuck: 0, refused: 0, failedJobs: 0, crashes: 0, recoverMs: 0, pollMs: 0, digestMs: 0, injected: false, duplicatesAllowed: fault.kind === 'smtp' && fault.fault === 'drop-after-data' };
 
   // Poll phase.
   let injectedAt: number | undefined;
@@ -248,6 +271,7 @@ async function runRound(ctx: RoundContext): Promise<RoundResult> {
   result.refused = tally.refused;
   result.stuck = state.unfinished + tally.unsettled;
   result.failedJobs = state.failed - failedBefore;
+  result.crashes = ctx.processes.crashes - crashesBefore;
   result.pollMs = pollDone - pollStart;
   result.digestMs = digestDone - digestStart;
   const end = phaseOf(fault) === 'poll' ? pollDone : digestDone;
@@ -299,6 +323,7 @@ async function injectFault(ctx: RoundContext, phase: 'poll' | 'digest'): Promise
       if (fault.fault !== '550-one') ctx.smtp.arm(fault.fault);
       break;
     case 'postgres-cut':
+      ctx.pgProxy.cut(POSTGRES_CUT_MS);
       break;
   }
   return at;
@@ -307,8 +332,8 @@ async function injectFault(ctx: RoundContext, phase: 'poll' | 'digest'): Promise
 function roundLine(r: RoundResult): string {
   const dup = r.duplicates > 0 ? `, ${r.duplicates} duplicate${r.duplicates > 1 ? 's' : ''}${r.duplicatesAllowed ? ' (SMTP cannot tell)' : ' (NOT ALLOWED)'}` : '';
   const refused = r.refused > 0 ? `, ${r.refused} refused (550)` : '';
-  const ok = r.worksStored >= r.worksExpected && r.digestsSent === r.digestsExpected && r.stuck === 0 && (r.duplicatesAllowed ? r.duplicates <= 1 : r.duplicates === 0);
-  return `round ${String(r.round).padStart(2)} ${r.fault.padEnd(36)} works ${r.worksStored}/${r.worksExpected}, digests ${r.digestsSent}/${r.digestsExpected}${refused}${dup}, stuck ${r.stuck}, failed jobs ${r.failedJobs}, poll ${(r.pollMs / 1000).toFixed(1)} s, digests ${(r.digestMs / 1000).toFixed(1)} s, ${r.injected ? `recovered in ${(r.recoverMs / 1000).toFixed(1)} s` : 'fault NOT injected'} ${ok ? 'ok' : 'FAILED'}`;
+  const ok = r.crashes === 0 && r.worksStored >= r.worksExpected && r.digestsSent === r.digestsExpected && r.stuck === 0 && (r.duplicatesAllowed ? r.duplicates <= 1 : r.duplicates === 0);
+  return `round ${String(r.round).padStart(2)} ${r.fault.padEnd(36)} works ${r.worksStored}/${r.worksExpected}, digests ${r.digestsSent}/${r.digestsExpected}${refused}${dup}, stuck ${r.stuck}, failed jobs ${r.failedJobs}, ${r.crashes > 0 ? `${r.crashes} litwatch processes CRASHED, ` : ''}poll ${(r.pollMs / 1000).toFixed(1)} s, digests ${(r.digestMs / 1000).toFixed(1)} s, ${r.injected ? `recovered in ${(r.recoverMs / 1000).toFixed(1)} s` : 'fault NOT injected'} ${ok ? 'ok' : 'FAILED'}`;
 }
 
 void main().then(

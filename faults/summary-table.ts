@@ -13,6 +13,8 @@ export interface RoundResult {
   stuck: number;
   refused: number;
   failedJobs: number;
+  /** litwatch processes that exited by themselves (restarted by the suite, as a supervisor would). */
+  crashes: number;
   recoverMs: number;
   pollMs: number;
   digestMs: number;
@@ -23,7 +25,7 @@ export interface RoundResult {
 export function printTable(results: RoundResult[], write: (text: string) => void, elapsedMs: number): void {
   const byFault = new Map<string, RoundResult[]>();
   for (const r of results) byFault.set(r.fault, [...(byFault.get(r.fault) ?? []), r]);
-  const header = ['fault', 'rounds', 'works exp/stored', 'digests exp/sent', 'dup', 'stuck', 'failed jobs', 'max recover s'];
+  const header = ['fault', 'rounds', 'works exp/stored', 'digests exp/sent', 'dup', 'stuck', 'failed jobs', 'crashes', 'max recover s'];
   const rows = [...byFault].map(([fault, rs]) => {
     // Stored counts every round so far: a round lost what its end found missing.
     const worksAdded = rs.reduce((n, r) => n + r.worksAdded, 0);
@@ -36,10 +38,11 @@ export function printTable(results: RoundResult[], write: (text: string) => void
       String(sum(rs, 'duplicates')),
       String(sum(rs, 'stuck')),
       String(sum(rs, 'failedJobs')),
+      String(sum(rs, 'crashes')),
       rs.some((r) => !r.injected) ? `${max(rs)} (${rs.filter((r) => !r.injected).length} not injected)` : max(rs),
     ];
   });
-  const total = ['all', String(results.length), `${results.at(-1)?.worksExpected ?? 0}/${results.at(-1)?.worksStored ?? 0}`, `${sum(results, 'digestsExpected')}/${sum(results, 'digestsSent')}`, String(sum(results, 'duplicates')), String(sum(results, 'stuck')), String(sum(results, 'failedJobs')), max(results)];
+  const total = ['all', String(results.length), `${results.at(-1)?.worksExpected ?? 0}/${results.at(-1)?.worksStored ?? 0}`, `${sum(results, 'digestsExpected')}/${sum(results, 'digestsSent')}`, String(sum(results, 'duplicates')), String(sum(results, 'stuck')), String(sum(results, 'failedJobs')), String(sum(results, 'crashes')), max(results)];
   const table = [header, ...rows, total];
   const widths = header.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
   const line = (row: string[]) => `| ${row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join(' | ')} |\n`;
@@ -48,10 +51,11 @@ export function printTable(results: RoundResult[], write: (text: string) => void
   const lost = results.some((r) => r.worksStored < r.worksExpected || r.digestsSent < r.digestsExpected);
   const badDuplicates = results.some((r) => (r.duplicatesAllowed ? r.duplicates > 1 : r.duplicates > 0));
   const stuck = results.some((r) => r.stuck > 0);
-  write(`\n${results.length} rounds in ${(elapsedMs / 60_000).toFixed(1)} min. Goals: 0 works lost ${lost ? 'FAILED' : 'ok'}, 0 digests lost ${lost ? 'FAILED' : 'ok'}, 0 stuck ${stuck ? 'FAILED' : 'ok'}, duplicates only where SMTP cannot tell ${badDuplicates ? 'FAILED' : 'ok'}.\n`);
+  const crashed = results.some((r) => r.crashes > 0);
+  write(`\n${results.length} rounds in ${(elapsedMs / 60_000).toFixed(1)} min. Goals: 0 works lost ${lost ? 'FAILED' : 'ok'}, 0 digests lost ${lost ? 'FAILED' : 'ok'}, 0 stuck ${stuck ? 'FAILED' : 'ok'}, duplicates only where SMTP cannot tell ${badDuplicates ? 'FAILED' : 'ok'}, 0 crashes ${crashed ? 'FAILED' : 'ok'}.\n`);
 }
 
-function sum(rs: RoundResult[], key: 'digestsExpected' | 'digestsSent' | 'duplicates' | 'stuck' | 'failedJobs'): number {
+function sum(rs: RoundResult[], key: 'digestsExpected' | 'digestsSent' | 'duplicates' | 'stuck' | 'failedJobs' | 'crashes'): number {
   return rs.reduce((n, r) => n + r[key], 0);
 }
 

@@ -43,6 +43,7 @@ export async function process(payload: Payload, ctx: JobContext): Promise<{ stat
       headers: { 'List-Unsubscribe': `<${unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
     });
     await services.digests.markSent(digest);
+    await services.subscribers.clearBounces(subscriber.id);
     await services.metrics.add('digests_sent_total');
     log.info({ event: 'digest.sent', digestId: digest.id, subscriberId: subscriber.id, works: digest.workKeys.length, delivered: result.delivered }, 'digest sent');
     return { status: 'sent', delivered: result.delivered };
@@ -55,7 +56,17 @@ export async function process(payload: Payload, ctx: JobContext): Promise<{ stat
     await services.digests.markFailed(digest, reason, final);
     if (final) await services.metrics.add('digests_failed_total');
     log.warn({ event: final ? 'digest.failed' : 'digest.send_retry', digestId: digest.id, failure, reason }, final ? 'digest could not be sent; its works go into the next digest' : 'send failed; will retry');
+    if (failure === 'bounce') await recordBounce(ctx, subscriber.id);
     throw failure === 'temporary' ? new Error(reason) : new UnrecoverableError(reason);
+  }
+}
+
+/** One more refusal of the address; at mail.bounceLimit the subscriber is marked bouncing (said once, with a stable event). */
+async function recordBounce(ctx: JobContext, subscriberId: string): Promise<void> {
+  const limit = ctx.services.config().mail.bounceLimit;
+  const counted = await ctx.services.subscribers.recordBounce(subscriberId, limit);
+  if (counted?.status === 'bouncing' && counted.bounces === limit) {
+    ctx.log.warn({ event: 'subscriber.bouncing', subscriberId, bounces: counted.bounces }, `the mail server refused this subscriber's address ${limit} times in a row: marked bouncing, nothing more is sent to it`);
   }
 }
 

@@ -120,10 +120,16 @@ const retentionSchema = mapping({
  * naming existing watches) live in config-references.ts so they run even when an entry
  * fails here.
  */
+const mailSchema = mapping({
+  /** Permanent refusals (SMTP 5xx for the address) in a row after which a subscriber is marked bouncing and sent nothing more. */
+  bounceLimit: z.int().min(1).max(100).default(3),
+});
+
 export const configSchema = mapping({
   polling: nullAsAbsent(pollingSchema.prefault({})),
   enrichment: nullAsAbsent(enrichmentSchema.prefault({})),
   digest: nullAsAbsent(digestSchema.prefault({})),
+  mail: nullAsAbsent(mailSchema.prefault({})),
   health: nullAsAbsent(healthSchema.prefault({})),
   retention: nullAsAbsent(retentionSchema.prefault({})),
   watches: z.array(watchSchema),
@@ -136,6 +142,7 @@ export type Subscriber = Config['subscribers'][number];
 export type PollingSettings = Config['polling'];
 export type EnrichmentSettings = Config['enrichment'];
 export type DigestSettings = Config['digest'];
+export type MailSettings = Config['mail'];
 export type HealthSettings = Config['health'];
 export type RetentionSettings = Config['retention'];
 export type Source = (typeof SOURCES)[number];

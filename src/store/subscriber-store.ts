@@ -5,7 +5,8 @@ import { filtersSchema } from './document-schemas.ts';
 import { document, documentOf, ms, parseRow, parseRows } from './documents.ts';
 
 export type Frequency = 'daily' | 'weekly';
-export type SubscriberStatus = 'active' | 'paused' | 'unsubscribed';
+/** `bouncing`: the mail server refused the address for good mail.bounceLimit times in a row; nothing is sent. */
+export type SubscriberStatus = 'active' | 'paused' | 'unsubscribed' | 'bouncing';
 
 /**
  * Narrowing one watch by entity ids (MeSH disease ids `MESH:D011471`, taxon ids `10090`):
@@ -65,13 +66,15 @@ const subscriberRow = z.object({
   watches: z.array(z.string()),
   frequency: z.enum(['daily', 'weekly']),
   timezone: z.string(),
-  status: z.enum(['active', 'paused', 'unsubscribed']),
+  status: z.enum(['active', 'paused', 'unsubscribed', 'bouncing']),
   origin: z.enum(['config', 'admin', 'self']),
   filters: documentOf(filtersSchema),
   send_empty: z.boolean(),
   created_at: ms,
   updated_at: ms,
 });
+
+const bounceRow = z.object({ bounces: z.number().int(), status: z.enum(['active', 'paused', 'unsubscribed', 'bouncing']) });
 
 const requestRow = z.object({ id: z.string(), email: z.string(), watches: z.array(z.string()), frequency: z.enum(['daily', 'weekly']), timezone: z.string(), created_at: ms });
 
@@ -154,6 +157,26 @@ export class SubscriberStore {
     return (await this.update(id, { status: 'unsubscribed' }, now)) !== undefined;
   }
 
+  /**
+   * One more permanent refusal of the address (SMTP 5xx for the recipient). At `limit` refusals
+   * in a row an active subscriber becomes `bouncing`; one statement, so two send jobs failing at
+   * once both count. Undefined when the subscriber is gone.
+   */
+  async recordBounce(id: string, limit: number, now = Date.now()): Promise<{ bounces: number; status: SubscriberStatus } | undefined> {
+    const rows = await this.db.query(
+      `UPDATE subscribers SET bounces = bounces + 1, updated_at = $3,
+         status = CASE WHEN status = 'active' AND bounces + 1 >= $2 THEN 'bouncing' ELSE status END
+       WHERE id = $1 RETURNING bounces, status`,
+      [id, limit, new Date(now)],
+    );
+    return parseRow(bounceRow, rows[0], 'subscriber bounces');
+  }
+
+  /** The address took a message: earlier refusals no longer count towards the limit. */
+  async clearBounces(id: string): Promise<void> {
+    await this.db.query('UPDATE subscribers SET bounces = 0 WHERE id = $1 AND bounces > 0', [id]);
+  }
+
   /** Forget a subscriber entirely (the admin's `subscribers remove`): their history and owed notices go too. */
   async remove(id: string): Promise<boolean> {
     return (await this.db.query('DELETE FROM subscribers WHERE id = $1 RETURNING 1', [id])).length === 1;
@@ -163,7 +186,9 @@ export class SubscriberStore {
     await tx.query(
       `INSERT INTO subscribers (${COLUMNS}, email_norm) VALUES ($1, $2, $3::text[], $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12)
        ON CONFLICT (id) DO UPDATE SET email = excluded.email, email_norm = excluded.email_norm, watches = excluded.watches, frequency = excluded.frequency,
-         timezone = excluded.timezone, status = excluded.status, filters = excluded.filters, send_empty = excluded.send_empty, updated_at = excluded.updated_at`,
+         timezone = excluded.timezone, status = excluded.status, filters = excluded.filters, send_empty = excluded.send_empty, updated_at = excluded.updated_at,
+         -- Made active again (preferences, the admin adding it again): its refusals are forgiven.
+         bounces = CASE WHEN excluded.status = 'active' AND subscribers.status <> 'active' THEN 0 ELSE subscribers.bounces END`,
       [s.id, s.email, s.watches, s.frequency, s.timezone, s.status, s.origin, document(s.filters), s.sendEmpty, new Date(s.createdAt), new Date(s.updatedAt), normaliseEmail(s.email)],
     );
   }

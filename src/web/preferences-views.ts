@@ -34,6 +34,7 @@ export function preferencesPage(view: PreferencesView): Page {
     body: html`<h1>Your preferences</h1>
 <p>Digests for <strong>${view.subscriber.email}</strong>.</p>
 ${view.saved && html`<p class="notice" role="status">Your preferences are saved.</p>`}
+${view.subscriber.status === 'bouncing' && html`<p class="notice">Your mail server refused our digests several times in a row, so none are sent now. To get them again, choose “Send my digests” and save.</p>`}
 ${view.subscriber.status === 'unsubscribed' && html`<p class="notice">You are unsubscribed, so nothing is sent. To subscribe again, choose “Send my digests” and save.</p>`}
 ${errorSummary(errors)}
 <form method="post" action="${pageWithToken('preferences', view.token)}" novalidate>

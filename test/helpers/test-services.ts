@@ -68,6 +68,7 @@ export function testConfig(watches: WatchSpec[]): Config {
     polling: { initialLookbackDays: 30, overlapDays: 3 },
     enrichment: { pubtatorRetryDays: 14 },
     digest: { maxItems: 50, schedules: { daily: '0 7 * * *', weekly: '0 7 * * 1' }, backfillDays: 7, sendRatePerSecond: 100 },
+    mail: { bounceLimit: 3 },
     health: { silentWatchDays: 7, ncbiErrorStreak: 5, queueStuckMinutes: 30 },
     retention: { sentDays: 400, digestDays: 180 },
     watches: watches.map((w) => ({

@@ -50,10 +50,10 @@ describe('a database newer than the code', () => {
     const env = cliEnv({ REDIS_URL, LITWATCH_PREFIX: prefix, LITWATCH_CONFIG: CONFIG });
     const works = await runCli(['works'], env);
     assert.equal(works.code, 1);
-    assert.match(works.stderr, /^The database at postgres:\/\/postgres@127\.0\.0\.1:5432\/lwtest_db_newer_[0-9a-f]+ is at migration 9999, newer than this litwatch knows \(0001\): run the newer litwatch, or restore a backup made with this version\.\n$/);
+    assert.match(works.stderr, /^The database at postgres:\/\/postgres@127\.0\.0\.1:5432\/lwtest_db_newer_[0-9a-f]+ is at migration 9999, newer than this litwatch knows \(0002\): run the newer litwatch, or restore a backup made with this version\.\n$/);
     const status = await runCli(['db', 'status'], env);
     assert.equal(status.code, 0);
-    assert.match(status.stdout, /newer than this litwatch \(9999 > 1\)/);
+    assert.match(status.stdout, /newer than this litwatch \(9999 > 2\)/);
   });
 
   test('db migrate from empty applies every migration, and again applies none', async () => {

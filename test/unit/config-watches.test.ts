@@ -92,7 +92,7 @@ describe('problems in watches.yaml', () => {
       `${file}:24: subscribers[0].frequency: expected one of daily, weekly, got the text "monthly"`,
       `${file}:26: subscribers[1].watches: must list at least 1 item`,
       `${file}:27: subscribers[2].email: duplicate email "reader@example.org" (same as "Reader@Example.org", ignoring case), already used by subscribers[1]; each must be unique`,
-      `${file}:29: notifications: unknown key (allowed here: polling, enrichment, digest, health, retention, watches, subscribers)`,
+      `${file}:29: notifications: unknown key (allowed here: polling, enrichment, digest, mail, health, retention, watches, subscribers)`,
     ]);
   });
 

@@ -22,35 +22,51 @@ export function openPostgres(url: string, options: { max?: number } = {}): Datab
     where: redactUrl(url),
     query: (sql, params) => run(pool, sql, params),
     exec: (sql) => exec(pool, sql),
-    async transaction(work) {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        const result = await work({ query: (sql, params) => run(client, sql, params), exec: (sql) => exec(client, sql) });
-        await client.query('COMMIT');
-        return result;
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw err;
-      } finally {
-        client.release();
-      }
-    },
-    async withAdvisoryLock(key, work) {
-      const client = await pool.connect();
-      try {
+    transaction: (work) =>
+      checkedOut(pool, async (client) => {
+        try {
+          await client.query('BEGIN');
+          const result = await work({ query: (sql, params) => run(client, sql, params), exec: (sql) => exec(client, sql) });
+          await client.query('COMMIT');
+          return result;
+        } catch (err) {
+          await client.query('ROLLBACK').catch(() => {});
+          throw err;
+        }
+      }),
+    withAdvisoryLock: (key, work) =>
+      checkedOut(pool, async (client) => {
         await client.query('SELECT pg_advisory_lock($1)', [key]);
         try {
           return await work({ query: (sql, params) => run(client, sql, params), exec: (sql) => exec(client, sql) });
         } finally {
           await client.query('SELECT pg_advisory_unlock($1)', [key]);
         }
-      } finally {
-        client.release();
-      }
-    },
+      }),
     close: () => pool.end(),
   };
+}
+
+/**
+ * A client taken from the pool for several statements. While it is checked out the pool no
+ * longer listens for its errors, and a client that loses its server between two statements
+ * emits 'error': with no listener, that ends the process (the fault suite saw every litwatch
+ * process die when PostgreSQL went away for 4 s). Listened to here, the loss fails the
+ * statement under way or the next one instead, and the broken client is destroyed, not reused.
+ */
+async function checkedOut<T>(pool: pg.Pool, use: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let lost: Error | undefined;
+  const onError = (err: Error) => {
+    lost = err;
+  };
+  client.on('error', onError);
+  try {
+    return await use(client);
+  } finally {
+    client.off('error', onError);
+    client.release(lost);
+  }
 }
 
 /** `postgres://user@host:5432/db`: the password never reaches a message or a log. */
