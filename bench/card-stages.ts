@@ -84,8 +84,12 @@ for (;;) {
 }
 const wall = performance.now() - wallStarted;
 const total = Object.values(stages).reduce((a, b) => a + b, 0);
-const lines = [`${file}: ${records} records, ${(bytes / 1e6).toFixed(1)} MB of record XML, stages sum ${(total / 1000).toFixed(2)} s (wall ${(wall / 1000).toFixed(2)} s with the doubled work)`];
+const lines = [
+  `${file}: ${records} records, ${(bytes / 1e6).toFixed(1)} MB of record XML, stages sum ${(total / 1000).toFixed(2)} s (wall ${(wall / 1000).toFixed(2)} s with the doubled work)`,
+];
 for (const [stage, ms] of Object.entries(stages) as [Stage, number][]) {
-  lines.push(`  ${stage.padEnd(8)} ${(ms / 1000).toFixed(2).padStart(6)} s ${((100 * ms) / total).toFixed(1).padStart(5)}%  ${((1000 * ms) / records).toFixed(0).padStart(5)} µs/record`);
+  lines.push(
+    `  ${stage.padEnd(8)} ${(ms / 1000).toFixed(2).padStart(6)} s ${((100 * ms) / total).toFixed(1).padStart(5)}%  ${((1000 * ms) / records).toFixed(0).padStart(5)} µs/record`,
+  );
 }
 process.stderr.write(`${lines.join('\n')}\n`);

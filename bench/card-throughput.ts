@@ -69,9 +69,14 @@ export async function cardThroughput(log: (line: string) => void): Promise<CardF
     if (skipped) size.biopythonSkipped = skipped;
     else {
       const reports = biopythonRuns.map((r) => r.report);
-      const bio = summarise(file, biopythonRuns.map((r) => r.result));
+      const bio = summarise(
+        file,
+        biopythonRuns.map((r) => r.result),
+      );
       size.biopython = { ...bio, parseSeconds: median(reports.map((r) => r.parseSeconds)), version: reports[0]!.biopython };
-      log(`Biopython ${size.biopython.version} Entrez.read ${path.basename(file.path)}: ${describe(bio)} (Entrez.read alone ${size.biopython.parseSeconds.toFixed(1)} s)`);
+      log(
+        `Biopython ${size.biopython.version} Entrez.read ${path.basename(file.path)}: ${describe(bio)} (Entrez.read alone ${size.biopython.parseSeconds.toFixed(1)} s)`,
+      );
     }
     sizes.push(size);
   }

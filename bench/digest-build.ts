@@ -35,7 +35,13 @@ export interface DigestBuildFigures {
 function servicesFor(prefix: string): Services {
   const config = testConfig([{ id: 'bone', name: 'Bone metastasis', query: 'a' }]);
   const env = loadEnv({ LITWATCH_PREFIX: prefix, LITWATCH_SECRET: TEST_SECRET, LITWATCH_PUBLIC_URL: 'https://litwatch.bench', ...ncbiEnv(EUTILS) });
-  return createServices({ env, config, redisUrl: REDIS_URL, log: createLogger({ level: process.env.BENCH_LOG_LEVEL ?? 'silent', pretty: false }), now: () => new Date() });
+  return createServices({
+    env,
+    config,
+    redisUrl: REDIS_URL,
+    log: createLogger({ level: process.env.BENCH_LOG_LEVEL ?? 'silent', pretty: false }),
+    now: () => new Date(),
+  });
 }
 
 export async function digestBuild(log: (line: string) => void): Promise<DigestBuildFigures | { skipped: string }> {
@@ -50,13 +56,23 @@ export async function digestBuild(log: (line: string) => void): Promise<DigestBu
       await services.enrichment.saveEntities(key, longEntities(i));
       if (article.pmcid) await services.enrichment.saveFullText(key, longFullText(i));
     }
-    for (let i = 0; i < SUBSCRIBERS; i++) await services.subscribers.save({ email: `reader${i}@bench.example`, watches: ['bone'], frequency: 'daily' }, 'admin');
+    for (let i = 0; i < SUBSCRIBERS; i++)
+      await services.subscribers.save({ email: `reader${i}@bench.example`, watches: ['bone'], frequency: 'daily' }, 'admin');
     log('building in a child process…');
     const child = await runChild(prefix);
     const digests = await services.digests.recent(20);
     const averageHtmlKb = digests.reduce((sum, d) => sum + Buffer.byteLength(d.html), 0) / Math.max(1, digests.length) / 1024;
-    const figures = { subscribers: SUBSCRIBERS, works: WORKS, seconds: child.seconds, digestsPerSecond: SUBSCRIBERS / child.seconds, peakRssMb: child.peakRssMb, averageHtmlKb };
-    log(`${SUBSCRIBERS} digests of ${WORKS} works built in ${child.seconds.toFixed(1)} s (${figures.digestsPerSecond.toFixed(0)}/s); builder peak RSS ${child.peakRssMb.toFixed(0)} MB; ${averageHtmlKb.toFixed(0)} KB HTML each`);
+    const figures = {
+      subscribers: SUBSCRIBERS,
+      works: WORKS,
+      seconds: child.seconds,
+      digestsPerSecond: SUBSCRIBERS / child.seconds,
+      peakRssMb: child.peakRssMb,
+      averageHtmlKb,
+    };
+    log(
+      `${SUBSCRIBERS} digests of ${WORKS} works built in ${child.seconds.toFixed(1)} s (${figures.digestsPerSecond.toFixed(0)}/s); builder peak RSS ${child.peakRssMb.toFixed(0)} MB; ${averageHtmlKb.toFixed(0)} KB HTML each`,
+    );
     return figures;
   } finally {
     await services.close();

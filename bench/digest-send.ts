@@ -15,7 +15,17 @@ import { createLogger } from '../src/log.ts';
 import { closeWorkers, startWorkers } from '../src/queue/run-workers.ts';
 import { redisAnswers } from '../src/redis/connect-redis.ts';
 import { createServices } from '../src/services.ts';
-import { createTestDatabase, deletePrefix, deleteRateLimitKey, ncbiEnv, REDIS_URL, TEST_SECRET, testConfig, testDatabaseName, testDatabaseUrl } from '../test/helpers/test-services.ts';
+import {
+  createTestDatabase,
+  deletePrefix,
+  deleteRateLimitKey,
+  ncbiEnv,
+  REDIS_URL,
+  TEST_SECRET,
+  testConfig,
+  testDatabaseName,
+  testDatabaseUrl,
+} from '../test/helpers/test-services.ts';
 import { makeArticle } from '../test/fixtures/card/articles.ts';
 
 const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 10_000);
@@ -43,12 +53,21 @@ export async function digestSend(log: (line: string) => void): Promise<DigestFig
   const config = { ...base, digest: { ...base.digest, sendRatePerSecond: RATE } };
   // A database of the bench's own on the local PostgreSQL (deletePrefix drops it).
   createTestDatabase(testDatabaseName(prefix));
-  const env = loadEnv({ LITWATCH_PREFIX: prefix, DATABASE_URL: testDatabaseUrl(prefix), LITWATCH_SECRET: TEST_SECRET, SMTP_URL: sink.url, LITWATCH_PUBLIC_URL: 'https://litwatch.bench', ...ncbiEnv('http://127.0.0.1:9/entrez/eutils') });
+  const env = loadEnv({
+    LITWATCH_PREFIX: prefix,
+    DATABASE_URL: testDatabaseUrl(prefix),
+    LITWATCH_SECRET: TEST_SECRET,
+    SMTP_URL: sink.url,
+    LITWATCH_PUBLIC_URL: 'https://litwatch.bench',
+    ...ncbiEnv('http://127.0.0.1:9/entrez/eutils'),
+  });
   const services = createServices({ env, config, redisUrl: REDIS_URL, log: createLogger({ level: process.env.BENCH_LOG_LEVEL ?? 'silent', pretty: false }) });
   try {
-    for (let i = 0; i < WORKS; i++) await services.works.upsert(makeArticle({ pmid: String(41_900_000 + i), doi: `10.5555/bench.${i}`, title: `Bone metastasis study ${i}` }), 'bone');
+    for (let i = 0; i < WORKS; i++)
+      await services.works.upsert(makeArticle({ pmid: String(41_900_000 + i), doi: `10.5555/bench.${i}`, title: `Bone metastasis study ${i}` }), 'bone');
     log(`seeding ${SUBSCRIBERS} subscribers…`);
-    for (let i = 0; i < SUBSCRIBERS; i++) await services.subscribers.save({ email: `reader${i}@bench.example`, watches: ['bone'], frequency: 'daily' }, 'admin');
+    for (let i = 0; i < SUBSCRIBERS; i++)
+      await services.subscribers.save({ email: `reader${i}@bench.example`, watches: ['bone'], frequency: 'daily' }, 'admin');
     const workers = startWorkers(services, { queues: ['digest', 'mail'] });
     const started = performance.now();
     await services.queues.digest.add(planDigests.name, { frequency: 'daily', timezone: 'UTC' });
@@ -73,7 +92,9 @@ export async function digestSend(log: (line: string) => void): Promise<DigestFig
       averageMessageKb: counts.bytes / counts.count / 1024,
       redisMbAfter: await prefixMemoryMb(prefix),
     };
-    log(`${SUBSCRIBERS} digests in ${seconds.toFixed(1)} s; ${figures.achievedRate.toFixed(1)} messages/s = ${((100 * figures.achievedRate) / RATE).toFixed(0)}% of the configured ${RATE}/s; peak RSS ${figures.peakRssMb.toFixed(0)} MB`);
+    log(
+      `${SUBSCRIBERS} digests in ${seconds.toFixed(1)} s; ${figures.achievedRate.toFixed(1)} messages/s = ${((100 * figures.achievedRate) / RATE).toFixed(0)}% of the configured ${RATE}/s; peak RSS ${figures.peakRssMb.toFixed(0)} MB`,
+    );
     return figures;
   } finally {
     await services.close();
@@ -91,7 +112,9 @@ interface Sink {
 
 /** The sink runs in a child process (bench/smtp-sink-process.ts): its CPU is not litwatch's. */
 async function startSink(): Promise<Sink> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./smtp-sink-process.ts', import.meta.url))], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./smtp-sink-process.ts', import.meta.url))], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
   const url = String((await lines.next()).value);
   return {

@@ -122,11 +122,13 @@ function recordedAbstracts(): Passage[][] {
   return records.flatMap((record) => {
     if (record.kind === 'deleted' || record.abstract.length === 0) return [];
     let offset = 0;
-    return [[record.title, ...record.abstract.map((part) => part.text)].map((text) => {
-      const passage = { text: cardTextToPlain(text), offset };
-      offset += passage.text.length + 1;
-      return passage;
-    })];
+    return [
+      [record.title, ...record.abstract.map((part) => part.text)].map((text) => {
+        const passage = { text: cardTextToPlain(text), offset };
+        offset += passage.text.length + 1;
+        return passage;
+      }),
+    ];
   });
 }
 
@@ -142,5 +144,7 @@ function reportThroughput(vocab: Vocabulary, abstracts: Passage[][]): void {
     }
   }
   const seconds = (performance.now() - started) / 1000;
-  console.log(`Throughput: ${abstracts.length} different abstracts (${chars.toFixed(0)} characters on average), ${tagged} tagged in ${seconds.toFixed(1)} s = ${(tagged / seconds).toFixed(0)} abstracts/s`);
+  console.log(
+    `Throughput: ${abstracts.length} different abstracts (${chars.toFixed(0)} characters on average), ${tagged} tagged in ${seconds.toFixed(1)} s = ${(tagged / seconds).toFixed(0)} abstracts/s`,
+  );
 }

@@ -17,8 +17,7 @@ import { createRng, type Rng } from './prng.ts';
 import * as V from './vocabulary.ts';
 import { abstractXml, titleXml } from './generate-text.ts';
 
-export const DOCTYPE =
-  '<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD PUBMED 2019//EN" "https://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_190101.dtd">';
+export const DOCTYPE = '<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD PUBMED 2019//EN" "https://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_190101.dtd">';
 
 export interface EntrezDay {
   year: number;
@@ -27,28 +26,26 @@ export interface EntrezDay {
 }
 
 /** One element per line, indented two spaces a level, as efetch prints. */
-const leaf = (depth: number, tag: string, text: string | number, attrs = '') =>
-  `${'  '.repeat(depth)}<${tag}${attrs}>${text}</${tag}>`;
-const wrap = (depth: number, tag: string, inner: string[], attrs = '') =>
-  [`${'  '.repeat(depth)}<${tag}${attrs}>`, ...inner, `${'  '.repeat(depth)}</${tag}>`];
+const leaf = (depth: number, tag: string, text: string | number, attrs = '') => `${'  '.repeat(depth)}<${tag}${attrs}>${text}</${tag}>`;
+const wrap = (depth: number, tag: string, inner: string[], attrs = '') => [`${'  '.repeat(depth)}<${tag}${attrs}>`, ...inner, `${'  '.repeat(depth)}</${tag}>`];
 const date = (depth: number, tag: string, d: EntrezDay, attrs = '') => {
   const [month, day] = [d.month, d.day].map((n) => String(n).padStart(2, '0'));
   return wrap(depth, tag, [leaf(depth + 1, 'Year', d.year), leaf(depth + 1, 'Month', month!), leaf(depth + 1, 'Day', day!)], attrs);
 };
 const times = <T>(n: number, make: (i: number) => T[]) => Array.from({ length: n }, (_, i) => make(i)).flat();
 
-const initials = (fore: string) => fore.split(' ').map((part) => part[0]).join('');
+const initials = (fore: string) =>
+  fore
+    .split(' ')
+    .map((part) => part[0])
+    .join('');
 const doiFor = (rng: Rng, journal: V.Journal, year: number, suffix: number) =>
   `10.${rng.int(1000, 1999)}/${journal.iso.replace(/\W+/g, '').toLowerCase()}.${year}.${suffix}`;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 function authorXml(rng: Rng, depth: number): string[] {
   const fore = rng.pick(V.FORE_NAMES);
-  const inner = [
-    leaf(depth + 1, 'LastName', rng.pick(V.LAST_NAMES)),
-    leaf(depth + 1, 'ForeName', fore),
-    leaf(depth + 1, 'Initials', initials(fore)),
-  ];
+  const inner = [leaf(depth + 1, 'LastName', rng.pick(V.LAST_NAMES)), leaf(depth + 1, 'ForeName', fore), leaf(depth + 1, 'Initials', initials(fore))];
   if (rng.chance(0.25)) {
     inner.push(leaf(depth + 1, 'Identifier', `0000-000${rng.int(1, 3)}-${rng.int(1000, 9999)}-${rng.int(1000, 9999)}`, ' Source="ORCID"'));
   }
@@ -99,7 +96,12 @@ function articleElement(rng: Rng, journal: V.Journal, doi: string, entrez: Entre
     ...wrap(3, 'Pagination', [leaf(4, 'MedlinePgn', `${rng.int(1, 500)}-${rng.int(501, 999)}`)]),
     leaf(3, 'ELocationID', doi, ' EIdType="doi" ValidYN="Y"'),
     ...wrap(3, 'Abstract', [...abstractXml(rng, 4), leaf(4, 'CopyrightInformation', `© ${entrez.year} The Authors.`)]),
-    ...wrap(3, 'AuthorList', times(rng.skewed(5, 40), () => authorXml(rng, 4)), ' CompleteYN="Y"'),
+    ...wrap(
+      3,
+      'AuthorList',
+      times(rng.skewed(5, 40), () => authorXml(rng, 4)),
+      ' CompleteYN="Y"',
+    ),
     leaf(3, 'Language', 'eng'),
     ...(rng.chance(0.3) ? wrap(3, 'GrantList', wrap(4, 'Grant', grant), ' CompleteYN="Y"') : []),
     ...wrap(3, 'PublicationTypeList', [leaf(4, 'PublicationType', typeName, ` UI="${typeUi}"`)]),
@@ -142,7 +144,11 @@ function pubmedData(rng: Rng, pmid: number, doi: string, entrez: EntrezDay): str
     ...wrap(2, 'History', history),
     leaf(2, 'PublicationStatus', 'aheadofprint'),
     ...wrap(2, 'ArticleIdList', ids),
-    ...wrap(2, 'ReferenceList', times(rng.skewed(20, 80), () => referenceXml(rng, 3))),
+    ...wrap(
+      2,
+      'ReferenceList',
+      times(rng.skewed(20, 80), () => referenceXml(rng, 3)),
+    ),
   ];
   return wrap(1, 'PubmedData', inner);
 }

@@ -52,22 +52,31 @@ export function abstractXml(rng: Rng, depth: number): string[] {
   const population = rng.pick(V.POPULATIONS);
   const outcome = rng.pick(V.OUTCOMES);
   const parts: [string, string[]][] = [
-    ['BACKGROUND', [
-      `Skeletal complications remain a leading cause of morbidity in ${population}, and the role of ${subject} is uncertain.`,
-      filler(rng, 12, 24),
-      `We aimed to assess whether ${subject} improves ${outcome}.`,
-    ]],
-    ['METHODS', [
-      `We conducted ${rng.pick(V.DESIGNS)} at ${rng.int(4, 120)} centres in ${rng.int(2, 20)} countries.`,
-      filler(rng, 14, 28),
-      `The primary endpoint was ${outcome}; secondary endpoints included ${rng.pick(V.OUTCOMES)} and ${rng.pick(V.OUTCOMES)}.`,
-      filler(rng, 10, 24),
-    ]],
+    [
+      'BACKGROUND',
+      [
+        `Skeletal complications remain a leading cause of morbidity in ${population}, and the role of ${subject} is uncertain.`,
+        filler(rng, 12, 24),
+        `We aimed to assess whether ${subject} improves ${outcome}.`,
+      ],
+    ],
+    [
+      'METHODS',
+      [
+        `We conducted ${rng.pick(V.DESIGNS)} at ${rng.int(4, 120)} centres in ${rng.int(2, 20)} countries.`,
+        filler(rng, 14, 28),
+        `The primary endpoint was ${outcome}; secondary endpoints included ${rng.pick(V.OUTCOMES)} and ${rng.pick(V.OUTCOMES)}.`,
+        filler(rng, 10, 24),
+      ],
+    ],
     ['RESULTS', results(rng, subject, outcome)],
-    ['CONCLUSIONS', [
-      `In patients with ${population}, ${subject} significantly improved ${outcome} compared with standard care.`,
-      `These findings support ${subject} as a treatment option, although ${rng.pick(V.OUTCOMES)} did not differ (${pValue(rng)}).`,
-    ]],
+    [
+      'CONCLUSIONS',
+      [
+        `In patients with ${population}, ${subject} significantly improved ${outcome} compared with standard care.`,
+        `These findings support ${subject} as a treatment option, although ${rng.pick(V.OUTCOMES)} did not differ (${pValue(rng)}).`,
+      ],
+    ],
   ];
   const pad = '  '.repeat(depth);
   return parts.map(([label, sentences]) => `${pad}<AbstractText Label="${label}" NlmCategory="${label}">${sentences.join(' ')}</AbstractText>`);

@@ -28,7 +28,16 @@ import { redisAnswers } from '../src/redis/connect-redis.ts';
 import { createServices } from '../src/services.ts';
 import { FakeNcbi, type LoggedRequest } from '../test/helpers/fake-ncbi.ts';
 import { jatsArticleXml } from '../test/helpers/jats-xml.ts';
-import { createTestDatabase, deletePrefix, ncbiEnv, REDIS_URL, REFERENCE_DAY, testConfig, testDatabaseName, testDatabaseUrl } from '../test/helpers/test-services.ts';
+import {
+  createTestDatabase,
+  deletePrefix,
+  ncbiEnv,
+  REDIS_URL,
+  REFERENCE_DAY,
+  testConfig,
+  testDatabaseName,
+  testDatabaseUrl,
+} from '../test/helpers/test-services.ts';
 import { articleXml } from './generate-efetch.ts';
 import { createRng } from './prng.ts';
 
@@ -78,7 +87,9 @@ export async function pollRequests(log: (line: string) => void): Promise<PollFig
   for (const apiKey of [false, true]) {
     const run = await onePoll(apiKey);
     runs.push(run);
-    log(`${apiKey ? 'with' : 'without'} an API key: ${run.seconds.toFixed(2)} s; the rates allow ${run.boundSeconds.toFixed(2)} s for the budget (${(run.seconds / run.boundSeconds).toFixed(2)}x), ${run.madeBoundSeconds.toFixed(2)} s for the requests made (${(run.seconds / run.madeBoundSeconds).toFixed(2)}x); F = ${run.withPmcid}; requests ${format(run.requests)}`);
+    log(
+      `${apiKey ? 'with' : 'without'} an API key: ${run.seconds.toFixed(2)} s; the rates allow ${run.boundSeconds.toFixed(2)} s for the budget (${(run.seconds / run.boundSeconds).toFixed(2)}x), ${run.madeBoundSeconds.toFixed(2)} s for the requests made (${(run.seconds / run.madeBoundSeconds).toFixed(2)}x); F = ${run.withPmcid}; requests ${format(run.requests)}`,
+    );
     for (const service of NCBI_SERVICES) {
       const s = run.services[service];
       log(`  ${service.padEnd(8)} ${s.requests} requests (budget ${s.budget}), busiest second ${s.busiestSecond} of ${s.rate} allowed, 429s ${s.rateLimited}`);
@@ -137,12 +148,29 @@ function seed(ncbi: FakeNcbi): void {
     if (IN_PMC(i)) {
       const pmcid = `PMC${9_000_000 + i}`;
       ncbi.setPmcid(String(pmid), pmcid);
-      ncbi.addPmcArticles([{ pmcid, edat, xml: jatsArticleXml({ pmcid, pmid: String(pmid), title: `Bone metastasis ${pmid}`, abstract: 'Bone metastasis.', body: ['Osteolytic lesions.'], captionedFigures: 2, references: 10 }) }]);
+      ncbi.addPmcArticles([
+        {
+          pmcid,
+          edat,
+          xml: jatsArticleXml({
+            pmcid,
+            pmid: String(pmid),
+            title: `Bone metastasis ${pmid}`,
+            abstract: 'Bone metastasis.',
+            body: ['Osteolytic lesions.'],
+            captionedFigures: 2,
+            references: 10,
+          }),
+        },
+      ]);
     }
     return { pmid: String(pmid), edat, xml: articleXml(rng, pmid, { year: 2026, month: 11, day }) };
   });
   ncbi.addRecords(records);
-  ncbi.setQuery(QUERY, records.map((r) => r.pmid));
+  ncbi.setQuery(
+    QUERY,
+    records.map((r) => r.pmid),
+  );
 }
 
 type Outcome = Pick<PollRun, 'summary' | 'seconds' | 'worksStored' | 'retries' | 'withPmcid'>;
@@ -189,20 +217,29 @@ function busiestSecond(requests: LoggedRequest[]): number {
 }
 
 export const format = (requests: Record<string, number>) =>
-  Object.entries(requests).map(([endpoint, n]) => `${n} ${endpoint.replace('.fcgi', '')}`).join(' + ');
+  Object.entries(requests)
+    .map(([endpoint, n]) => `${n} ${endpoint.replace('.fcgi', '')}`)
+    .join(' + ');
 
 /** The summary block's lines for `npm run bench`. */
 export function pollSummary(poll: PollFigures | { skipped: string }): string[] {
-  const title = 'Requests per poll: one poll through BullMQ workers on the real Redis, FakeNcbi enforcing each service\'s limit';
+  const title = "Requests per poll: one poll through BullMQ workers on the real Redis, FakeNcbi enforcing each service's limit";
   if ('skipped' in poll) return [title, `  skipped: ${poll.skipped}`];
-  const lines = [title, `  N = ${poll.records} new PubMed records, F with a PMCID; budget per service: E-utilities 1 esearch + ceil(N/200) efetch + ceil(F/20) PMC full texts, ID converter ceil(N/200), PubTator3 ceil(N/100)`];
+  const lines = [
+    title,
+    `  N = ${poll.records} new PubMed records, F with a PMCID; budget per service: E-utilities 1 esearch + ceil(N/200) efetch + ceil(F/20) PMC full texts, ID converter ceil(N/200), PubTator3 ceil(N/100)`,
+  ];
   for (const run of poll.runs) {
     const stored = run.worksStored === poll.records ? '' : ` (UNEXPECTED: ${poll.records} expected)`;
-    lines.push(`  ${run.apiKey ? 'with' : 'without'} API key: wall ${run.seconds.toFixed(2)} s; rates allow ${run.boundSeconds.toFixed(2)} s for the budget (${(run.seconds / run.boundSeconds).toFixed(2)}x), ${run.madeBoundSeconds.toFixed(2)} s for the requests made (${(run.seconds / run.madeBoundSeconds).toFixed(2)}x); F = ${run.withPmcid}; works stored ${run.worksStored}${stored}; retries ${run.retries}`);
+    lines.push(
+      `  ${run.apiKey ? 'with' : 'without'} API key: wall ${run.seconds.toFixed(2)} s; rates allow ${run.boundSeconds.toFixed(2)} s for the budget (${(run.seconds / run.boundSeconds).toFixed(2)}x), ${run.madeBoundSeconds.toFixed(2)} s for the requests made (${(run.seconds / run.madeBoundSeconds).toFixed(2)}x); F = ${run.withPmcid}; works stored ${run.worksStored}${stored}; retries ${run.retries}`,
+    );
     for (const service of NCBI_SERVICES) {
       const s = run.services[service];
       const within = s.requests <= s.budget ? 'within budget' : 'OVER BUDGET';
-      lines.push(`    ${service.padEnd(8)} ${String(s.requests).padStart(3)} requests / budget ${String(s.budget).padStart(3)} (${within}); busiest second ${s.busiestSecond}/${s.rate}; 429s ${s.rateLimited}`);
+      lines.push(
+        `    ${service.padEnd(8)} ${String(s.requests).padStart(3)} requests / budget ${String(s.budget).padStart(3)} (${within}); busiest second ${s.busiestSecond}/${s.rate}; 429s ${s.rateLimited}`,
+      );
     }
     lines.push(`    ${format(run.requests)}`);
   }

@@ -32,16 +32,18 @@ console.log('\n6. The database');
 const store = await storeBench(log);
 const total = (performance.now() - started) / 1000;
 
-console.log(`\n${[
-  `== litwatch benchmark, ${new Date().toISOString().slice(0, 10)} (${machine}) ==`,
-  ...cardSummary(card),
-  ...startupSummary(start),
-  ...pollSummary(poll),
-  ...digestSummary(digests),
-  ...buildSummary(builds),
-  ...storeSummary(store),
-  `Total benchmark time: ${total.toFixed(0)} s`,
-].join('\n')}`);
+console.log(
+  `\n${[
+    `== litwatch benchmark, ${new Date().toISOString().slice(0, 10)} (${machine}) ==`,
+    ...cardSummary(card),
+    ...startupSummary(start),
+    ...pollSummary(poll),
+    ...digestSummary(digests),
+    ...buildSummary(builds),
+    ...storeSummary(store),
+    `Total benchmark time: ${total.toFixed(0)} s`,
+  ].join('\n')}`,
+);
 
 /** One aligned line of figures: the summary is read as a table. */
 function row(name: string, run: Run, note = ''): string {
@@ -98,9 +100,12 @@ function buildSummary(figures: DigestBuildFigures | { skipped: string }): string
 }
 
 function storeSummary(store: StoreFigures): string[] {
-  const redis = 'skipped' in store.redis ? [`  Redis after a poll: skipped: ${store.redis.skipped}`] : [
-    `  Redis after polling ${store.redis.works} works through the queues (${store.redis.seconds.toFixed(0)} s): ${store.redis.keys} keys of the installation, ${store.redis.storeKeys} of them the store's, ${(store.redis.bytes / 1e6).toFixed(2)} MB (${store.redis.bytesPerWork.toFixed(0)} bytes per work: BullMQ's kept jobs, no work data)`,
-  ];
+  const redis =
+    'skipped' in store.redis
+      ? [`  Redis after a poll: skipped: ${store.redis.skipped}`]
+      : [
+          `  Redis after polling ${store.redis.works} works through the queues (${store.redis.seconds.toFixed(0)} s): ${store.redis.keys} keys of the installation, ${store.redis.storeKeys} of them the store's, ${(store.redis.bytes / 1e6).toFixed(2)} MB (${store.redis.bytesPerWork.toFixed(0)} bytes per work: BullMQ's kept jobs, no work data)`,
+        ];
   return [
     'The database (PostgreSQL server on 127.0.0.1:5432, embedded PGlite in a temp folder)',
     `  works stored per second, ${store.storeRate.batches} batches of 200, one transaction per work: PostgreSQL ${store.storeRate.postgres.toFixed(0)}, embedded ${store.storeRate.embedded.toFixed(0)}`,

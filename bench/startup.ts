@@ -30,6 +30,8 @@ export async function startup(log: (line: string) => void): Promise<StartupFigur
     node.push(bare.seconds);
   }
   const figures = { litwatch: median(litwatch), node: median(node), runs: RUNS };
-  log(`litwatch --help: median ${(figures.litwatch * 1000).toFixed(0)} ms; node -e 0: median ${(figures.node * 1000).toFixed(0)} ms (${RUNS} runs each, in turn)`);
+  log(
+    `litwatch --help: median ${(figures.litwatch * 1000).toFixed(0)} ms; node -e 0: median ${(figures.node * 1000).toFixed(0)} ms (${RUNS} runs each, in turn)`,
+  );
   return figures;
 }

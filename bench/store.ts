@@ -29,7 +29,18 @@ import { migratedOnFirstUse, type MigratedDatabase } from '../src/store/db/open-
 import { openPostgres } from '../src/store/db/postgres-database.ts';
 import { WorkStore } from '../src/store/work-store.ts';
 import { FakeNcbi } from '../test/helpers/fake-ncbi.ts';
-import { createTestDatabase, deletePrefix, deleteRateLimitKey, dropTestDatabase, ncbiEnv, REDIS_URL, REFERENCE_DAY, testConfig, testDatabaseName, testDatabaseUrl } from '../test/helpers/test-services.ts';
+import {
+  createTestDatabase,
+  deletePrefix,
+  deleteRateLimitKey,
+  dropTestDatabase,
+  ncbiEnv,
+  REDIS_URL,
+  REFERENCE_DAY,
+  testConfig,
+  testDatabaseName,
+  testDatabaseUrl,
+} from '../test/helpers/test-services.ts';
 import { articleXml, DOCTYPE } from './generate-efetch.ts';
 import { createRng } from './prng.ts';
 
@@ -38,7 +49,23 @@ const STORE_BATCHES = Number(process.env.BENCH_STORE_BATCHES ?? 10);
 const SEARCH_WORKS = Number(process.env.BENCH_SEARCH_WORKS ?? 100_000);
 const POLL_WORKS = Number(process.env.BENCH_POLL_WORKS ?? 10_000);
 const SEARCHES = 100;
-const SEARCH_WORDS = ['metastasis', 'bone', 'denosumab', 'fracture', 'prostate', 'breast', 'osteoclast', 'radiotherapy', 'survival', 'zoledronic', 'skeletal', 'lung', 'mice', 'trial', 'pain'];
+const SEARCH_WORDS = [
+  'metastasis',
+  'bone',
+  'denosumab',
+  'fracture',
+  'prostate',
+  'breast',
+  'osteoclast',
+  'radiotherapy',
+  'survival',
+  'zoledronic',
+  'skeletal',
+  'lung',
+  'mice',
+  'trial',
+  'pain',
+];
 
 export interface StoreFigures {
   storeRate: { postgres: number; embedded: number; batches: number };
@@ -54,8 +81,11 @@ function articles(count: number, seed: number, firstPmid: number): Article[] {
   const rng = createRng(seed);
   const out: Article[] = [];
   for (let start = 0; start < count; start += 1000) {
-    const xml = Array.from({ length: Math.min(1000, count - start) }, (_, i) => articleXml(rng, firstPmid + start + i, { year: 2026, month: 11, day: 1 + ((start + i) % 26) }));
-    for (const record of parsePubmedXml(`${DOCTYPE}\n<PubmedArticleSet>\n${xml.join('\n')}\n</PubmedArticleSet>`)) if (record.kind !== 'deleted') out.push(record);
+    const xml = Array.from({ length: Math.min(1000, count - start) }, (_, i) =>
+      articleXml(rng, firstPmid + start + i, { year: 2026, month: 11, day: 1 + ((start + i) % 26) }),
+    );
+    for (const record of parsePubmedXml(`${DOCTYPE}\n<PubmedArticleSet>\n${xml.join('\n')}\n</PubmedArticleSet>`))
+      if (record.kind !== 'deleted') out.push(record);
   }
   return out;
 }
@@ -64,7 +94,11 @@ function articles(count: number, seed: number, firstPmid: number): Article[] {
 function benchPostgres(name: string): { db: MigratedDatabase; url: string; drop(): void } {
   const prefix = `lwbench-${name}-${randomBytes(4).toString('hex')}`;
   createTestDatabase(testDatabaseName(prefix));
-  return { db: migratedOnFirstUse(openPostgres(testDatabaseUrl(prefix))), url: testDatabaseUrl(prefix), drop: () => dropTestDatabase(testDatabaseName(prefix)) };
+  return {
+    db: migratedOnFirstUse(openPostgres(testDatabaseUrl(prefix))),
+    url: testDatabaseUrl(prefix),
+    drop: () => dropTestDatabase(testDatabaseName(prefix)),
+  };
 }
 
 async function worksPerSecond(db: MigratedDatabase, batches: Article[][]): Promise<number> {
@@ -123,9 +157,11 @@ export async function storeBench(log: (line: string) => void): Promise<StoreFigu
     for (let done = 0; done < SEARCH_WORKS; done += 5000) {
       const chunk = articles(Math.min(5000, SEARCH_WORKS - done), 100 + done, 44_000_000 + done);
       // Eight writers at once, as eight fetch-batch jobs would.
-      await Promise.all([0, 1, 2, 3, 4, 5, 6, 7].map(async (lane) => {
-        for (let i = lane * BATCH; i < chunk.length; i += 8 * BATCH) await works.upsertMany(chunk.slice(i, i + BATCH), 'bench');
-      }));
+      await Promise.all(
+        [0, 1, 2, 3, 4, 5, 6, 7].map(async (lane) => {
+          for (let i = lane * BATCH; i < chunk.length; i += 8 * BATCH) await works.upsertMany(chunk.slice(i, i + BATCH), 'bench');
+        }),
+      );
       if ((done + 5000) % 20_000 === 0) log(`  ${done + 5000} works stored (${((performance.now() - seedStarted) / 1000).toFixed(0)} s)`);
     }
     const seedSeconds = (performance.now() - seedStarted) / 1000;
@@ -143,7 +179,9 @@ export async function storeBench(log: (line: string) => void): Promise<StoreFigu
     latencies.sort((a, b) => a - b);
     hits.sort((a, b) => a - b);
     search = { works: SEARCH_WORKS, medianMs: percentile(latencies, 50), p95Ms: percentile(latencies, 95), hitsMedian: percentile(hits, 50), seedSeconds };
-    log(`search over ${SEARCH_WORKS} works: median ${search.medianMs.toFixed(1)} ms, p95 ${search.p95Ms.toFixed(1)} ms (${search.hitsMedian} hits median, limit 50); ${(databaseBytesPer100k / 1e6).toFixed(0)} MB per 100,000 works`);
+    log(
+      `search over ${SEARCH_WORKS} works: median ${search.medianMs.toFixed(1)} ms, p95 ${search.p95Ms.toFixed(1)} ms (${search.hitsMedian} hits median, limit 50); ${(databaseBytesPer100k / 1e6).toFixed(0)} MB per 100,000 works`,
+    );
   } finally {
     await big.db.close();
     big.drop();
@@ -160,10 +198,17 @@ async function redisAfterPoll(log: (line: string) => void): Promise<StoreFigures
   createTestDatabase(testDatabaseName(prefix));
   const ncbi = await new FakeNcbi().start();
   const rng = createRng(11);
-  const records = Array.from({ length: POLL_WORKS }, (_, i) => ({ pmid: String(45_000_000 + i), edat: `2026/11/${String(1 + (i % 26)).padStart(2, '0')}`, xml: articleXml(rng, 45_000_000 + i, { year: 2026, month: 11, day: 1 + (i % 26) }) }));
+  const records = Array.from({ length: POLL_WORKS }, (_, i) => ({
+    pmid: String(45_000_000 + i),
+    edat: `2026/11/${String(1 + (i % 26)).padStart(2, '0')}`,
+    xml: articleXml(rng, 45_000_000 + i, { year: 2026, month: 11, day: 1 + (i % 26) }),
+  }));
   ncbi.addRecords(records);
   const QUERY = '"bone metastas*"[tiab]';
-  ncbi.setQuery(QUERY, records.map((r) => r.pmid));
+  ncbi.setQuery(
+    QUERY,
+    records.map((r) => r.pmid),
+  );
   const env = loadEnv({ LITWATCH_PREFIX: prefix, DATABASE_URL: testDatabaseUrl(prefix), ...ncbiEnv(ncbi.url) });
   const services = createServices({ env, config: testConfig([{ id: 'bench', query: QUERY }]), redisUrl: REDIS_URL, log: silent, now: () => REFERENCE_DAY });
   const workers = startWorkers(services);
@@ -188,7 +233,9 @@ async function redisAfterPoll(log: (line: string) => void): Promise<StoreFigures
       }
       cursor = next;
     } while (cursor !== '0');
-    log(`poll of ${works} works: ${seconds.toFixed(0)} s; Redis holds ${keys} keys of the installation (${storeKeys} of the store), ${(bytes / 1e6).toFixed(2)} MB, ${(bytes / works).toFixed(0)} bytes per work`);
+    log(
+      `poll of ${works} works: ${seconds.toFixed(0)} s; Redis holds ${keys} keys of the installation (${storeKeys} of the store), ${(bytes / 1e6).toFixed(2)} MB, ${(bytes / works).toFixed(0)} bytes per work`,
+    );
     return { works, keys, bytes, bytesPerWork: bytes / works, seconds, storeKeys };
   } finally {
     await client.quit();

@@ -5,17 +5,7 @@ import { createServer, request, type IncomingMessage, type Server, type ServerRe
  * (test/helpers/fake-ncbi.ts), which keeps answering as NCBI does: a fault either replaces the
  * stand-in's reply or mangles the real one on its way back.
  */
-export type NcbiFault =
-  | '429-storm'
-  | '429-retry-after'
-  | '500'
-  | '502'
-  | '503'
-  | 'timeout'
-  | 'reset-mid-body'
-  | 'truncated-xml'
-  | 'html-200'
-  | 'reply-50mb';
+export type NcbiFault = '429-storm' | '429-retry-after' | '500' | '502' | '503' | 'timeout' | 'reset-mid-body' | 'truncated-xml' | 'html-200' | 'reply-50mb';
 
 const RATE_LIMIT_BODY = JSON.stringify({ error: 'API rate limit exceeded', count: '11', limit: '10' });
 const HTML_ERROR = '<!DOCTYPE html><html><head><title>NCBI - WWW Error 500 Diagnostic</title></head><body><h1>Error</h1><p>Server Error</p></body></html>';
@@ -112,7 +102,9 @@ export class NcbiFaultProxy {
       return void res.writeHead(upstream.status, { 'content-type': upstream.type, 'content-length': String(cut.length) }).end(cut);
     }
     if (fault === 'reply-50mb') return sendHuge(res, upstream);
-    res.writeHead(upstream.status, { 'content-type': upstream.type, ...(upstream.retryAfter ? { 'retry-after': upstream.retryAfter } : {}) }).end(upstream.body);
+    res
+      .writeHead(upstream.status, { 'content-type': upstream.type, ...(upstream.retryAfter ? { 'retry-after': upstream.retryAfter } : {}) })
+      .end(upstream.body);
   }
 }
 
@@ -151,7 +143,12 @@ function forward(target: string, req: IncomingMessage, body: Buffer): Promise<Up
     const headers = { ...req.headers, host: new URL(target).host };
     const upstream = request(`${target}${req.url ?? '/'}`, { method: req.method, headers }, async (reply) => {
       try {
-        resolve({ status: reply.statusCode ?? 502, type: String(reply.headers['content-type'] ?? 'text/plain'), retryAfter: reply.headers['retry-after'] as string | undefined, body: await readAll(reply) });
+        resolve({
+          status: reply.statusCode ?? 502,
+          type: String(reply.headers['content-type'] ?? 'text/plain'),
+          retryAfter: reply.headers['retry-after'] as string | undefined,
+          body: await readAll(reply),
+        });
       } catch (err) {
         reject(err);
       }

@@ -15,7 +15,8 @@ export interface QueueState {
 export async function failedJobs(services: Services): Promise<Map<string, string>> {
   const found = new Map<string, string>();
   for (const name of QUEUE_NAMES) {
-    for (const job of await services.queues[name].getFailed(0, 10_000)) found.set(`${name}:${job.id}`, `${name} ${job.name}: ${job.failedReason.slice(0, 120)}`);
+    for (const job of await services.queues[name].getFailed(0, 10_000))
+      found.set(`${name}:${job.id}`, `${name} ${job.name}: ${job.failedReason.slice(0, 120)}`);
   }
   return found;
 }
@@ -48,7 +49,13 @@ export interface DigestTally {
 }
 
 /** What happened to each subscriber's digest of this period, in the store and at the SMTP server. */
-export async function tallyDigests(services: Services, subscriberIds: string[], period: string, refusedIds: Set<string>, received: Received[]): Promise<DigestTally> {
+export async function tallyDigests(
+  services: Services,
+  subscriberIds: string[],
+  period: string,
+  refusedIds: Set<string>,
+  received: Received[],
+): Promise<DigestTally> {
   const byMessageId = new Map<string, number>();
   for (const message of received) byMessageId.set(message.messageId, (byMessageId.get(message.messageId) ?? 0) + 1);
   const tally: DigestTally = { expected: 0, delivered: 0, duplicates: 0, unsettled: 0, refused: 0 };

@@ -160,7 +160,9 @@ async function main(): Promise<void> {
     // A supervisor's part: a litwatch process that crashed is counted and started again.
     const supervisor = setInterval(() => void processes.restartCrashed().catch(() => {}), 1000);
     cleanups.push(() => clearInterval(supervisor));
-    process.stdout.write(`fault suite: ${ROUNDS} rounds of ${WORKS} works and ${SUBSCRIBERS} subscribers; 1 litwatch start + ${WORKER_PROCESSES} workers; Redis on ${redis.port} (AOF); PostgreSQL database ${database.name} through a proxy on ${pgProxy.port}; logs in ${runDir}\n`);
+    process.stdout.write(
+      `fault suite: ${ROUNDS} rounds of ${WORKS} works and ${SUBSCRIBERS} subscribers; 1 litwatch start + ${WORKER_PROCESSES} workers; Redis on ${redis.port} (AOF); PostgreSQL database ${database.name} through a proxy on ${pgProxy.port}; logs in ${runDir}\n`,
+    );
 
     const cycle = faultCycle(true).filter((f) => !args.only || faultName(f).toLowerCase().includes(args.only.toLowerCase()));
     if (cycle.length === 0) throw new Error(`--only ${args.only}: no fault has that in its name`);
@@ -173,7 +175,19 @@ async function main(): Promise<void> {
       const fault = cycle[(round - 1) % cycle.length]!;
       const ids = Array.from({ length: WORKS }, () => String(++pmid));
       history.push(ids);
-      const result = await runRound({ round, fault, ids, recent: history.slice(-3).flat(), expectedWorks: expectedWorks + WORKS, services, fake, ncbi, smtp, processes, ...faults });
+      const result = await runRound({
+        round,
+        fault,
+        ids,
+        recent: history.slice(-3).flat(),
+        expectedWorks: expectedWorks + WORKS,
+        services,
+        fake,
+        ncbi,
+        smtp,
+        processes,
+        ...faults,
+      });
       expectedWorks += WORKS;
       results.push(result);
       process.stdout.write(`${roundLine(result)}\n`);
@@ -218,7 +232,9 @@ async function runRound(ctx: RoundContext): Promise<RoundResult> {
   fake.setQuery(QUERY, ctx.recent);
   const subscribers = [];
   for (let i = 1; i <= SUBSCRIBERS; i++) {
-    subscribers.push(await services.subscribers.save({ email: `reader-r${round}-s${i}@faults.example`, watches: [WATCH], frequency: 'daily', timezone: 'UTC' }, 'admin'));
+    subscribers.push(
+      await services.subscribers.save({ email: `reader-r${round}-s${i}@faults.example`, watches: [WATCH], frequency: 'daily', timezone: 'UTC' }, 'admin'),
+    );
   }
   const refusedIds = new Set<string>();
   if (fault.kind === 'smtp' && fault.fault === '550-one') {
@@ -228,7 +244,25 @@ async function runRound(ctx: RoundContext): Promise<RoundResult> {
   }
   const failedBefore = (await queueState(services)).failed;
   const crashesBefore = ctx.processes.crashes;
-  const result: RoundResult = { round, fault: faultName(fault), worksAdded: ctx.ids.length, worksExpected: ctx.expectedWorks, worksStored: 0, digestsExpected: 0, digestsSent: 0, duplicates: 0, stuck: 0, refused: 0, failedJobs: 0, crashes: 0, recoverMs: 0, pollMs: 0, digestMs: 0, injected: false, duplicatesAllowed: fault.kind === 'smtp' && fault.fault === 'drop-after-data' };
+  const result: RoundResult = {
+    round,
+    fault: faultName(fault),
+    worksAdded: ctx.ids.length,
+    worksExpected: ctx.expectedWorks,
+    worksStored: 0,
+    digestsExpected: 0,
+    digestsSent: 0,
+    duplicates: 0,
+    stuck: 0,
+    refused: 0,
+    failedJobs: 0,
+    crashes: 0,
+    recoverMs: 0,
+    pollMs: 0,
+    digestMs: 0,
+    injected: false,
+    duplicatesAllowed: fault.kind === 'smtp' && fault.fault === 'drop-after-data',
+  };
 
   // Poll phase.
   let injectedAt: number | undefined;
@@ -240,7 +274,13 @@ async function runRound(ctx: RoundContext): Promise<RoundResult> {
   const injecting = phaseOf(fault) === 'poll' ? inject() : Promise.resolve();
   await services.queues.poll.add(pollWatch.name, { watchId: WATCH }, { jobId: `poll-${WATCH}-round-${round}` });
   const pollDeadline = pollStart + PHASE_DEADLINE_MS;
-  await until(async () => (await services.works.count(WATCH)) >= ctx.expectedWorks && (await services.queues.poll.getJobState(`poll-${WATCH}-round-${round}`)) === 'completed' && (await queueState(services)).unfinished === 0, pollDeadline);
+  await until(
+    async () =>
+      (await services.works.count(WATCH)) >= ctx.expectedWorks &&
+      (await services.queues.poll.getJobState(`poll-${WATCH}-round-${round}`)) === 'completed' &&
+      (await queueState(services)).unfinished === 0,
+    pollDeadline,
+  );
   await injecting;
   const pollDone = Date.now();
 
@@ -248,7 +288,9 @@ async function runRound(ctx: RoundContext): Promise<RoundResult> {
   const period = digestPeriod('daily', new Date(), 'UTC').key;
   const digestStart = Date.now();
   const injectingDigest = phaseOf(fault) === 'digest' ? inject() : Promise.resolve();
-  await services.queues.digest.addBulk(subscribers.map((s) => ({ name: buildDigest.name, data: { subscriberId: s.id, period }, opts: { jobId: `build-${s.id}-${period}` } })));
+  await services.queues.digest.addBulk(
+    subscribers.map((s) => ({ name: buildDigest.name, data: { subscriberId: s.id, period }, opts: { jobId: `build-${s.id}-${period}` } })),
+  );
   const ids = subscribers.map((s) => s.id);
   await until(async () => {
     const tally = await tallyDigests(services, ids, period, refusedIds, ctx.smtp.received);
@@ -291,7 +333,13 @@ async function injectFault(ctx: RoundContext, phase: 'poll' | 'digest'): Promise
   const deadline = Date.now() + 60_000;
   if (fault.kind === 'kill-worker') {
     const jobName = JOB_KINDS[fault.during];
-    const queue = { poll: services.queues.poll, fetch: services.queues.fetch, enrich: services.queues.enrich, build: services.queues.digest, send: services.queues.mail }[fault.during];
+    const queue = {
+      poll: services.queues.poll,
+      fetch: services.queues.fetch,
+      enrich: services.queues.enrich,
+      build: services.queues.digest,
+      send: services.queues.mail,
+    }[fault.during];
     while (Date.now() < deadline) {
       const active = (await queue.getActive().catch(() => [])).filter((job) => job.name === jobName && job.processedBy);
       const job = active[Math.floor(rng.next() * active.length)];
@@ -330,9 +378,15 @@ async function injectFault(ctx: RoundContext, phase: 'poll' | 'digest'): Promise
 }
 
 function roundLine(r: RoundResult): string {
-  const dup = r.duplicates > 0 ? `, ${r.duplicates} duplicate${r.duplicates > 1 ? 's' : ''}${r.duplicatesAllowed ? ' (SMTP cannot tell)' : ' (NOT ALLOWED)'}` : '';
+  const dup =
+    r.duplicates > 0 ? `, ${r.duplicates} duplicate${r.duplicates > 1 ? 's' : ''}${r.duplicatesAllowed ? ' (SMTP cannot tell)' : ' (NOT ALLOWED)'}` : '';
   const refused = r.refused > 0 ? `, ${r.refused} refused (550)` : '';
-  const ok = r.crashes === 0 && r.worksStored >= r.worksExpected && r.digestsSent === r.digestsExpected && r.stuck === 0 && (r.duplicatesAllowed ? r.duplicates <= 1 : r.duplicates === 0);
+  const ok =
+    r.crashes === 0 &&
+    r.worksStored >= r.worksExpected &&
+    r.digestsSent === r.digestsExpected &&
+    r.stuck === 0 &&
+    (r.duplicatesAllowed ? r.duplicates <= 1 : r.duplicates === 0);
   return `round ${String(r.round).padStart(2)} ${r.fault.padEnd(36)} works ${r.worksStored}/${r.worksExpected}, digests ${r.digestsSent}/${r.digestsExpected}${refused}${dup}, stuck ${r.stuck}, failed jobs ${r.failedJobs}, ${r.crashes > 0 ? `${r.crashes} litwatch processes CRASHED, ` : ''}poll ${(r.pollMs / 1000).toFixed(1)} s, digests ${(r.digestMs / 1000).toFixed(1)} s, ${r.injected ? `recovered in ${(r.recoverMs / 1000).toFixed(1)} s` : 'fault NOT injected'} ${ok ? 'ok' : 'FAILED'}`;
 }
 

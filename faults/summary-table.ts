@@ -42,7 +42,17 @@ export function printTable(results: RoundResult[], write: (text: string) => void
       rs.some((r) => !r.injected) ? `${max(rs)} (${rs.filter((r) => !r.injected).length} not injected)` : max(rs),
     ];
   });
-  const total = ['all', String(results.length), `${results.at(-1)?.worksExpected ?? 0}/${results.at(-1)?.worksStored ?? 0}`, `${sum(results, 'digestsExpected')}/${sum(results, 'digestsSent')}`, String(sum(results, 'duplicates')), String(sum(results, 'stuck')), String(sum(results, 'failedJobs')), String(sum(results, 'crashes')), max(results)];
+  const total = [
+    'all',
+    String(results.length),
+    `${results.at(-1)?.worksExpected ?? 0}/${results.at(-1)?.worksStored ?? 0}`,
+    `${sum(results, 'digestsExpected')}/${sum(results, 'digestsSent')}`,
+    String(sum(results, 'duplicates')),
+    String(sum(results, 'stuck')),
+    String(sum(results, 'failedJobs')),
+    String(sum(results, 'crashes')),
+    max(results),
+  ];
   const table = [header, ...rows, total];
   const widths = header.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
   const line = (row: string[]) => `| ${row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join(' | ')} |\n`;
@@ -52,7 +62,9 @@ export function printTable(results: RoundResult[], write: (text: string) => void
   const badDuplicates = results.some((r) => (r.duplicatesAllowed ? r.duplicates > 1 : r.duplicates > 0));
   const stuck = results.some((r) => r.stuck > 0);
   const crashed = results.some((r) => r.crashes > 0);
-  write(`\n${results.length} rounds in ${(elapsedMs / 60_000).toFixed(1)} min. Goals: 0 works lost ${lost ? 'FAILED' : 'ok'}, 0 digests lost ${lost ? 'FAILED' : 'ok'}, 0 stuck ${stuck ? 'FAILED' : 'ok'}, duplicates only where SMTP cannot tell ${badDuplicates ? 'FAILED' : 'ok'}, 0 crashes ${crashed ? 'FAILED' : 'ok'}.\n`);
+  write(
+    `\n${results.length} rounds in ${(elapsedMs / 60_000).toFixed(1)} min. Goals: 0 works lost ${lost ? 'FAILED' : 'ok'}, 0 digests lost ${lost ? 'FAILED' : 'ok'}, 0 stuck ${stuck ? 'FAILED' : 'ok'}, duplicates only where SMTP cannot tell ${badDuplicates ? 'FAILED' : 'ok'}, 0 crashes ${crashed ? 'FAILED' : 'ok'}.\n`,
+  );
 }
 
 function sum(rs: RoundResult[], key: 'digestsExpected' | 'digestsSent' | 'duplicates' | 'stuck' | 'failedJobs' | 'crashes'): number {

@@ -39,7 +39,8 @@ export async function process(payload: Payload, ctx: JobContext): Promise<BuildO
   }
   const run = payload.run ? sharedDigestRun(services, payload.run, now) : new DigestRun(services, now);
   const composed = await run.compose(subscriber);
-  if (composed.period.key !== payload.period) log.warn({ event: 'digest.period_moved', planned: payload.period, now: composed.period.key }, 'built for the current period');
+  if (composed.period.key !== payload.period)
+    log.warn({ event: 'digest.period_moved', planned: payload.period, now: composed.period.key }, 'built for the current period');
   if (!composed.email) return { status: 'nothing' };
   const created = await services.digests.create({
     id: composed.id,
@@ -53,7 +54,12 @@ export async function process(payload: Payload, ctx: JobContext): Promise<BuildO
     createdAt: Date.now(),
   });
   await queueSend(ctx, composed.id);
-  const outcome = { digestId: composed.id, works: composed.assembled.workKeys.length, shown: composed.assembled.shown, status: created ? 'built' : 'exists' } as const;
+  const outcome = {
+    digestId: composed.id,
+    works: composed.assembled.workKeys.length,
+    shown: composed.assembled.shown,
+    status: created ? 'built' : 'exists',
+  } as const;
   log.info({ event: 'digest.built', subscriberId: subscriber.id, ...outcome }, `digest ${outcome.status}`);
   return outcome;
 }

@@ -42,12 +42,20 @@ export async function process(_payload: Payload, ctx: JobContext): Promise<{ not
   const window = pollWindow({ cursor: cursor?.date, now: services.now(), overlapDays: 3, initialLookbackDays: 30 });
   const counts = { notices: 0, recorded: 0, owed: 0 };
   const results = await searchWindows(services.ncbi, { db: 'pubmed', term: NOTICE_QUERY, window }, log);
-  for (const warning of queryChangingWarnings('pubmed', results.flatMap((r) => r.warnings))) {
+  for (const warning of queryChangingWarnings(
+    'pubmed',
+    results.flatMap((r) => r.warnings),
+  )) {
     log.warn({ event: 'notices.query_warning', kind: warning.kind, phrase: warning.phrase }, `notice search: ${describeQueryWarning(warning)}`);
   }
   for (const result of results) {
     for (let retstart = 0; retstart < result.ids.length; retstart += BATCH) {
-      const xml = await efetchFromHistory(services.ncbi, { db: 'pubmed', ...historyOf(result), retstart, retmax: Math.min(BATCH, result.ids.length - retstart) });
+      const xml = await efetchFromHistory(services.ncbi, {
+        db: 'pubmed',
+        ...historyOf(result),
+        retstart,
+        retmax: Math.min(BATCH, result.ids.length - retstart),
+      });
       for await (const record of streamPubmedRecords([xml], { onRecordError: (err) => log.warn({ err }, 'a notice could not be parsed') })) {
         if (record.kind === 'deleted') continue;
         counts.notices++;

@@ -34,13 +34,18 @@ export async function onFinalFailure(payload: Payload, ctx: JobContext, err: Err
   const now = ctx.services.now().getTime();
   for (const key of payload.workKeys) {
     const attempts = ((await ctx.services.enrichment.pending.get(key))?.attempts ?? 0) + 1;
-    await ctx.services.enrichment.pending.recordFailure(key, { steps: ['pmcid', 'full text', 'entities', 'summary'], error: err.message, nextAt: nextTryAt(attempts, now) }, now);
+    await ctx.services.enrichment.pending.recordFailure(
+      key,
+      { steps: ['pmcid', 'full text', 'entities', 'summary'], error: err.message, nextAt: nextTryAt(attempts, now) },
+      now,
+    );
   }
 }
 
 export async function process(payload: Payload, ctx: JobContext): Promise<EnrichSummary> {
   const summary = await enrichWorks(ctx.services, ctx.log, payload.workKeys, ctx.job.id);
-  if (summary.failed) ctx.log.warn({ event: 'enrich.failed', ...summary }, `${summary.failed} of ${summary.works} works still pending enrichment; a later poll tries again`);
+  if (summary.failed)
+    ctx.log.warn({ event: 'enrich.failed', ...summary }, `${summary.failed} of ${summary.works} works still pending enrichment; a later poll tries again`);
   else ctx.log.info({ event: 'enrich.done', ...summary }, `enriched ${summary.works} works`);
   return summary;
 }
@@ -56,7 +61,11 @@ export async function queueEnrichment(services: Services, workKeys: string[], op
   const base = options.jobIdBase.replaceAll(':', '-');
   const jobs = [];
   for (let start = 0, i = 0; start < workKeys.length; start += MAX_WORKS, i++) {
-    jobs.push({ name, data: { workKeys: workKeys.slice(start, start + MAX_WORKS), ...(options.watchId ? { watchId: options.watchId } : {}) }, opts: { jobId: `${base}-${i}` } });
+    jobs.push({
+      name,
+      data: { workKeys: workKeys.slice(start, start + MAX_WORKS), ...(options.watchId ? { watchId: options.watchId } : {}) },
+      opts: { jobId: `${base}-${i}` },
+    });
   }
   await services.queues.enrich.addBulk(jobs);
   return jobs.map((job) => job.opts.jobId);

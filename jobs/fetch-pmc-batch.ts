@@ -24,11 +24,13 @@ export const PMC_BATCH_SIZE = PMC_BATCH;
 export const payloadSchema = z.object({
   watchId: z.string().min(1),
   db: z.literal('pmc'),
-  pmcids: z.array(z.string().regex(/^PMC\d+$/)).min(1).max(PMC_BATCH_SIZE),
+  pmcids: z
+    .array(z.string().regex(/^PMC\d+$/))
+    .min(1)
+    .max(PMC_BATCH_SIZE),
 });
 
 export type Payload = z.infer<typeof payloadSchema>;
-
 
 export async function process(payload: Payload, ctx: JobContext): Promise<FetchResult> {
   const { services, log } = ctx;
@@ -44,7 +46,8 @@ export async function process(payload: Payload, ctx: JobContext): Promise<FetchR
     summary[result.status]++;
     if (result.watchAdded) summary.newToWatch++;
     // A PubMed work PMC also holds: its PMCID is now known, so its enrichment need not ask the ID converter.
-    if (result.status !== 'created' && !(await services.works.get(result.key))?.article.pmcid) await services.works.recordIdconv(result.key, jats.article.pmcid);
+    if (result.status !== 'created' && !(await services.works.get(result.key))?.article.pmcid)
+      await services.works.recordIdconv(result.key, jats.article.pmcid);
     held.push({ key: result.key, jats });
   }
   await storeHeldFullTexts(services, held);

@@ -26,7 +26,11 @@ export async function process(payload: Payload, ctx: JobContext): Promise<{ plan
   const { services } = ctx;
   const now = services.now();
   const subscribers = (await services.subscribers.list()).filter(
-    (s) => s.status === 'active' && s.frequency === payload.frequency && s.timezone === payload.timezone && (!payload.subscriberIds || payload.subscriberIds.includes(s.id)),
+    (s) =>
+      s.status === 'active' &&
+      s.frequency === payload.frequency &&
+      s.timezone === payload.timezone &&
+      (!payload.subscriberIds || payload.subscriberIds.includes(s.id)),
   );
   const run = newRunId('plan', now);
   await services.queues.digest.addBulk(
@@ -35,6 +39,9 @@ export async function process(payload: Payload, ctx: JobContext): Promise<{ plan
       return { name: buildDigest.name, data: { subscriberId: subscriber.id, period, run }, opts: { jobId: `build-${subscriber.id}-${period}` } };
     }),
   );
-  ctx.log.info({ event: 'digest.planned', frequency: payload.frequency, timezone: payload.timezone, count: subscribers.length }, `${subscribers.length} digests to build`);
+  ctx.log.info(
+    { event: 'digest.planned', frequency: payload.frequency, timezone: payload.timezone, count: subscribers.length },
+    `${subscribers.length} digests to build`,
+  );
   return { planned: subscribers.length };
 }

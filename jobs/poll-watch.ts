@@ -186,6 +186,9 @@ async function finish(data: Payload, ctx: JobContext): Promise<PollSummary> {
     cursorMoved,
     enrichment,
   };
-  log.info({ event: 'poll.completed', ...summary, enrichment: { works: enrichment.works, jobs: enrichment.jobs.length } }, `poll of ${data.watchId}: ${totals.created} new works, ${enrichment.works} queued for enrichment`);
+  log.info(
+    { event: 'poll.completed', ...summary, enrichment: { works: enrichment.works, jobs: enrichment.jobs.length } },
+    `poll of ${data.watchId}: ${totals.created} new works, ${enrichment.works} queued for enrichment`,
+  );
   return summary;
 }

@@ -23,6 +23,9 @@ export async function process(_payload: Payload, ctx: JobContext): Promise<{ sen
     digests: await services.digests.prune(now - digestDays * DAY_MS),
     requests: await services.subscribers.dropExpiredRequests(now),
   };
-  log.info({ event: 'store.pruned', ...pruned, sentDays, digestDays }, `pruned ${pruned.sent} sent records, ${pruned.digests} digests, ${pruned.requests} expired requests`);
+  log.info(
+    { event: 'store.pruned', ...pruned, sentDays, digestDays },
+    `pruned ${pruned.sent} sent records, ${pruned.digests} digests, ${pruned.requests} expired requests`,
+  );
   return pruned;
 }

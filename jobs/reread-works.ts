@@ -38,7 +38,9 @@ export async function process(payload: Payload, ctx: JobContext): Promise<{ work
     const pmids = works.slice(start, start + REREAD_BATCH).map((w) => w.pmid);
     const xml = await efetchByIds(services.ncbi, 'pubmed', pmids);
     counts.requests++;
-    for await (const record of streamPubmedRecords([xml], { onRecordError: (err) => log.warn({ event: 'parse.record_failed', err }, 'a re-read record could not be parsed; skipped') })) {
+    for await (const record of streamPubmedRecords([xml], {
+      onRecordError: (err) => log.warn({ event: 'parse.record_failed', err }, 'a re-read record could not be parsed; skipped'),
+    })) {
       if (record.kind === 'deleted') continue;
       const workKey = keyOf.get(record.pmid);
       if (!workKey) continue;

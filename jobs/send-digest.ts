@@ -45,7 +45,10 @@ export async function process(payload: Payload, ctx: JobContext): Promise<{ stat
     await services.digests.markSent(digest);
     await services.subscribers.clearBounces(subscriber.id);
     await services.metrics.add('digests_sent_total');
-    log.info({ event: 'digest.sent', digestId: digest.id, subscriberId: subscriber.id, works: digest.workKeys.length, delivered: result.delivered }, 'digest sent');
+    log.info(
+      { event: 'digest.sent', digestId: digest.id, subscriberId: subscriber.id, works: digest.workKeys.length, delivered: result.delivered },
+      'digest sent',
+    );
     return { status: 'sent', delivered: result.delivered };
   } catch (err) {
     // A 5xx is final at once (retrying cannot change the answer); anything else until the last attempt.
@@ -55,7 +58,10 @@ export async function process(payload: Payload, ctx: JobContext): Promise<{ stat
     const reason = redactAddresses(err instanceof Error ? err.message : String(err));
     await services.digests.markFailed(digest, reason, final);
     if (final) await services.metrics.add('digests_failed_total');
-    log.warn({ event: final ? 'digest.failed' : 'digest.send_retry', digestId: digest.id, failure, reason }, final ? 'digest could not be sent; its works go into the next digest' : 'send failed; will retry');
+    log.warn(
+      { event: final ? 'digest.failed' : 'digest.send_retry', digestId: digest.id, failure, reason },
+      final ? 'digest could not be sent; its works go into the next digest' : 'send failed; will retry',
+    );
     if (failure === 'bounce') await recordBounce(ctx, subscriber.id);
     throw failure === 'temporary' ? new Error(reason) : new UnrecoverableError(reason);
   }
@@ -66,7 +72,10 @@ async function recordBounce(ctx: JobContext, subscriberId: string): Promise<void
   const limit = ctx.services.config().mail.bounceLimit;
   const counted = await ctx.services.subscribers.recordBounce(subscriberId, limit);
   if (counted?.status === 'bouncing' && counted.bounces === limit) {
-    ctx.log.warn({ event: 'subscriber.bouncing', subscriberId, bounces: counted.bounces }, `the mail server refused this subscriber's address ${limit} times in a row: marked bouncing, nothing more is sent to it`);
+    ctx.log.warn(
+      { event: 'subscriber.bouncing', subscriberId, bounces: counted.bounces },
+      `the mail server refused this subscriber's address ${limit} times in a row: marked bouncing, nothing more is sent to it`,
+    );
   }
 }
 

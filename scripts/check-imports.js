@@ -20,7 +20,10 @@ const ROOTS = ['src', 'jobs'];
  * src/live-config.ts applies an edited config to the running schedulers, so it is wiring.
  */
 const LAYERS = [
-  { name: 'entry points (src/cli, src/web, src/queue wiring)', match: (f) => (/^src\/(cli|web|queue)\//.test(f) || f === 'src/live-config.ts') && !PIECES_IN_ENTRY_FOLDERS.has(f) },
+  {
+    name: 'entry points (src/cli, src/web, src/queue wiring)',
+    match: (f) => (/^src\/(cli|web|queue)\//.test(f) || f === 'src/live-config.ts') && !PIECES_IN_ENTRY_FOLDERS.has(f),
+  },
   { name: 'jobs', match: (f) => f.startsWith('jobs/') },
   { name: 'pieces (src/*)', match: (f) => f.startsWith('src/') && !f.startsWith('src/store/') },
   { name: 'store (src/store)', match: (f) => f.startsWith('src/store/') },
@@ -46,7 +49,13 @@ function sourceFiles() {
   const files = [];
   for (const root of ROOTS) {
     for (const entry of readdirSync(root, { recursive: true, withFileTypes: true })) {
-      if (entry.isFile() && entry.name.endsWith('.ts')) files.push(path.join(entry.parentPath ?? entry.path, entry.name).split(path.sep).join('/'));
+      if (entry.isFile() && entry.name.endsWith('.ts'))
+        files.push(
+          path
+            .join(entry.parentPath ?? entry.path, entry.name)
+            .split(path.sep)
+            .join('/'),
+        );
     }
   }
   return files.sort();

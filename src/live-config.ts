@@ -34,7 +34,10 @@ export function followConfigFile(services: Services, schedule: boolean): () => v
       services.log.info({ event: 'config.reloaded', watches: config.watches.length, subscribers: config.subscribers.length }, 'config reloaded');
     },
     onInvalid(problems) {
-      services.log.error({ event: 'config.rejected', problems: problems.length }, `config edit refused, the previous config stays in force:\n${formatProblems(problems)}`);
+      services.log.error(
+        { event: 'config.rejected', problems: problems.length },
+        `config edit refused, the previous config stays in force:\n${formatProblems(problems)}`,
+      );
     },
     onError(err) {
       services.log.error({ err, event: 'config.apply_failed' }, 'a valid config edit could not be applied; it will be tried again at the next edit or restart');

@@ -35,7 +35,5 @@ export function displayLabel(label: string): string {
   if (/\p{Ll}/u.test(label)) return label;
   return label
     .toLowerCase()
-    .replace(/\p{L}+/gu, (word, offset: number) =>
-      offset > 0 && MINOR_WORDS.has(word) ? word : word[0]!.toUpperCase() + word.slice(1),
-    );
+    .replace(/\p{L}+/gu, (word, offset: number) => (offset > 0 && MINOR_WORDS.has(word) ? word : word[0]!.toUpperCase() + word.slice(1)));
 }

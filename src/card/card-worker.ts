@@ -35,7 +35,14 @@ parentPort?.on('message', (batch: CardBatch) => {
     const bytes = buffer.subarray(start, end);
     start = end;
     const oversized = batch.oversized[index] ?? undefined;
-    const raw: RawRecord = { tag: batch.tags[index]!, bytes, ...(oversized === undefined ? {} : { oversized }), get xml() { return bytes.toString('utf8'); } };
+    const raw: RawRecord = {
+      tag: batch.tags[index]!,
+      bytes,
+      ...(oversized === undefined ? {} : { oversized }),
+      get xml() {
+        return bytes.toString('utf8');
+      },
+    };
     const record = readRecord(raw, (error) => outcomes.push({ error: error.message }));
     if (record && record.kind !== 'deleted') outcomes.push({ line: cardLine(record, { article: record }, format) });
   });

@@ -10,13 +10,36 @@
  * sentence ending in a lone capital ("vitamin D.") joins the next one: a longer quote, never
  * a wrong one.
  */
-const BOUNDARY =
-  /[.!?]+["'”’)\]*]*\s+(?=["'“‘(\[*]*(?:<su[pb]>)?(?:[\p{Lu}\p{N}\p{Script=Greek}]|\p{Ll}+[\p{Lu}\p{N}]))/gu;
+const BOUNDARY = /[.!?]+["'”’)\]*]*\s+(?=["'“‘(\[*]*(?:<su[pb]>)?(?:[\p{Lu}\p{N}\p{Script=Greek}]|\p{Ll}+[\p{Lu}\p{N}]))/gu;
 
 /** Lower-cased words that end in a `.` mid-sentence ("et al.", "Fig. 1", "vs.", "No. 3"). */
 const ABBREVIATIONS = new Set([
-  'al', 'approx', 'ca', 'cf', 'co', 'corp', 'dr', 'eq', 'eqs', 'fig', 'figs', 'inc', 'jr',
-  'ltd', 'mr', 'mrs', 'ms', 'no', 'nos', 'prof', 'ref', 'refs', 'resp', 'sr', 'st', 'vol',
+  'al',
+  'approx',
+  'ca',
+  'cf',
+  'co',
+  'corp',
+  'dr',
+  'eq',
+  'eqs',
+  'fig',
+  'figs',
+  'inc',
+  'jr',
+  'ltd',
+  'mr',
+  'mrs',
+  'ms',
+  'no',
+  'nos',
+  'prof',
+  'ref',
+  'refs',
+  'resp',
+  'sr',
+  'st',
+  'vol',
   'vs',
 ]);
 

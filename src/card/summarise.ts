@@ -94,16 +94,10 @@ function pickContribution(sentences: readonly Sentence[]): Sentence[] {
  * review's prevalence figures are not its findings), so they are skipped. When there are more
  * than three, see {@link findingRank}.
  */
-function pickFindings(
-  sentences: readonly Sentence[],
-  tldr: Sentence | undefined,
-  contribution: readonly Sentence[],
-): Sentence[] {
+function pickFindings(sentences: readonly Sentence[], tldr: Sentence | undefined, contribution: readonly Sentence[]): Sentence[] {
   const taken = new Set([tldr, ...contribution]);
   const backgroundEnd = contribution.find((s) => s.kind === 'unlabelled')?.index ?? -1;
-  const candidates = sentences.filter(
-    (s) => !taken.has(s) && isFindingCandidate(s) && !(s.kind === 'unlabelled' && s.index <= backgroundEnd),
-  );
+  const candidates = sentences.filter((s) => !taken.has(s) && isFindingCandidate(s) && !(s.kind === 'unlabelled' && s.index <= backgroundEnd));
   // ranked once each: the cues are regular expressions, and a sort compares each sentence many times
   const rank = new Map(candidates.map((s) => [s, findingRank(s)]));
   return candidates

@@ -11,8 +11,15 @@
 const CONCLUSION_CUE = new RegExp(
   '^(?:' +
     [
-      'in conclusion', 'to conclude', 'we conclude', 'in summary', 'to summari[sz]e',
-      'taken together', 'collectively,', 'overall,', 'altogether,',
+      'in conclusion',
+      'to conclude',
+      'we conclude',
+      'in summary',
+      'to summari[sz]e',
+      'taken together',
+      'collectively,',
+      'overall,',
+      'altogether,',
       '(?:together,? )?(?:these|our|the present|the current|this)(?: \\S+){0,2}? ' +
         '(?:findings|results|data|observations|analyses|study|studies|work)(?: \\S+)? ' +
         '(?:suggest|indicat|show|demonstrat|support|highlight|reveal|provid|impl|underscor|establish)\\w*',

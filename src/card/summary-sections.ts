@@ -10,7 +10,10 @@ export const NOT_STATED: CardParagraph = { note: 'Not stated in the abstract.' }
  * Bodies of the TL;DR, Contribution and Key findings sections. Without an abstract there is
  * nothing to quote, and the reader is told that rather than "not stated".
  */
-export function summaryBodies(summary: CardSummary, hasAbstract: boolean): {
+export function summaryBodies(
+  summary: CardSummary,
+  hasAbstract: boolean,
+): {
   tldr: CardBlock[];
   contribution: CardBlock[];
   findings: CardBlock[];

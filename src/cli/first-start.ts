@@ -34,7 +34,10 @@ export function withGeneratedDefaults(env: Env, log: Logger): { env: Env; genera
     filled.LITWATCH_SECRET = keptValue(file, () => randomBytes(32).toString('hex'), 32, generated);
     generated.secretFile = file;
     if (generated.created.includes(file)) {
-      log.warn({ event: 'first_start.secret_generated', file }, `LITWATCH_SECRET is not set: generated one in ${file} (mode 0600), used from now on; in production set LITWATCH_SECRET yourself (openssl rand -hex 32)`);
+      log.warn(
+        { event: 'first_start.secret_generated', file },
+        `LITWATCH_SECRET is not set: generated one in ${file} (mode 0600), used from now on; in production set LITWATCH_SECRET yourself (openssl rand -hex 32)`,
+      );
     }
   }
   if (!env.DASHBOARD_PASSWORD) {
@@ -61,7 +64,8 @@ function keptValue(file: string, make: () => string, minLength: number, generate
       return kept;
     }
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`cannot read ${file}: ${(err as Error).message} (fix its permissions, or set the variable in the environment)`);
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw new Error(`cannot read ${file}: ${(err as Error).message} (fix its permissions, or set the variable in the environment)`);
   }
   const value = make();
   mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });

@@ -50,7 +50,9 @@ program
   .option('--now', "run the poll now in this process and wait until the poll's works are stored")
   .option('--wait-enrichment', 'with --now, also wait for their enrichment (full text, entities, summary)')
   .option('--json', 'print the poll summary as JSON')
-  .action(async (watch: string, options: { now?: boolean; waitEnrichment?: boolean; json?: boolean }) => (await import('./commands/poll.ts')).pollCommand(watch, options));
+  .action(async (watch: string, options: { now?: boolean; waitEnrichment?: boolean; json?: boolean }) =>
+    (await import('./commands/poll.ts')).pollCommand(watch, options),
+  );
 
 program
   .command('works')
@@ -72,7 +74,7 @@ digest
   .action(async (email: string, options: { html?: string; text?: string }) => (await import('./commands/digest.ts')).digestPreviewCommand(email, options));
 digest
   .command('run')
-  .description('build every due digest (or one subscriber\'s) and send it')
+  .description("build every due digest (or one subscriber's) and send it")
   .option('--now', 'build and send in this process, and wait until every send has finished')
   .option('--subscriber <email>', 'only this subscriber')
   .action(async (options: { now?: boolean; subscriber?: string }) => (await import('./commands/digest.ts')).digestRunCommand(options));
@@ -121,12 +123,10 @@ program
   .action(async (options: VocabSyncOptions) => (await import('./commands/vocab-sync.ts')).vocabSyncCommand(options));
 
 const db = program.command('db').description('the database (DATABASE_URL, else the embedded one in LITWATCH_DB_DIR)');
-db
-  .command('migrate')
+db.command('migrate')
   .description('apply pending migrations (litwatch start does it too)')
   .action(async () => (await import('./commands/db.ts')).dbMigrateCommand());
-db
-  .command('status')
+db.command('status')
   .description('which database, which migrations are applied and which are pending')
   .option('--json', 'one JSON object')
   .action(async (options: { json?: boolean }) => (await import('./commands/db.ts')).dbStatusCommand(options));
@@ -161,7 +161,14 @@ try {
   process.exitCode = 1;
   // Problems the user can fix get their message alone; anything else one line naming what
   // failed, and the stack trace only with --verbose.
-  if (err instanceof ConfigError || err instanceof RedisUnavailableError || err instanceof RedisEvictionError || err instanceof DatabaseError || err instanceof UserError) process.stderr.write(`${err.message}\n`);
+  if (
+    err instanceof ConfigError ||
+    err instanceof RedisUnavailableError ||
+    err instanceof RedisEvictionError ||
+    err instanceof DatabaseError ||
+    err instanceof UserError
+  )
+    process.stderr.write(`${err.message}\n`);
   else process.stderr.write(`${oneLineError(err, verbose)}\n`);
   if (verbose && err instanceof Error) process.stderr.write(`${err.stack ?? ''}\n`);
   // A command may have left connections open (a Redis that stopped answering mid-way): do not hang.

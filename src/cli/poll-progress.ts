@@ -19,7 +19,10 @@ export function followPoll(job: Job, progress: Progress, intervalMs = 500): () =
       const deps = await job.getDependencies({ processed: { count: MAX_CHILDREN }, unprocessed: { count: MAX_CHILDREN }, failed: { count: MAX_CHILDREN } });
       const finished = [...Object.keys(deps.processed ?? {}), ...(deps.failed ?? [])];
       const all = [...finished, ...(deps.unprocessed ?? [])];
-      for (const [stage, queue] of [['batches fetched', 'fetch'], ['enrichment', 'enrich']] as const) {
+      for (const [stage, queue] of [
+        ['batches fetched', 'fetch'],
+        ['enrichment', 'enrich'],
+      ] as const) {
         const total = all.filter((key) => isOf(key, queue)).length;
         if (total > 0) progress.update(stage, finished.filter((key) => isOf(key, queue)).length, total);
       }

@@ -33,7 +33,16 @@ function lineProgress(stream: NodeJS.WritableStream): Progress {
 
 function barProgress(stream: NodeJS.WriteStream): Progress {
   const bars = new cliProgress.MultiBar(
-    { stream, format: ' {stage} [{bar}] {value}/{total}', barsize: 24, hideCursor: true, clearOnComplete: false, stopOnComplete: false, autopadding: true, noTTYOutput: false },
+    {
+      stream,
+      format: ' {stage} [{bar}] {value}/{total}',
+      barsize: 24,
+      hideCursor: true,
+      clearOnComplete: false,
+      stopOnComplete: false,
+      autopadding: true,
+      noTTYOutput: false,
+    },
     cliProgress.Presets.shades_classic,
   );
   const byStage = new Map<string, cliProgress.SingleBar>();

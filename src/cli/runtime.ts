@@ -57,7 +57,10 @@ export async function openRuntime(settings: Settings): Promise<Runtime> {
     await redis.stop?.();
     throw err;
   }
-  settings.log.debug({ event: 'database.ready', kind: db.kind, where: db.where }, db.kind === 'embedded' ? `embedded database in ${db.where} (one process only; set DATABASE_URL for several)` : `PostgreSQL at ${db.where}`);
+  settings.log.debug(
+    { event: 'database.ready', kind: db.kind, where: db.where },
+    db.kind === 'embedded' ? `embedded database in ${db.where} (one process only; set DATABASE_URL for several)` : `PostgreSQL at ${db.where}`,
+  );
   const services = createServices({ env: settings.env, config: settings.config, redisUrl: redis.url, log: settings.log, db });
   return {
     services,

@@ -24,7 +24,10 @@ export function startBanner(facts: BannerFacts): string {
   const lines = [
     `litwatch is running (role ${facts.role})`,
     ...(facts.web
-      ? [`  web:        ${base}/subscribe (subscribe), ${base}/feeds/<watch>.atom (feeds), ${base}/healthz`, `  dashboard:  ${facts.admin ? `${base}/admin (user ${env.DASHBOARD_USER}${facts.generated.passwordFile ? `, password in ${facts.generated.passwordFile}` : ''})` : 'off'}`]
+      ? [
+          `  web:        ${base}/subscribe (subscribe), ${base}/feeds/<watch>.atom (feeds), ${base}/healthz`,
+          `  dashboard:  ${facts.admin ? `${base}/admin (user ${env.DASHBOARD_USER}${facts.generated.passwordFile ? `, password in ${facts.generated.passwordFile}` : ''})` : 'off'}`,
+        ]
       : ['  web:        not served by this process (role)']),
     `  mail:       ${env.SMTP_URL ? `SMTP ${new URL(env.SMTP_URL).host}` : `outbox folder ${env.LITWATCH_OUTBOX} (set SMTP_URL to send)`}`,
     `  redis:      ${redactUrl(facts.redisUrl)}${facts.redisStarted ? ' (started by litwatch)' : ''}, key prefix ${env.LITWATCH_PREFIX}`,

@@ -23,11 +23,9 @@ const quoting = (what: string) => (issue: { input?: unknown }) => `${what}, got 
 /** Checks a URL that may carry a password: its value never appears in a message. */
 function secretUrl(protocols: readonly string[]) {
   const allowed = protocols.map((protocol) => `${protocol}//`).join(' or ');
-  return z
-    .string()
-    .refine((value) => URL.canParse(value) && protocols.includes(new URL(value).protocol), {
-      error: `must be a ${allowed} URL (value not shown: it may hold a password)`,
-    });
+  return z.string().refine((value) => URL.canParse(value) && protocols.includes(new URL(value).protocol), {
+    error: `must be a ${allowed} URL (value not shown: it may hold a password)`,
+  });
 }
 
 const envSchema = z.object({
@@ -60,9 +58,16 @@ const envSchema = z.object({
    * The largest NCBI reply read, in bytes; a longer one is cut off and its job fails. A 200-record
    * PubMed efetch is a few MB, 20 PMC full texts rarely 20 MB. @defaultValue 64 MiB
    */
-  NCBI_MAX_REPLY_BYTES: z.coerce.number().int().min(1024, { error: quoting('must be a number of bytes, at least 1024') }).default(64 * 1024 * 1024),
+  NCBI_MAX_REPLY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024, { error: quoting('must be a number of bytes, at least 1024') })
+    .default(64 * 1024 * 1024),
   /** Sent as `tool`; NCBI does not allow spaces in it. @defaultValue `litwatch` */
-  NCBI_TOOL: z.string().regex(/^\S+$/, { error: quoting('must not contain spaces') }).default('litwatch'),
+  NCBI_TOOL: z
+    .string()
+    .regex(/^\S+$/, { error: quoting('must not contain spaces') })
+    .default('litwatch'),
   /** Folder holding watches.yaml, made absolute against the working directory. @defaultValue `config` */
   LITWATCH_CONFIG: z
     .string()
@@ -92,7 +97,11 @@ const envSchema = z.object({
   SUMMARISER_URL: z.url({ protocol: /^https?$/, error: quoting('must be an http:// or https:// URL') }).optional(),
   SUMMARISER_MODEL: z.string().min(1).default('gpt-4o-mini'),
   SUMMARISER_API_KEY: z.string().min(1).optional(),
-  SUMMARISER_TIMEOUT_MS: z.coerce.number().int().positive({ error: quoting('must be a positive number of milliseconds') }).default(8000),
+  SUMMARISER_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .positive({ error: quoting('must be a positive number of milliseconds') })
+    .default(8000),
   // Signs the links in emails (confirm, preferences, unsubscribe). Without it, subscription
   // pages and digests are off. At least 32 characters: `openssl rand -hex 32`.
   LITWATCH_SECRET: z.string().min(32, 'must be at least 32 characters, e.g. `openssl rand -hex 32` (value not shown: it is a secret)').optional(),
@@ -119,18 +128,37 @@ const envSchema = z.object({
   // lets any client pick its own address and walk around the throttle.
   TRUST_PROXY: z
     .string()
-    .refine((value) => value !== 'true', { error: 'true trusts any X-Forwarded-For a client sends; give the number of proxies (e.g. 1) or their addresses (e.g. loopback)' })
+    .refine((value) => value !== 'true', {
+      error: 'true trusts any X-Forwarded-For a client sends; give the number of proxies (e.g. 1) or their addresses (e.g. loopback)',
+    })
     .transform((value): number | string | false => (value === 'false' ? false : /^\d+$/.test(value) ? Number(value) : value))
     .default(false),
   // How long a job stays locked to its worker without a heartbeat: after a crash (or a bounded
   // shutdown) it goes to another worker this much later. BullMQ's default.
-  LITWATCH_LOCK_MS: z.coerce.number().int().min(1000, { error: quoting('must be at least 1000 milliseconds') }).default(30_000),
+  LITWATCH_LOCK_MS: z.coerce
+    .number()
+    .int()
+    .min(1000, { error: quoting('must be at least 1000 milliseconds') })
+    .default(30_000),
   // How long a digest's sender holds it: a sender that died is taken over after this. Keep it
   // shorter than the send job's retry budget (5 attempts, 15 s doubling) and longer than a send.
-  LITWATCH_SEND_LEASE_MS: z.coerce.number().int().min(1000, { error: quoting('must be at least 1000 milliseconds') }).default(60_000),
+  LITWATCH_SEND_LEASE_MS: z.coerce
+    .number()
+    .int()
+    .min(1000, { error: quoting('must be at least 1000 milliseconds') })
+    .default(60_000),
   // On SIGTERM/SIGINT, how long active jobs may run before they are handed back to the queue.
-  LITWATCH_SHUTDOWN_MS: z.coerce.number().int().min(0, { error: quoting('must be a number of milliseconds') }).default(25_000),
-  PORT: z.coerce.number().int().min(1).max(65535, { error: quoting('must be a port number') }).default(3000),
+  LITWATCH_SHUTDOWN_MS: z.coerce
+    .number()
+    .int()
+    .min(0, { error: quoting('must be a number of milliseconds') })
+    .default(25_000),
+  PORT: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(65535, { error: quoting('must be a port number') })
+    .default(3000),
   // Where digests go as .eml files when SMTP_URL is not set.
   LITWATCH_OUTBOX: z
     .string()

@@ -57,7 +57,10 @@ async function readSource(absolute: string, file: string): Promise<string | Prob
   try {
     const { size } = await stat(absolute);
     if (size > MAX_CONFIG_BYTES) {
-      return { file, message: `the file is ${(size / 1024 / 1024).toFixed(1)} MB; a config file may be at most ${MAX_CONFIG_BYTES / 1024 / 1024} MB (is this the right file?)` };
+      return {
+        file,
+        message: `the file is ${(size / 1024 / 1024).toFixed(1)} MB; a config file may be at most ${MAX_CONFIG_BYTES / 1024 / 1024} MB (is this the right file?)`,
+      };
     }
     return await readFile(absolute, 'utf8');
   } catch (error) {
@@ -100,7 +103,9 @@ function expandAliases(doc: Document): unknown {
     return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
     if (!(error instanceof ReferenceError)) throw error;
-    return new Error(`anchors and aliases expand to too much data (over ${MAX_ALIAS_COUNT} alias expansions: a YAML bomb?); write the values out instead of repeating aliases`);
+    return new Error(
+      `anchors and aliases expand to too much data (over ${MAX_ALIAS_COUNT} alias expansions: a YAML bomb?); write the values out instead of repeating aliases`,
+    );
   }
 }
 

@@ -50,7 +50,11 @@ export function pmcFieldTagWarnings(config: Config): FieldTagWarning[] {
     if (!watch.sources.includes('pmc')) continue;
     const seen = new Set<string>();
     for (const match of watch.query.matchAll(/\[([^\]]+)\]/g)) {
-      const tag = match[1]!.trim().toLowerCase().replace(/\s+/g, ' ').replace(/:noexp$/, '');
+      const tag = match[1]!
+        .trim()
+        .toLowerCase()
+        .replace(/\s+/g, ' ')
+        .replace(/:noexp$/, '');
       if (seen.has(tag)) continue;
       seen.add(tag);
       const message = messageFor(tag);
@@ -62,7 +66,8 @@ export function pmcFieldTagWarnings(config: Config): FieldTagWarning[] {
 
 function messageFor(tag: string): string | undefined {
   const pubmedOnly = PUBMED_ONLY[tag];
-  if (pubmedOnly) return `is PubMed's ${pubmedOnly} field, which PMC does not have: PMC searches the term in [All Fields] (the full text), so this watch's PMC search finds far more than its PubMed search (search it in PubMed only, or drop pmc from sources)`;
+  if (pubmedOnly)
+    return `is PubMed's ${pubmedOnly} field, which PMC does not have: PMC searches the term in [All Fields] (the full text), so this watch's PMC search finds far more than its PubMed search (search it in PubMed only, or drop pmc from sources)`;
   const spelling = PMC_SPELLING[tag];
   if (spelling) return `is PubMed's spelling; PMC calls this field [${spelling}] and searches [${tag}] in [All Fields]`;
   return undefined;

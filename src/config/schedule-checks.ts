@@ -9,7 +9,10 @@ import { CronExpressionParser } from 'cron-parser';
  *   BullMQ re-parses the pattern each time it schedules the next run.
  */
 export function cronProblem(expression: string): string | undefined {
-  const fields = expression.trim().split(/\s+/).filter((field) => field !== '');
+  const fields = expression
+    .trim()
+    .split(/\s+/)
+    .filter((field) => field !== '');
   if (fields.length !== 5 && fields.length !== 6) {
     return `expected 5 fields (minute hour day-of-month month day-of-week) or 6 (seconds first), got ${fields.length}`;
   }

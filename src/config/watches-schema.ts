@@ -56,8 +56,16 @@ const watchSchema = mapping({
     error: (issue) =>
       `${JSON.stringify(issue.input)} is not a valid id: use lowercase letters, digits and single hyphens, starting with a letter (e.g. bone-metastasis)`,
   }),
-  name: z.string().trim().min(1).max(MAX_NAME_LENGTH, { error: (issue) => tooLong(issue.input, MAX_NAME_LENGTH, 'a watch name') }),
-  query: z.string().trim().min(1).max(MAX_QUERY_LENGTH, { error: (issue) => tooLong(issue.input, MAX_QUERY_LENGTH, 'a query', ': split it into several watches') }),
+  name: z
+    .string()
+    .trim()
+    .min(1)
+    .max(MAX_NAME_LENGTH, { error: (issue) => tooLong(issue.input, MAX_NAME_LENGTH, 'a watch name') }),
+  query: z
+    .string()
+    .trim()
+    .min(1)
+    .max(MAX_QUERY_LENGTH, { error: (issue) => tooLong(issue.input, MAX_QUERY_LENGTH, 'a query', ': split it into several watches') }),
   schedule: scheduleSchema,
   timezone: timeZone.default('UTC'),
   enabled: z.boolean().default(true),

@@ -59,7 +59,12 @@ function newestFirst(a: DigestCandidate, b: DigestCandidate): number {
   return byDate !== 0 ? byDate : b.firstSeen - a.firstSeen;
 }
 
-function group(chosen: { candidate: DigestCandidate; watch: string }[], watchOrder: string[], names: ReadonlyMap<string, string>, entryFor: EntryFor): DigestGroup[] {
+function group(
+  chosen: { candidate: DigestCandidate; watch: string }[],
+  watchOrder: string[],
+  names: ReadonlyMap<string, string>,
+  entryFor: EntryFor,
+): DigestGroup[] {
   const groups: DigestGroup[] = [];
   for (const watch of watchOrder) {
     const candidates = chosen.filter((c) => c.watch === watch).map((c) => c.candidate);

@@ -55,7 +55,12 @@ export class CandidateLoader {
       card = (async () => {
         const work = await this.services.works.get(key);
         if (!work) return undefined;
-        return { key, watches: work.watches, firstSeen: work.firstSeen, card: await loadCardInput(work, this.services.enrichment, this.services.config(), this.services.notices) };
+        return {
+          key,
+          watches: work.watches,
+          firstSeen: work.firstSeen,
+          card: await loadCardInput(work, this.services.enrichment, this.services.config(), this.services.notices),
+        };
       })();
       this.cards.set(key, card);
     }

@@ -117,7 +117,10 @@ export class DigestRun {
       const [candidate] = await this.loader.forKeys([workKey]);
       const notice = candidate?.card.notices?.find((n) => n.noticePmid === noticePmid);
       if (!candidate || !notice) continue;
-      found.push({ member: `${workKey}|${noticePmid}`, render: { title: candidate.card.article.title, notice: noticeLine(notice), url: sourceUrl(candidate.card.article) } });
+      found.push({
+        member: `${workKey}|${noticePmid}`,
+        render: { title: candidate.card.article.title, notice: noticeLine(notice), url: sourceUrl(candidate.card.article) },
+      });
     }
     return found;
   }

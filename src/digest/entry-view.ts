@@ -65,7 +65,10 @@ export function digestEntryView(card: CardInput, url: string, watch: string): Di
 }
 
 function shortAuthors(article: Article): string {
-  const names = article.authors.map(formatAuthor).filter((name) => name !== '').map(escapeTagOpeners);
+  const names = article.authors
+    .map(formatAuthor)
+    .filter((name) => name !== '')
+    .map(escapeTagOpeners);
   return names.length > MAX_AUTHORS ? `${names.slice(0, MAX_AUTHORS).join(', ')} et al.` : names.join(', ');
 }
 

@@ -28,7 +28,10 @@ export class EnrichFailures {
       return await work();
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      this.log.warn({ event: 'enrich.step_failed', step, works: workKeys.length, err }, `enrichment step "${step}" failed for ${workKeys.length} works; their cards stay pending and a later poll tries again`);
+      this.log.warn(
+        { event: 'enrich.step_failed', step, works: workKeys.length, err },
+        `enrichment step "${step}" failed for ${workKeys.length} works; their cards stay pending and a later poll tries again`,
+      );
       for (const key of workKeys) this.add(key, step, message);
       return undefined;
     }

@@ -104,8 +104,17 @@ async function summariseWithModelWhereMissing(services: Services, log: Logger, w
 async function learnPmcids(services: Services, works: StoredWork[], failures: EnrichFailures): Promise<number> {
   const unknown = works.filter((w) => w.article.pmid && !w.article.pmcid && w.idconvAt === undefined);
   if (unknown.length === 0) return 0;
-  const ask = () => pmcidsForPmids(services.ncbi, services.env.PMC_IDCONV_URL, unknown.map((w) => w.article.pmid!));
-  const found = await failures.run('pmcid', unknown.map((w) => w.key), ask);
+  const ask = () =>
+    pmcidsForPmids(
+      services.ncbi,
+      services.env.PMC_IDCONV_URL,
+      unknown.map((w) => w.article.pmid!),
+    );
+  const found = await failures.run(
+    'pmcid',
+    unknown.map((w) => w.key),
+    ask,
+  );
   if (!found) return 0;
   for (const work of unknown) {
     const pmcid = found.get(work.article.pmid!);
@@ -130,7 +139,10 @@ async function fetchMissingFullTexts(
 ): Promise<{ jats: Map<string, JatsArticle>; absent: Set<string> }> {
   const stored = await services.enrichment.haveFullText(works.map((w) => w.key));
   const wanted = works.filter((w) => w.article.pmcid && !stored.has(w.key));
-  const claimed = await services.enrichment.claimFullTexts(wanted.map((w) => w.article.pmcid!), owner);
+  const claimed = await services.enrichment.claimFullTexts(
+    wanted.map((w) => w.article.pmcid!),
+    owner,
+  );
   for (const work of wanted) if (!claimed.has(work.article.pmcid!)) failures.defer(work.key);
   const missing = wanted.filter((w) => claimed.has(w.article.pmcid!));
   const jats = new Map<string, JatsArticle>();
@@ -139,7 +151,11 @@ async function fetchMissingFullTexts(
   for (let start = 0; start < missing.length; start += PMC_FETCH_BATCH) {
     const batch = missing.slice(start, start + PMC_FETCH_BATCH);
     const pmcids = batch.map((w) => w.article.pmcid!);
-    const xml = await failures.run('full text', batch.map((w) => w.key), () => efetchPmc(services.ncbi, pmcids));
+    const xml = await failures.run(
+      'full text',
+      batch.map((w) => w.key),
+      () => efetchPmc(services.ncbi, pmcids),
+    );
     if (xml === undefined) continue;
     for (const article of parseJatsXml(xml, { onRecordError })) jats.set(article.article.pmcid, article);
     for (const pmcid of pmcids) if (!jats.has(pmcid)) absent.add(pmcid);

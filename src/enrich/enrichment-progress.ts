@@ -21,7 +21,12 @@ export async function pendingWorks(services: Services, jobIds: readonly string[]
  * starts reading its stream only after it is ready, and a job that finishes in between would
  * never be reported (the wait would hang).
  */
-export async function waitForEnrichment(services: Services, jobIds: readonly string[], onProgress?: (done: number, total: number) => void, intervalMs = 250): Promise<void> {
+export async function waitForEnrichment(
+  services: Services,
+  jobIds: readonly string[],
+  onProgress?: (done: number, total: number) => void,
+  intervalMs = 250,
+): Promise<void> {
   let done = 0;
   for (const id of jobIds) {
     for (;;) {

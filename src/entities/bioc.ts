@@ -104,7 +104,7 @@ function identifiers(raw: unknown, type: EntityType): string[] {
     .split(/[;,]/)
     .map((id) => id.trim())
     .filter((id) => !NO_IDENTIFIER.has(id.toLowerCase()))
-    .map((id) => (type === 'Disease' || type === 'Chemical') && /^[CD]\d+$/.test(id) ? `MESH:${id}` : id);
+    .map((id) => ((type === 'Disease' || type === 'Chemical') && /^[CD]\d+$/.test(id) ? `MESH:${id}` : id));
 }
 
 /** PubTator's abstracts have `title`/`abstract` passages; PMC full text marks them by section_type. */

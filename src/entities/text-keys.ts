@@ -60,9 +60,26 @@ function sentenceEnd(gap: string, previous: Token, nextChar: string): boolean {
 
 const BRITISH = /tumour|humour|colour|behaviour|labour|odour|aem|paed|aetio|gynaec|anaesth|caes|faec|^oes|^oed|coel|rrhoe|foet|ageing|isation/g;
 const AMERICAN: Record<string, string> = {
-  tumour: 'tumor', humour: 'humor', colour: 'color', behaviour: 'behavior', labour: 'labor', odour: 'odor',
-  aem: 'em', paed: 'ped', aetio: 'etio', gynaec: 'gynec', anaesth: 'anesth', caes: 'ces', faec: 'fec',
-  oes: 'es', oed: 'ed', coel: 'cel', rrhoe: 'rrhe', foet: 'fet', ageing: 'aging', isation: 'ization',
+  tumour: 'tumor',
+  humour: 'humor',
+  colour: 'color',
+  behaviour: 'behavior',
+  labour: 'labor',
+  odour: 'odor',
+  aem: 'em',
+  paed: 'ped',
+  aetio: 'etio',
+  gynaec: 'gynec',
+  anaesth: 'anesth',
+  caes: 'ces',
+  faec: 'fec',
+  oes: 'es',
+  oed: 'ed',
+  coel: 'cel',
+  rrhoe: 'rrhe',
+  foet: 'fet',
+  ageing: 'aging',
+  isation: 'ization',
 };
 
 /**

@@ -82,7 +82,10 @@ export async function syncVocabulary(options: VocabSyncOptions): Promise<VocabSy
 export async function meshFiles(sources: VocabSources, now: Date, log: (line: string) => void): Promise<{ descriptors: string; supplementary: string }> {
   if (sources.meshDescriptors && sources.meshSupplementary) return { descriptors: sources.meshDescriptors, supplementary: sources.meshSupplementary };
   const year = now.getUTCFullYear();
-  const pair = (y: number) => ({ descriptors: sources.meshDescriptors ?? new URL(`d${y}.bin`, sources.meshFolder).href, supplementary: sources.meshSupplementary ?? new URL(`c${y}.bin`, sources.meshFolder).href });
+  const pair = (y: number) => ({
+    descriptors: sources.meshDescriptors ?? new URL(`d${y}.bin`, sources.meshFolder).href,
+    supplementary: sources.meshSupplementary ?? new URL(`c${y}.bin`, sources.meshFolder).href,
+  });
   const current = pair(year);
   const status = await statusOf(current.descriptors);
   if (status !== 404) return current; // published (or failing otherwise: the download then says how)

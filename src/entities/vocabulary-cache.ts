@@ -12,7 +12,10 @@ export function loadVocabularyOnce(dir: string, log: Logger): () => Promise<Voca
   return () => {
     loading ??= (async () => {
       if (!existsSync(dir)) {
-        log.warn({ event: 'vocab.missing', dir }, `no offline vocabulary in ${dir}: run \`litwatch vocab sync\` (or set LITWATCH_VOCAB) so works PubTator has not annotated yet get entities`);
+        log.warn(
+          { event: 'vocab.missing', dir },
+          `no offline vocabulary in ${dir}: run \`litwatch vocab sync\` (or set LITWATCH_VOCAB) so works PubTator has not annotated yet get entities`,
+        );
         return undefined;
       }
       const started = performance.now();

@@ -81,7 +81,11 @@ async function readTable<Row>(dir: string, spec: TableSpec<Row>): Promise<Row[]>
     text = await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    throw new VocabularyError(file, undefined, 'not found; run `litwatch vocab sync` to download the vocabulary, or set LITWATCH_VOCAB to the folder that holds it');
+    throw new VocabularyError(
+      file,
+      undefined,
+      'not found; run `litwatch vocab sync` to download the vocabulary, or set LITWATCH_VOCAB to the folder that holds it',
+    );
   }
   return parseTable(spec, text, file);
 }

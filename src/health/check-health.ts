@@ -43,7 +43,12 @@ async function watchChecks(services: Services, now: number): Promise<HealthCheck
     }
     // The last poll's query was not searched as written: the watch finds something else than it says.
     const warnings = status.queryWarnings ?? [];
-    checks.push({ event: 'watch.query_warning', subject: watch.id, ok: warnings.length === 0, detail: warnings.length === 0 ? 'query searched as written' : warnings.map(describeQueryWarning).join('; ') });
+    checks.push({
+      event: 'watch.query_warning',
+      subject: watch.id,
+      ok: warnings.length === 0,
+      detail: warnings.length === 0 ? 'query searched as written' : warnings.map(describeQueryWarning).join('; '),
+    });
     if (status.lastPollAt === undefined) continue; // never polled yet: nothing to judge
     const gapDays = usualGapDays(await services.metrics.dailyFound(watch.id, 60, now));
     const limitDays = Math.max(settings.silentWatchDays, gapDays === undefined ? 0 : 2 * gapDays);
@@ -54,7 +59,9 @@ async function watchChecks(services: Services, now: number): Promise<HealthCheck
       event: 'watch.silent',
       subject: watch.id,
       ok: !silent,
-      detail: silent ? `nothing new for ${Math.floor(silentDays!)} days (usual gap ${gapDays?.toFixed(1) ?? 'unknown'} days, limit ${limitDays.toFixed(0)})` : 'finding works',
+      detail: silent
+        ? `nothing new for ${Math.floor(silentDays!)} days (usual gap ${gapDays?.toFixed(1) ?? 'unknown'} days, limit ${limitDays.toFixed(0)})`
+        : 'finding works',
     });
   }
   return checks;
@@ -90,7 +97,10 @@ async function enrichmentCheck(services: Services): Promise<HealthCheck> {
   return {
     event: 'enrich.failing',
     ok: failed === 0,
-    detail: failed === 0 ? `${pending} works waiting for enrichment` : `${failed} works could not be enriched (ID converter, PMC, PubTator or summariser failing); later polls try again with backoff`,
+    detail:
+      failed === 0
+        ? `${pending} works waiting for enrichment`
+        : `${failed} works could not be enriched (ID converter, PMC, PubTator or summariser failing); later polls try again with backoff`,
   };
 }
 
@@ -101,7 +111,12 @@ async function queueChecks(services: Services, now: number): Promise<HealthCheck
   for (const name of QUEUE_NAMES) {
     const queue = services.queues[name];
     const failed = (await queue.getFailed(0, 99)).filter((job) => (job.finishedOn ?? 0) > now - 3_600_000);
-    checks.push({ event: 'queue.failing', subject: name, ok: failed.length === 0, detail: failed.length === 0 ? 'no failures in the last hour' : `${failed.length} jobs failed in the last hour (last: ${failed[0]?.failedReason ?? ''})` });
+    checks.push({
+      event: 'queue.failing',
+      subject: name,
+      ok: failed.length === 0,
+      detail: failed.length === 0 ? 'no failures in the last hour' : `${failed.length} jobs failed in the last hour (last: ${failed[0]?.failedReason ?? ''})`,
+    });
     const [oldestWaiting] = await queue.getJobs(['wait'], 0, 0, true);
     const active = await queue.getActive(0, 99);
     const waitingTooLong = oldestWaiting !== undefined && now - oldestWaiting.timestamp > stuckMs;
@@ -111,7 +126,11 @@ async function queueChecks(services: Services, now: number): Promise<HealthCheck
       event: 'queue.stuck',
       subject: name,
       ok: !stuck,
-      detail: waitingTooLong ? 'a job has waited too long: are workers running?' : runningTooLong ? `job ${runningTooLong.id} has been running too long` : 'moving',
+      detail: waitingTooLong
+        ? 'a job has waited too long: are workers running?'
+        : runningTooLong
+          ? `job ${runningTooLong.id} has been running too long`
+          : 'moving',
     });
   }
   return checks;

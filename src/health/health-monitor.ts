@@ -15,10 +15,12 @@ export async function monitorHealth(services: Services, now = Date.now()): Promi
   for (const check of report.checks) {
     const id = `${check.event}|${check.subject ?? ''}`;
     if (check.ok) {
-      if (before.has(id)) services.log.info({ event: 'health.recovered', check: check.event, subject: check.subject }, `${check.event} ${check.subject ?? ''}: ${check.detail}`);
+      if (before.has(id))
+        services.log.info({ event: 'health.recovered', check: check.event, subject: check.subject }, `${check.event} ${check.subject ?? ''}: ${check.detail}`);
       continue;
     }
-    if (!before.has(id)) services.log.warn({ event: check.event, subject: check.subject, detail: check.detail }, `${check.event} ${check.subject ?? ''}: ${check.detail}`);
+    if (!before.has(id))
+      services.log.warn({ event: check.event, subject: check.subject, detail: check.detail }, `${check.event} ${check.subject ?? ''}: ${check.detail}`);
   }
   return report;
 }

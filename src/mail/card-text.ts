@@ -12,7 +12,10 @@ import { template } from './render-templates.ts';
  * @param view pass one already built to render the HTML part from the same summary.
  */
 export function cardText(input: CardInput, view: CardView = cardView(input)): string {
-  return template('card', 'text')({
+  return template(
+    'card',
+    'text',
+  )({
     title: cardInlineToText(view.title),
     authors: cardInlineToText(view.authors),
     sourceLine: cardInlineToText(view.sourceLine),

@@ -29,7 +29,15 @@ export function smtpTransport(smtpUrl: string, sendLeaseMs = 60_000): MailTransp
   // on a silent server by default, and a send still hanging when the lease is taken over by
   // another worker could deliver the digest twice.
   const socketTimeout = Math.max(1000, Math.min(30_000, Math.floor(sendLeaseMs / 2)));
-  const transporter = nodemailer.createTransport({ url: smtpUrl, pool: true, maxConnections: 5, maxMessages: 500, connectionTimeout: socketTimeout, greetingTimeout: socketTimeout, socketTimeout });
+  const transporter = nodemailer.createTransport({
+    url: smtpUrl,
+    pool: true,
+    maxConnections: 5,
+    maxMessages: 500,
+    connectionTimeout: socketTimeout,
+    greetingTimeout: socketTimeout,
+    socketTimeout,
+  });
   return {
     async send(mail) {
       // base64 is encoded natively; nodemailer's quoted-printable choice scans and encodes a

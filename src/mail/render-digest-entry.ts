@@ -11,7 +11,10 @@ import type { CardParts } from './render-types.ts';
 export function renderDigestEntry(view: DigestEntryView): CardParts {
   // A chip breaks between chips, never inside one ("lung / adenocarcinoma" on two lines).
   const html = template('digest-entry', 'html')({ ...view, chips: view.chips.map((chip) => chip.replaceAll(' ', '\u00a0')) });
-  const text = template('digest-entry', 'text')({
+  const text = template(
+    'digest-entry',
+    'text',
+  )({
     title: cardInlineToText(view.title),
     url: view.url,
     authors: cardInlineToText(view.authors),

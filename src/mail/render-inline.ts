@@ -61,11 +61,21 @@ function scriptsToHtml(text: string): string {
       open.push(name);
       out += `<${name}>`;
     } else if (open.includes(name)) {
-      out += open.splice(open.lastIndexOf(name)).reverse().map((tag) => `</${tag}>`).join('');
+      out += open
+        .splice(open.lastIndexOf(name))
+        .reverse()
+        .map((tag) => `</${tag}>`)
+        .join('');
     }
   }
   out += escapeCardText(text.slice(last));
-  return out + open.reverse().map((tag) => `</${tag}>`).join('');
+  return (
+    out +
+    open
+      .reverse()
+      .map((tag) => `</${tag}>`)
+      .join('')
+  );
 }
 
 /** `&lt;` is the card's one escape: it shows as `<`, so it stays `&lt;`; everything else is escaped. */

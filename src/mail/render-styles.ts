@@ -31,7 +31,14 @@ export function inlineStyles(source: string, css: string, file: string): string 
  * attributes hundreds of times, and every byte counts against Gmail's clipping limit.
  */
 function compactStyles(html: string): string {
-  return html.replace(/ style="([^"]*)"/g, (_, style: string) => ` style="${style.replace(/\s*([:;,])\s*/g, '$1').replace(/;$/, '').trim()}"`);
+  return html.replace(
+    / style="([^"]*)"/g,
+    (_, style: string) =>
+      ` style="${style
+        .replace(/\s*([:;,])\s*/g, '$1')
+        .replace(/;$/, '')
+        .trim()}"`,
+  );
 }
 
 function handlebarsTags(html: string): string[] {

@@ -96,6 +96,8 @@ function readTemplate(file: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (err) {
-    throw new Error(`Cannot read email template ${path}: litwatch needs templates/${file} in the project root (restore it from the repository)`, { cause: err });
+    throw new Error(`Cannot read email template ${path}: litwatch needs templates/${file} in the project root (restore it from the repository)`, {
+      cause: err,
+    });
   }
 }

@@ -43,7 +43,10 @@ export function createNcbiHttp(env: NcbiEnv, redis: Redis, log: Logger, tuning: 
   const limiters = Object.fromEntries(
     NCBI_SERVICES.map((service) => [
       service,
-      new SharedRateLimiter(redis, { limit: serviceRequestsPerSecond(service, env.NCBI_API_KEY), key: rateLimitKey(service, serviceUrl(service, env), env.NCBI_API_KEY) }),
+      new SharedRateLimiter(redis, {
+        limit: serviceRequestsPerSecond(service, env.NCBI_API_KEY),
+        key: rateLimitKey(service, serviceUrl(service, env), env.NCBI_API_KEY),
+      }),
     ]),
   ) as Record<NcbiService, SharedRateLimiter>;
   return new NcbiHttp({

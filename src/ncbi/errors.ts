@@ -49,7 +49,11 @@ export function replyExcerpt(text: string): string {
 
 /** A reply past NCBI_MAX_REPLY_BYTES: cut off, and not asked for again (it would be as large). */
 export class NcbiReplyTooLargeError extends NcbiUnexpectedReplyError {
-  constructor(service: string, readonly limitBytes: number, excerpt: string) {
+  constructor(
+    service: string,
+    readonly limitBytes: number,
+    excerpt: string,
+  ) {
     super(service, `reply larger than ${limitBytes} bytes (NCBI_MAX_REPLY_BYTES); cut off`, excerpt);
     this.name = 'NcbiReplyTooLargeError';
   }

@@ -111,7 +111,8 @@ export function readSearchReply(text: string, options: ReadSearchOptions = {}): 
     throw new NcbiUnexpectedReplyError('esearch', 'reply is not JSON', replyExcerpt(text));
   }
   const parsed = esearchReply.safeParse(json);
-  if (!parsed.success) throw new NcbiUnexpectedReplyError('esearch', `reply does not have esearch's shape (${parsed.error.issues[0]?.message})`, replyExcerpt(text));
+  if (!parsed.success)
+    throw new NcbiUnexpectedReplyError('esearch', `reply does not have esearch's shape (${parsed.error.issues[0]?.message})`, replyExcerpt(text));
   const result = parsed.data.esearchresult;
   const error = parsed.data.error ?? result?.ERROR;
   if (error) throw new NcbiPermanentError(`esearch: ${error}`);
@@ -123,7 +124,8 @@ export function readSearchReply(text: string, options: ReadSearchOptions = {}): 
     ...(result.querytranslation !== undefined ? { queryTranslation: result.querytranslation } : {}),
   };
   if (result.webenv && result.querykey) return { ...fields, webEnv: result.webenv, queryKey: result.querykey };
-  if (fields.count > 0 && (options.history ?? true)) throw new NcbiUnexpectedReplyError('esearch', `${fields.count} hits but no history-server entry (webenv/querykey)`, replyExcerpt(text));
+  if (fields.count > 0 && (options.history ?? true))
+    throw new NcbiUnexpectedReplyError('esearch', `${fields.count} hits but no history-server entry (webenv/querykey)`, replyExcerpt(text));
   return fields;
 }
 

@@ -72,7 +72,12 @@ const DEFAULT_MAX_REPLY_BYTES = 64 * 1024 * 1024;
  * better by waiting.
  */
 export class NcbiHttp {
-  readonly stats: NcbiHttpStats = { requests: 0, retries: 0, rateLimited: 0, byService: Object.fromEntries(NCBI_SERVICES.map((s) => [s, 0])) as Record<NcbiService, number> };
+  readonly stats: NcbiHttpStats = {
+    requests: 0,
+    retries: 0,
+    rateLimited: 0,
+    byService: Object.fromEntries(NCBI_SERVICES.map((s) => [s, 0])) as Record<NcbiService, number>,
+  };
   private readonly backoff: BackoffOptions;
   private readonly timeoutMs: number;
   private readonly maxReplyBytes: number;
@@ -87,7 +92,13 @@ export class NcbiHttp {
 
   /** An E-utility, by POST: NCBI accepts it on every endpoint and it has no URL-length limit for long queries or id lists. */
   post<T = string>(endpoint: string, params: Params, options: CallOptions<T> = {}): Promise<T> {
-    const call: Call = { service: 'eutils', method: 'POST', url: `${this.options.baseUrl}/${endpoint}`, name: endpoint, params: this.identify('eutils', params) };
+    const call: Call = {
+      service: 'eutils',
+      method: 'POST',
+      url: `${this.options.baseUrl}/${endpoint}`,
+      name: endpoint,
+      params: this.identify('eutils', params),
+    };
     return this.withRetries(call, options);
   }
 
@@ -131,7 +142,14 @@ export class NcbiHttp {
         const delayMs = backoffDelay(attempt - 1, this.backoff, err instanceof NcbiTransientError ? err.retryAfterSeconds : undefined);
         this.stats.retries++;
         this.options.log.warn(
-          { event: err instanceof NcbiTransientError && err.status === 429 ? 'ncbi.rate_limited' : 'ncbi.retry', service: call.service, endpoint: call.name, attempt, delayMs, err: (err as Error).message },
+          {
+            event: err instanceof NcbiTransientError && err.status === 429 ? 'ncbi.rate_limited' : 'ncbi.retry',
+            service: call.service,
+            endpoint: call.name,
+            attempt,
+            delayMs,
+            err: (err as Error).message,
+          },
           `NCBI ${call.name} failed (${(err as Error).message}); retrying in ${delayMs} ms`,
         );
         await sleep(delayMs, undefined, { signal });
@@ -164,7 +182,11 @@ export class NcbiHttp {
         });
       } finally {
         // The answer has begun (or the request failed): the server has counted it by now.
-        await grant.release().catch((err: unknown) => this.options.log.warn({ err, event: 'ncbi.limiter_release_failed' }, 'could not release an NCBI rate-limit slot; it frees itself in seconds'));
+        await grant
+          .release()
+          .catch((err: unknown) =>
+            this.options.log.warn({ err, event: 'ncbi.limiter_release_failed' }, 'could not release an NCBI rate-limit slot; it frees itself in seconds'),
+          );
       }
       text = await this.readBody(call, response);
     } catch (err) {
@@ -199,7 +221,13 @@ export class NcbiHttp {
     const text = Buffer.concat(chunks).toString('utf8');
     if (declared > limit || size > limit) {
       this.options.log.error(
-        { event: 'ncbi.reply_too_large', service: call.service, endpoint: call.name, limitBytes: limit, declaredBytes: Number.isFinite(declared) ? declared : undefined },
+        {
+          event: 'ncbi.reply_too_large',
+          service: call.service,
+          endpoint: call.name,
+          limitBytes: limit,
+          declaredBytes: Number.isFinite(declared) ? declared : undefined,
+        },
         `NCBI ${call.name} reply is larger than NCBI_MAX_REPLY_BYTES (${limit} bytes); cut off. Raise NCBI_MAX_REPLY_BYTES if such replies are expected.`,
       );
       throw new NcbiReplyTooLargeError(call.service, limit, replyExcerpt(text));

@@ -56,7 +56,8 @@ export function readIdconvReply(text: string): Map<string, string> {
     throw new NcbiUnexpectedReplyError('idconv', 'reply is not JSON', replyExcerpt(text));
   }
   const parsed = reply.safeParse(json);
-  if (!parsed.success) throw new NcbiUnexpectedReplyError('idconv', `reply does not have the ID converter's shape (${parsed.error.issues[0]?.message})`, replyExcerpt(text));
+  if (!parsed.success)
+    throw new NcbiUnexpectedReplyError('idconv', `reply does not have the ID converter's shape (${parsed.error.issues[0]?.message})`, replyExcerpt(text));
   // The whole request refused (bad idtype, too many ids): asking again the same way cannot help.
   if (parsed.data.status === 'error') throw new NcbiPermanentError(`idconv: ${parsed.data.message ?? 'request refused'}`);
   const found = new Map<string, string>();

@@ -54,9 +54,7 @@ export function inlineToPlain(raw: string): string {
 /** Comments go; a CDATA section's text is re-escaped so the tag scanner cannot mistake it. */
 export function withoutCommentsAndCdata(raw: string): string {
   if (!raw.includes('<!')) return raw;
-  return raw
-    .replace(/<!--[\s\S]*?-->/g, '')
-    .replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, (_, text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;'));
+  return raw.replace(/<!--[\s\S]*?-->/g, '').replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, (_, text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;'));
 }
 
 /** Walks the tags once, building the output; keeps italics and sup/sub balanced. */

@@ -13,9 +13,24 @@ import { attr, rawText, type XmlValue } from './xml-tree.ts';
 
 /** `abstract-type` values of texts that accompany the abstract without being it. */
 const COMPANIONS: ReadonlySet<string> = new Set([
-  'graphical', 'teaser', 'toc', 'summary', 'author-summary', 'editor-summary', 'executive-summary',
-  'plain-language-summary', 'lay-summary', 'web-summary', 'highlights', 'author-highlights',
-  'key-points', 'precis', 'short', 'video', 'audio', 'editor',
+  'graphical',
+  'teaser',
+  'toc',
+  'summary',
+  'author-summary',
+  'editor-summary',
+  'executive-summary',
+  'plain-language-summary',
+  'lay-summary',
+  'web-summary',
+  'highlights',
+  'author-highlights',
+  'key-points',
+  'precis',
+  'short',
+  'video',
+  'audio',
+  'editor',
 ]);
 
 export interface JatsAbstracts {
@@ -39,7 +54,10 @@ export function readAbstracts(abstracts: XmlValue[]): JatsAbstracts {
   const main = abstracts.find((node) => type(node) === undefined) ?? abstracts.find((node) => !COMPANIONS.has(type(node) ?? ''));
   const rawParts = main === undefined ? [] : splitParts(rawText(main));
   const parts = rawParts.map(toCardPart).filter((part) => part.text !== '' || part.label !== undefined);
-  const plain = rawParts.flatMap((part) => part.paragraphs.map(blockToPlain)).filter((text) => text !== '').join(' ');
+  const plain = rawParts
+    .flatMap((part) => part.paragraphs.map(blockToPlain))
+    .filter((text) => text !== '')
+    .join(' ');
   const result: JatsAbstracts = { parts, plain };
   const graphicalNode = abstracts.find((node) => type(node) === 'graphical');
   const graphical = graphicalNode && graphicalText(rawText(graphicalNode));
@@ -75,7 +93,10 @@ function sectionLabel(sectionXml: string): string {
 }
 
 function toCardPart(part: RawPart): AbstractPart {
-  const text = part.paragraphs.map(blockToCard).filter((t) => t !== '').join(' ');
+  const text = part.paragraphs
+    .map(blockToCard)
+    .filter((t) => t !== '')
+    .join(' ');
   return part.label ? { label: part.label, text } : { text };
 }
 

@@ -29,7 +29,10 @@ export function readCaption(object: JatsElement): Caption {
 }
 
 function joinBlocks(blocks: string[], convert: (raw: string) => string): string {
-  return blocks.map(convert).filter((text) => text !== '').join(' ');
+  return blocks
+    .map(convert)
+    .filter((text) => text !== '')
+    .join(' ');
 }
 
 const GRAPHICAL_ABSTRACT = /graphical[\s_-]*abstract/i;

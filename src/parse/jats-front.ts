@@ -18,8 +18,21 @@ import { assign, normalisePmcid } from './pubmed-fields.ts';
 import { attr, child, children, path, rawText, text, xmlTreeParser, type XmlValue } from './xml-tree.ts';
 
 const parseFrontTree = xmlTreeParser([
-  'article-title', 'journal-title', 'abstract', 'trans-abstract', 'collab', 'kwd', 'related-article',
-  'aff', 'author-notes', 'permissions', 'pub-history', 'history', 'funding-group', 'custom-meta-group', 'notes',
+  'article-title',
+  'journal-title',
+  'abstract',
+  'trans-abstract',
+  'collab',
+  'kwd',
+  'related-article',
+  'aff',
+  'author-notes',
+  'permissions',
+  'pub-history',
+  'history',
+  'funding-group',
+  'custom-meta-group',
+  'notes',
 ]);
 
 export interface JatsFront {
@@ -137,8 +150,24 @@ function keywords(meta: XmlValue): string[] {
 
 /** ISO 639-1 codes → the MARC codes PubMed writes in `Language`, for the languages PMC mostly holds. */
 const LANGUAGES: Readonly<Record<string, string>> = {
-  en: 'eng', de: 'ger', fr: 'fre', es: 'spa', pt: 'por', it: 'ita', nl: 'dut', zh: 'chi', ja: 'jpn',
-  ru: 'rus', ko: 'kor', pl: 'pol', tr: 'tur', cs: 'cze', sv: 'swe', da: 'dan', no: 'nor', fi: 'fin',
+  en: 'eng',
+  de: 'ger',
+  fr: 'fre',
+  es: 'spa',
+  pt: 'por',
+  it: 'ita',
+  nl: 'dut',
+  zh: 'chi',
+  ja: 'jpn',
+  ru: 'rus',
+  ko: 'kor',
+  pl: 'pol',
+  tr: 'tur',
+  cs: 'cze',
+  sv: 'swe',
+  da: 'dan',
+  no: 'nor',
+  fi: 'fin',
 };
 
 /** `xml:lang` ("EN", "en", "en-US") → "eng"; absent means English, JATS's default. */

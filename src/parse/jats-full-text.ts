@@ -23,10 +23,7 @@ export interface JatsMatter {
  * Display objects and formulas are cut out of the body text: their captions come as caption
  * passages, and a table's cells or MathML laid out as words are not prose for a tagger.
  */
-const NOT_BODY_TEXT = [
-  'fig', 'fig-group', 'table-wrap', 'table-wrap-group', 'disp-formula', 'disp-formula-group',
-  'supplementary-material', 'alt-text',
-];
+const NOT_BODY_TEXT = ['fig', 'fig-group', 'table-wrap', 'table-wrap-group', 'disp-formula', 'disp-formula-group', 'supplementary-material', 'alt-text'];
 
 /** Reads the matter after `</front>`; sub-articles must already be cut out. */
 export function readMatter(xml: string): JatsMatter {

@@ -16,7 +16,7 @@ const KINDS: Readonly<Record<string, CorrectionKind>> = {
   'retraction-forward': 'RetractionIn',
   'object-of-concern': 'ExpressionOfConcernFor',
   'commentary-article': 'CommentOn',
-  'commentary': 'CommentIn',
+  commentary: 'CommentIn',
 };
 
 /** The links of a kind litwatch acts on; `source` is the link's text, else its typed target ("doi:10.1183/…"). */

@@ -40,10 +40,7 @@ const PMC_SET: SetShape<'article'> = {
  * JSON error, empty body), holds an `<ERROR>`, or ends early. Articles yielded before the error
  * are complete and valid.
  */
-export async function* streamJatsArticles(
-  source: AsyncIterable<Chunk> | Iterable<Chunk>,
-  options: JatsParseOptions = {},
-): AsyncGenerator<JatsArticle> {
+export async function* streamJatsArticles(source: AsyncIterable<Chunk> | Iterable<Chunk>, options: JatsParseOptions = {}): AsyncGenerator<JatsArticle> {
   const onError = options.onRecordError ?? warn;
   for await (const raw of splitStream(source, PMC_SET)) {
     const article = readArticle(raw, onError);
@@ -69,7 +66,13 @@ function readArticle(raw: RawRecord<'article'>, onError: (error: PmcRecordError)
   if (raw.oversized !== undefined) {
     const digits = RAW_PMCID.exec(raw.xml)?.[1];
     const pmcid = digits ? `PMC${digits}` : undefined;
-    onError(new PmcRecordError(`${pmcid ?? 'an <article>'} is ${megabytes(raw.oversized)}, over the ${megabytes(PMC_SET.maxRecordBytes)} an article may have: skipped unread`, raw.xml, { pmcid }));
+    onError(
+      new PmcRecordError(
+        `${pmcid ?? 'an <article>'} is ${megabytes(raw.oversized)}, over the ${megabytes(PMC_SET.maxRecordBytes)} an article may have: skipped unread`,
+        raw.xml,
+        { pmcid },
+      ),
+    );
     return undefined;
   }
   try {

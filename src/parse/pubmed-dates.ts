@@ -11,7 +11,18 @@ import type { PartialDate } from './article.ts';
 import { text, type XmlValue, child } from './xml-tree.ts';
 
 const MONTHS: Readonly<Record<string, number>> = {
-  jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12,
+  jan: 1,
+  feb: 2,
+  mar: 3,
+  apr: 4,
+  may: 5,
+  jun: 6,
+  jul: 7,
+  aug: 8,
+  sep: 9,
+  oct: 10,
+  nov: 11,
+  dec: 12,
 };
 const SEASONS: Readonly<Record<string, number>> = { spring: 3, summer: 6, fall: 9, autumn: 9, winter: 12 };
 
@@ -20,7 +31,10 @@ const SEASONS: Readonly<Record<string, number>> = { spring: 3, summer: 6, fall: 
  * or "Spring-Summer" give their first month.
  */
 export function parseMonth(value: string | undefined): number | undefined {
-  const first = value?.trim().split(/[\s\-/–]+/)[0]?.toLowerCase();
+  const first = value
+    ?.trim()
+    .split(/[\s\-/–]+/)[0]
+    ?.toLowerCase();
   if (!first) return undefined;
   if (/^\d{1,2}$/.test(first)) {
     const n = Number(first);

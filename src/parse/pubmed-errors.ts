@@ -11,7 +11,10 @@ const SNIPPET_CHARS = 300;
 
 /** Shortens `text` for an error message: whitespace collapsed, at most SNIPPET_CHARS characters. */
 export function snippet(text: string): string {
-  const flat = text.slice(0, SNIPPET_CHARS * 4).replace(/\s+/g, ' ').trim();
+  const flat = text
+    .slice(0, SNIPPET_CHARS * 4)
+    .replace(/\s+/g, ' ')
+    .trim();
   return flat.length > SNIPPET_CHARS ? `${flat.slice(0, SNIPPET_CHARS)}…` : flat;
 }
 

@@ -8,10 +8,21 @@ import { scanElement, scanElements, scannedText, type ScannedElement } from './l
 import { attr, child, children, rawText, text, type XmlValue } from './xml-tree.ts';
 
 const CORRECTION_KINDS: ReadonlySet<string> = new Set<CorrectionKind>([
-  'ErratumIn', 'ErratumFor', 'RetractionIn', 'RetractionOf', 'UpdateIn', 'UpdateOf',
-  'ExpressionOfConcernIn', 'ExpressionOfConcernFor', 'CommentIn', 'CommentOn',
+  'ErratumIn',
+  'ErratumFor',
+  'RetractionIn',
+  'RetractionOf',
+  'UpdateIn',
+  'UpdateOf',
+  'ExpressionOfConcernIn',
+  'ExpressionOfConcernFor',
+  'CommentIn',
+  'CommentOn',
   // A retracted (or corrected) article republished: the new record points back with ...From.
-  'RetractedandRepublishedIn', 'RetractedandRepublishedFrom', 'CorrectedandRepublishedIn', 'CorrectedandRepublishedFrom',
+  'RetractedandRepublishedIn',
+  'RetractedandRepublishedFrom',
+  'CorrectedandRepublishedIn',
+  'CorrectedandRepublishedFrom',
 ]);
 
 const ORCID_ID = /\d{4}-\d{4}-\d{4}-\d{3}[\dX]/;

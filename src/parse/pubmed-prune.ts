@@ -11,10 +11,26 @@ import type { RawRecord } from './pubmed-split.ts';
 
 /** Elements no Article field needs (PubMed DTD names; none of them holds anything that does). */
 const UNUSED = [
-  'ReferenceList', 'History', 'ObjectList', 'AffiliationInfo', 'GrantList', 'DataBankList',
-  'ChemicalList', 'SupplMeshList', 'MedlineJournalInfo', 'DateCompleted', 'DateRevised',
-  'InvestigatorList', 'CoiStatement', 'OtherAbstract', 'GeneralNote', 'OtherID',
-  'CopyrightInformation', 'GeneSymbolList', 'PersonalNameSubjectList', 'Sections',
+  'ReferenceList',
+  'History',
+  'ObjectList',
+  'AffiliationInfo',
+  'GrantList',
+  'DataBankList',
+  'ChemicalList',
+  'SupplMeshList',
+  'MedlineJournalInfo',
+  'DateCompleted',
+  'DateRevised',
+  'InvestigatorList',
+  'CoiStatement',
+  'OtherAbstract',
+  'GeneralNote',
+  'OtherID',
+  'CopyrightInformation',
+  'GeneSymbolList',
+  'PersonalNameSubjectList',
+  'Sections',
 ];
 
 /** Elements that may contain themselves (a ReferenceList can hold ReferenceLists). */

@@ -6,8 +6,16 @@ import type { Author, DeletedCitations, PubmedArticle, PubmedRecord } from './ar
 import { inlineToCard } from './inline-markup.ts';
 import { parseDateElement, parsePubDate } from './pubmed-dates.ts';
 import {
-  articleId, assign, eLocationId, normalisePmcid, parseAbstract, parseAuthors, parseComments,
-  parseKeywords, parseMesh, parseScannedAbstract,
+  articleId,
+  assign,
+  eLocationId,
+  normalisePmcid,
+  parseAbstract,
+  parseAuthors,
+  parseComments,
+  parseKeywords,
+  parseMesh,
+  parseScannedAbstract,
 } from './pubmed-fields.ts';
 import { liftElement, pruneRecord } from './pubmed-prune.ts';
 import type { RawRecord } from './pubmed-split.ts';

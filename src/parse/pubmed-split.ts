@@ -90,10 +90,7 @@ export type Chunk = string | Uint8Array;
  * multi-byte UTF-8 character. Throws the shape's error, after the complete records, when the
  * body is not a set or ends early.
  */
-export async function* splitStream<Tag extends string>(
-  source: AsyncIterable<Chunk> | Iterable<Chunk>,
-  shape: SetShape<Tag>,
-): AsyncGenerator<RawRecord<Tag>> {
+export async function* splitStream<Tag extends string>(source: AsyncIterable<Chunk> | Iterable<Chunk>, shape: SetShape<Tag>): AsyncGenerator<RawRecord<Tag>> {
   const splitter = new RecordSetSplitter(shape);
   const toBytes = textEncoder();
   for await (const chunk of source) yield* splitter.push(toBytes(chunk));
@@ -368,9 +365,13 @@ class RecordSetSplitter<Tag extends string> {
 
   #entitiesError(bracket: number, end: number): Error {
     const subset = this.#buf.toString('utf8', bracket, end === -1 ? bracket + MAX_DOCTYPE : end);
-    const names = [...subset.matchAll(/<!ENTITY\s+(%\s+)?([^\s>"']+)(\s+(?:SYSTEM|PUBLIC)\b)?/g)].map((m) => `${m[1] ? '%' : ''}${m[2]}${m[3] ? ' (external)' : ''}`);
+    const names = [...subset.matchAll(/<!ENTITY\s+(%\s+)?([^\s>"']+)(\s+(?:SYSTEM|PUBLIC)\b)?/g)].map(
+      (m) => `${m[1] ? '%' : ''}${m[2]}${m[3] ? ' (external)' : ''}`,
+    );
     const listed = names.length > 5 ? `${names.slice(0, 5).join(', ')} and ${names.length - 5} more` : names.join(', ');
-    return this.#shape.error(`efetch response declares entities in its DOCTYPE (${listed}): refused unread, litwatch never expands entities and NCBI declares none`);
+    return this.#shape.error(
+      `efetch response declares entities in its DOCTYPE (${listed}): refused unread, litwatch never expands entities and NCBI declares none`,
+    );
   }
 
   #markNotASet(): boolean {

@@ -32,10 +32,7 @@ export interface PubmedParseOptions {
  * empty body), holds an `<ERROR>`, or ends before `</PubmedArticleSet>`. Records yielded before
  * the error are complete and valid.
  */
-export async function* streamPubmedRecords(
-  source: AsyncIterable<Chunk> | Iterable<Chunk>,
-  options: PubmedParseOptions = {},
-): AsyncGenerator<PubmedRecord> {
+export async function* streamPubmedRecords(source: AsyncIterable<Chunk> | Iterable<Chunk>, options: PubmedParseOptions = {}): AsyncGenerator<PubmedRecord> {
   const onError = options.onRecordError ?? warn;
   for await (const raw of splitStream(source, PUBMED_SET)) {
     const record = readRecord(raw, onError);
@@ -59,7 +56,13 @@ export function readRecord(raw: RawRecord, onError: (error: PubmedRecordError) =
   if (raw.oversized !== undefined) {
     const pmid = rawPmid(raw.xml);
     const limit = megabytes(PUBMED_SET.maxRecordBytes);
-    onError(new PubmedRecordError(`${pmid ? `PMID ${pmid}` : `a <${raw.tag}>`} is ${megabytes(raw.oversized)}, over the ${limit} a record may have: skipped unread`, raw.xml, { pmid }));
+    onError(
+      new PubmedRecordError(
+        `${pmid ? `PMID ${pmid}` : `a <${raw.tag}>`} is ${megabytes(raw.oversized)}, over the ${limit} a record may have: skipped unread`,
+        raw.xml,
+        { pmid },
+      ),
+    );
     return undefined;
   }
   try {

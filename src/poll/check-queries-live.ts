@@ -29,7 +29,8 @@ export async function checkQueriesLive(
     for (const source of watch.sources) {
       const dateField = SEARCH_DATE_FIELD[source];
       const result = await esearch(http, { db: source, term: watch.query, window, retmax: 0, history: false, ...(dateField ? { dateField } : {}) });
-      for (const warning of queryChangingWarnings(source, result.warnings)) problems.push({ ...locate(['watches', i, 'query']), message: describeQueryWarning(warning) });
+      for (const warning of queryChangingWarnings(source, result.warnings))
+        problems.push({ ...locate(['watches', i, 'query']), message: describeQueryWarning(warning) });
     }
   }
   return problems;

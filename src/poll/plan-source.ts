@@ -45,14 +45,24 @@ export async function planSource(ctx: JobContext, watchId: string, source: Sourc
   const { services, log } = ctx;
   const dateField = SEARCH_DATE_FIELD[source];
   const results = await searchWindows(services.ncbi, { db: source, term: query, window, ...(dateField ? { dateField } : {}) }, log);
-  const warnings = queryChangingWarnings(source, results.flatMap((result) => result.warnings));
+  const warnings = queryChangingWarnings(
+    source,
+    results.flatMap((result) => result.warnings),
+  );
   // One line per warning: the query matches something other than what the watch says.
-  for (const warning of warnings) log.warn({ event: 'watch.query_warning', source, kind: warning.kind, phrase: warning.phrase }, `${watchId}: ${describeQueryWarning(warning)}`);
+  for (const warning of warnings)
+    log.warn({ event: 'watch.query_warning', source, kind: warning.kind, phrase: warning.phrase }, `${watchId}: ${describeQueryWarning(warning)}`);
   const plan: FetchPlan = { source, hits: 0, linked: 0, batches: [], ...(warnings.length > 0 ? { warnings } : {}) };
   const size = BATCH_SIZE[source];
   for (const result of results) {
     plan.hits += result.ids.length;
-    if (source === 'pmc') await planPmcids(ctx, watchId, result.ids.map((uid) => `PMC${uid}`), plan);
+    if (source === 'pmc')
+      await planPmcids(
+        ctx,
+        watchId,
+        result.ids.map((uid) => `PMC${uid}`),
+        plan,
+      );
     else {
       for (let start = 0; start < result.ids.length; start += size) {
         const ids = result.ids.slice(start, start + size);
@@ -62,7 +72,10 @@ export async function planSource(ctx: JobContext, watchId: string, source: Sourc
       }
     }
   }
-  log.info({ event: 'poll.searched', source, window, hits: plan.hits, batches: plan.batches.length }, `${source}: ${plan.hits} hits, ${plan.batches.length} batches to fetch`);
+  log.info(
+    { event: 'poll.searched', source, window, hits: plan.hits, batches: plan.batches.length },
+    `${source}: ${plan.hits} hits, ${plan.batches.length} batches to fetch`,
+  );
   return plan;
 }
 

@@ -2,7 +2,13 @@ import type { Source } from '../config/watches-schema.ts';
 import type { SearchWarning, SearchWarningKind } from '../ncbi/eutils.ts';
 
 /** Every kind src/ncbi/eutils.ts reads, for checking warnings read back from a job or the store. */
-export const QUERY_WARNING_KINDS = ['phraseNotFound', 'fieldNotFound', 'quotedPhraseNotFound', 'phraseIgnored', 'outputMessage'] as const satisfies readonly SearchWarningKind[];
+export const QUERY_WARNING_KINDS = [
+  'phraseNotFound',
+  'fieldNotFound',
+  'quotedPhraseNotFound',
+  'phraseIgnored',
+  'outputMessage',
+] as const satisfies readonly SearchWarningKind[];
 
 /** A search warning of one source of a watch: what PubMed or PMC searched instead of the query as written. */
 export interface QueryWarning extends SearchWarning {

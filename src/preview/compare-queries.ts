@@ -20,7 +20,13 @@ export interface QueryComparison {
 /** Every PMID a query finds in PubMed over the window (Entrez date), and what PubMed said about the query. */
 async function pmidsOf(http: NcbiHttp, term: string, window: DateWindow, log: Logger): Promise<{ ids: Set<string>; warnings: QueryWarning[] }> {
   const parts = await searchWindows(http, { db: 'pubmed', term, window }, log);
-  return { ids: new Set(parts.flatMap((part) => part.ids)), warnings: queryChangingWarnings('pubmed', parts.flatMap((part) => part.warnings)) };
+  return {
+    ids: new Set(parts.flatMap((part) => part.ids)),
+    warnings: queryChangingWarnings(
+      'pubmed',
+      parts.flatMap((part) => part.warnings),
+    ),
+  };
 }
 
 /**
@@ -28,14 +34,14 @@ async function pmidsOf(http: NcbiHttp, term: string, window: DateWindow, log: Lo
  * compared with the query in force. Two searches (one when there is no current query), nothing
  * fetched or stored.
  */
-export async function compareQueries(
-  http: NcbiHttp,
-  request: { edited: string; current?: string; window: DateWindow },
-  log: Logger,
-): Promise<QueryComparison> {
+export async function compareQueries(http: NcbiHttp, request: { edited: string; current?: string; window: DateWindow }, log: Logger): Promise<QueryComparison> {
   const editedResult = await pmidsOf(http, request.edited, request.window, log);
   const currentResult =
-    request.current === undefined ? { ids: new Set<string>(), warnings: [] } : request.current === request.edited ? editedResult : await pmidsOf(http, request.current, request.window, log);
+    request.current === undefined
+      ? { ids: new Set<string>(), warnings: [] }
+      : request.current === request.edited
+        ? editedResult
+        : await pmidsOf(http, request.current, request.window, log);
   const [edited, current] = [editedResult.ids, currentResult.ids];
   const newestFirst = (ids: Iterable<string>) => [...ids].sort((a, b) => Number(b) - Number(a));
   return {

@@ -14,7 +14,20 @@ import type { JobModule } from './job-module.ts';
 import { QUEUE_NAMES, type QueueName } from './queue-names.ts';
 
 /** Every job litwatch knows. A new job is a new file in jobs/ and one line here. */
-const MODULES: JobModule[] = [pollWatch, fetchBatch, fetchPmcBatch, enrichWorks, planDigests, buildDigest, sendDigest, sendConfirmation, checkHealth, checkNotices, rereadWorks, pruneStore];
+const MODULES: JobModule[] = [
+  pollWatch,
+  fetchBatch,
+  fetchPmcBatch,
+  enrichWorks,
+  planDigests,
+  buildDigest,
+  sendDigest,
+  sendConfirmation,
+  checkHealth,
+  checkNotices,
+  rereadWorks,
+  pruneStore,
+];
 
 export type JobRegistry = ReadonlyMap<string, JobModule>;
 

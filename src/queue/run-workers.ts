@@ -64,9 +64,14 @@ async function runJob(services: Services, registry: JobRegistry, job: Job, token
     // A reply that did not fit was already asked for twice (ncbi-http.ts): retrying the job for minutes cannot help.
     const err = caught instanceof NcbiUnexpectedReplyError ? new UnrecoverableError(caught.message) : caught;
     const final = err instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-    log.error({ err, event: final ? 'job.failed' : 'job.retrying', durationMs: Math.round(performance.now() - started) }, `${job.name} failed${final ? '' : '; will retry'}`);
+    log.error(
+      { err, event: final ? 'job.failed' : 'job.retrying', durationMs: Math.round(performance.now() - started) },
+      `${job.name} failed${final ? '' : '; will retry'}`,
+    );
     if (final && module.onFinalFailure && err instanceof Error) {
-      await module.onFinalFailure(parsed.data, { job, token, log, services }, err).catch((hookErr: unknown) => log.warn({ err: hookErr }, 'recording the failure failed'));
+      await module
+        .onFinalFailure(parsed.data, { job, token, log, services }, err)
+        .catch((hookErr: unknown) => log.warn({ err: hookErr }, 'recording the failure failed'));
     }
     throw err;
   }

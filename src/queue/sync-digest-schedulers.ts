@@ -14,7 +14,11 @@ export function digestSchedulerId(frequency: string, timezone: string): string {
  * frequency's cron (config digest.schedules) in that zone: a reader in Tokyo gets the daily
  * digest at 07:00 Tokyo time. Schedulers nobody uses any more are removed. Idempotent.
  */
-export async function syncDigestSchedulers(digestQueue: Queue, settings: DigestSettings, subscribers: readonly Subscriber[]): Promise<{ upserted: string[]; removed: string[] }> {
+export async function syncDigestSchedulers(
+  digestQueue: Queue,
+  settings: DigestSettings,
+  subscribers: readonly Subscriber[],
+): Promise<{ upserted: string[]; removed: string[] }> {
   const wanted = new Map<string, { frequency: Subscriber['frequency']; timezone: string }>();
   for (const subscriber of subscribers) {
     if (subscriber.status !== 'active') continue;

@@ -35,11 +35,18 @@ export async function ensureRedis(redisUrl: string | undefined, log: Logger, loc
   if (!binary) throw new RedisUnavailableError(port);
   const dataDir = local.dataDir ?? path.resolve('var', 'redis');
   mkdirSync(dataDir, { recursive: true });
-  const child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--dir', dataDir, '--appendonly', 'yes', '--save', '', '--maxmemory-policy', 'noeviction'], {
-    stdio: 'ignore',
-  });
+  const child = spawn(
+    binary,
+    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dataDir, '--appendonly', 'yes', '--save', '', '--maxmemory-policy', 'noeviction'],
+    {
+      stdio: 'ignore',
+    },
+  );
   await waitUntilAnswering(child, url);
-  log.info({ event: 'redis.started_local', dataDir }, `No Redis was running: started a local redis-server (data in ${path.relative(process.cwd(), dataDir) || dataDir}, append-only file on)`);
+  log.info(
+    { event: 'redis.started_local', dataDir },
+    `No Redis was running: started a local redis-server (data in ${path.relative(process.cwd(), dataDir) || dataDir}, append-only file on)`,
+  );
   return {
     url,
     stop: async () => {

@@ -45,7 +45,6 @@ export interface ExportLine {
 const headerSchema = z.object({ litwatch: z.literal('export'), format: z.literal(1), schema: z.number().int(), exportedAt: z.string() });
 const lineSchema = z.object({ table: z.string(), row: z.record(z.string(), z.unknown()) });
 
-
 /**
  * Backup and restore as JSON lines: `export` writes every durable record (works with their
  * enrichment and notices, watch state, subscribers with their preferences, history and owed
@@ -68,7 +67,10 @@ export class BackupStore {
       let after: unknown[] | undefined;
       for (;;) {
         const where = after ? `WHERE (${key}) > (${table.key.map((_, i) => `$${i + 2}`).join(', ')})` : '';
-        const rows = await this.db.query(`SELECT jsonb_build_object(${select}) AS row, ${table.key.map((k) => `t.${k}::text AS "k_${k}"`).join(', ')} FROM ${table.name} t ${where} ORDER BY ${key} LIMIT $1`, [PAGE, ...(after ?? [])]);
+        const rows = await this.db.query(
+          `SELECT jsonb_build_object(${select}) AS row, ${table.key.map((k) => `t.${k}::text AS "k_${k}"`).join(', ')} FROM ${table.name} t ${where} ORDER BY ${key} LIMIT $1`,
+          [PAGE, ...(after ?? [])],
+        );
         for (const r of parseRows(z.object({ row: z.record(z.string(), z.unknown()) }).loose(), rows, table.name)) yield { table: table.name, row: r.row };
         if (rows.length < PAGE) break;
         const last = rows.at(-1)!;
@@ -87,11 +89,19 @@ export class BackupStore {
    * Loads an export into this (empty) database; `lines` are the file's lines after the header
    * (numbered from 2). Nothing is written unless every line is.
    */
-  async load(file: string, header: unknown, lines: AsyncIterable<{ number: number; text: string }>, progress?: (rows: number) => void): Promise<Record<string, number>> {
+  async load(
+    file: string,
+    header: unknown,
+    lines: AsyncIterable<{ number: number; text: string }>,
+    progress?: (rows: number) => void,
+  ): Promise<Record<string, number>> {
     const parsedHeader = headerSchema.safeParse(header);
     if (!parsedHeader.success) throw new ImportError(`${file}:1: not a litwatch export (the first line must be its header)`);
     const schema = knownMigrations().at(-1)?.version ?? 0;
-    if (parsedHeader.data.schema > schema) throw new ImportError(`${file}:1: written under schema ${parsedHeader.data.schema}, newer than this litwatch knows (${schema}): import it with the newer litwatch`);
+    if (parsedHeader.data.schema > schema)
+      throw new ImportError(
+        `${file}:1: written under schema ${parsedHeader.data.schema}, newer than this litwatch knows (${schema}): import it with the newer litwatch`,
+      );
     const nonEmpty = Object.entries(await this.counts()).filter(([, n]) => n > 0);
     if (nonEmpty.length > 0) throw new ImportError(`import needs an empty database: ${nonEmpty.map(([t, n]) => `${t} has ${n} rows`).join(', ')}`);
     const known = new Map(await Promise.all(TABLES.map(async (t) => [t.name, await this.columns(t.name)] as const)));
@@ -103,7 +113,9 @@ export class BackupStore {
         if (!batch || batch.rows.length === 0) return;
         const columns = known.get(batch.table)!;
         const list = columns.join(', ');
-        await tx.query(`INSERT INTO ${batch.table} (${list}) SELECT ${list} FROM jsonb_populate_recordset(NULL::${batch.table}, $1::jsonb)`, [JSON.stringify(batch.rows)]);
+        await tx.query(`INSERT INTO ${batch.table} (${list}) SELECT ${list} FROM jsonb_populate_recordset(NULL::${batch.table}, $1::jsonb)`, [
+          JSON.stringify(batch.rows),
+        ]);
         loaded[batch.table] = (loaded[batch.table] ?? 0) + batch.rows.length;
         total += batch.rows.length;
         progress?.(total);
@@ -140,5 +152,4 @@ export class BackupStore {
     );
     return parseRows(z.object({ column_name: z.string() }), rows, 'column').map((r) => r.column_name);
   }
-
 }

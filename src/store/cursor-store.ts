@@ -25,7 +25,11 @@ export class CursorStore {
 
   /** The cursor for this watch and query (see queryHash), or undefined when a poll must start afresh. */
   async get(watchId: string, hash: string): Promise<WatchCursor | undefined> {
-    const row = parseRow(cursorRow, (await this.db.query('SELECT date, query_hash, updated_at FROM watch_cursors WHERE watch_id = $1', [watchId]))[0], 'watch cursor');
+    const row = parseRow(
+      cursorRow,
+      (await this.db.query('SELECT date, query_hash, updated_at FROM watch_cursors WHERE watch_id = $1', [watchId]))[0],
+      'watch cursor',
+    );
     if (!row || row.query_hash !== hash) return undefined;
     return { date: row.date, queryHash: row.query_hash, updatedAt: row.updated_at };
   }

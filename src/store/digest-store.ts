@@ -98,7 +98,10 @@ export class DigestStore {
         [digest.id, digest.subscriberId, digest.period, digest.subject, digest.html, digest.text, digest.notices, new Date(digest.createdAt)],
       );
       if (created.length === 0) return false;
-      await tx.query('INSERT INTO digest_items (digest_id, position, work_key) SELECT $1, p, k FROM unnest($2::text[]) WITH ORDINALITY AS items (k, p)', [digest.id, digest.workKeys]);
+      await tx.query('INSERT INTO digest_items (digest_id, position, work_key) SELECT $1, p, k FROM unnest($2::text[]) WITH ORDINALITY AS items (k, p)', [
+        digest.id,
+        digest.workKeys,
+      ]);
       return true;
     });
   }
@@ -132,7 +135,12 @@ export class DigestStore {
     await this.db.transaction(async (tx) => {
       const sent = parseRow(
         z.object({ subscriber_id: z.string(), notices: z.array(z.string()) }),
-        (await tx.query(`UPDATE digests SET status = 'sent', sent_at = $2, html = NULL, text = NULL, last_error = NULL, lease_until = NULL WHERE id = $1 RETURNING subscriber_id, notices`, [digest.id, new Date(now)]))[0],
+        (
+          await tx.query(
+            `UPDATE digests SET status = 'sent', sent_at = $2, html = NULL, text = NULL, last_error = NULL, lease_until = NULL WHERE id = $1 RETURNING subscriber_id, notices`,
+            [digest.id, new Date(now)],
+          )
+        )[0],
         'digest',
       );
       if (!sent) return;
@@ -155,7 +163,11 @@ export class DigestStore {
    * when cancelled) they are given back for the next digest.
    */
   async markFailed(digest: Pick<Digest, 'id' | 'subscriberId'>, error: string, final: boolean): Promise<void> {
-    await this.db.query(`UPDATE digests SET status = 'failed', last_error = $2, lease_until = NULL, released = released OR $3 WHERE id = $1`, [digest.id, error.slice(0, 500), final]);
+    await this.db.query(`UPDATE digests SET status = 'failed', last_error = $2, lease_until = NULL, released = released OR $3 WHERE id = $1`, [
+      digest.id,
+      error.slice(0, 500),
+      final,
+    ]);
   }
 
   /** Not sent on purpose (the subscriber left or paused meanwhile): works given back. */
@@ -177,11 +189,15 @@ export class DigestStore {
    * delivered stays in the subscribers' sent history. One still being sent is kept.
    */
   async prune(beforeMs: number): Promise<number> {
-    return (await this.db.query(`DELETE FROM digests WHERE created_at < $1 AND NOT (status = 'sending' AND lease_until > now()) RETURNING 1`, [new Date(beforeMs)])).length;
+    return (
+      await this.db.query(`DELETE FROM digests WHERE created_at < $1 AND NOT (status = 'sending' AND lease_until > now()) RETURNING 1`, [new Date(beforeMs)])
+    ).length;
   }
 
   /** Most recent first. */
   async recent(limit = 50): Promise<Digest[]> {
-    return parseRows(digestRow, await this.db.query(`SELECT ${COLUMNS} FROM digests d ORDER BY d.created_at DESC, d.id DESC LIMIT $1`, [limit]), 'digest').map(toDigest);
+    return parseRows(digestRow, await this.db.query(`SELECT ${COLUMNS} FROM digests d ORDER BY d.created_at DESC, d.id DESC LIMIT $1`, [limit]), 'digest').map(
+      toDigest,
+    );
   }
 }

@@ -29,7 +29,13 @@ export const articleSchema: z.ZodType<Article> = z.looseObject({
       equalContrib: z.boolean().optional(),
     }),
   ),
-  journal: z.object({ title: z.string(), isoAbbreviation: z.string().optional(), issn: z.string().optional(), volume: z.string().optional(), issue: z.string().optional() }),
+  journal: z.object({
+    title: z.string(),
+    isoAbbreviation: z.string().optional(),
+    issn: z.string().optional(),
+    volume: z.string().optional(),
+    issue: z.string().optional(),
+  }),
   pages: z.string().optional(),
   electronicDate: partialDate.optional(),
   pubDate: partialDate.optional(),
@@ -37,7 +43,14 @@ export const articleSchema: z.ZodType<Article> = z.looseObject({
   languages: z.array(z.string()),
   publicationTypes: z.array(z.string()),
   keywords: z.array(z.string()),
-  mesh: z.array(z.object({ ui: z.string(), name: z.string(), majorTopic: z.boolean(), qualifiers: z.array(z.object({ ui: z.string(), name: z.string(), majorTopic: z.boolean() })) })),
+  mesh: z.array(
+    z.object({
+      ui: z.string(),
+      name: z.string(),
+      majorTopic: z.boolean(),
+      qualifiers: z.array(z.object({ ui: z.string(), name: z.string(), majorTopic: z.boolean() })),
+    }),
+  ),
   comments: z.array(z.object({ kind: z.string(), source: z.string(), pmid: z.string().optional() })),
   status: z.string().optional(),
 }) as unknown as z.ZodType<Article>;
@@ -78,7 +91,13 @@ export const summarySchema: z.ZodType<CardSummary> = z.looseObject({
 });
 
 /** Every notice kind; a kind added to NoticeKind and not here fails the type check below. */
-const NOTICE_KINDS = ['retracted', 'erratum', 'expression of concern', 'retracted and republished', 'corrected and republished'] as const satisfies readonly NoticeKind[];
+const NOTICE_KINDS = [
+  'retracted',
+  'erratum',
+  'expression of concern',
+  'retracted and republished',
+  'corrected and republished',
+] as const satisfies readonly NoticeKind[];
 const noticeKindsComplete: Exclude<NoticeKind, (typeof NOTICE_KINDS)[number]> extends never ? true : never = true;
 void noticeKindsComplete;
 
@@ -89,4 +108,7 @@ export const noticeSchema: z.ZodType<WorkNotice> = z.looseObject({
   url: z.string(),
 });
 
-export const filtersSchema: z.ZodType<Record<string, WatchFilter>> = z.record(z.string(), z.object({ include: z.array(z.string()).optional(), exclude: z.array(z.string()).optional() }));
+export const filtersSchema: z.ZodType<Record<string, WatchFilter>> = z.record(
+  z.string(),
+  z.object({ include: z.array(z.string()).optional(), exclude: z.array(z.string()).optional() }),
+);

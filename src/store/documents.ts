@@ -31,7 +31,9 @@ export function withoutNul(text: string): string {
 
 /** Query parameters as PostgreSQL can take them: strings (and string arrays) without U+0000. */
 export function storable(params: readonly unknown[] | undefined): unknown[] | undefined {
-  return params?.map((p) => (typeof p === 'string' ? withoutNul(p) : Array.isArray(p) ? p.map((x: unknown) => (typeof x === 'string' ? withoutNul(x) : x)) : p));
+  return params?.map((p) =>
+    typeof p === 'string' ? withoutNul(p) : Array.isArray(p) ? p.map((x: unknown) => (typeof x === 'string' ? withoutNul(x) : x)) : p,
+  );
 }
 
 /** A schema for the envelope of a version-1 document holding `value`. */

@@ -45,11 +45,18 @@ export class EnrichmentStore {
   }
 
   private async set(workKey: string, column: 'full_text' | 'entities' | 'summary', value: unknown): Promise<void> {
-    await this.db.query(`INSERT INTO work_enrichment (work_key, ${column}) VALUES ($1, $2::jsonb) ON CONFLICT (work_key) DO UPDATE SET ${column} = excluded.${column}`, [workKey, document(value)]);
+    await this.db.query(
+      `INSERT INTO work_enrichment (work_key, ${column}) VALUES ($1, $2::jsonb) ON CONFLICT (work_key) DO UPDATE SET ${column} = excluded.${column}`,
+      [workKey, document(value)],
+    );
   }
 
   private async read<T extends z.ZodType>(workKey: string, column: 'full_text' | 'entities' | 'summary', schema: T): Promise<z.output<T> | undefined> {
-    const row = parseRow(z.object({ doc: documentOf(schema).nullable() }), (await this.db.query(`SELECT ${column} AS doc FROM work_enrichment WHERE work_key = $1`, [workKey]))[0], `work_enrichment.${column}`);
+    const row = parseRow(
+      z.object({ doc: documentOf(schema).nullable() }),
+      (await this.db.query(`SELECT ${column} AS doc FROM work_enrichment WHERE work_key = $1`, [workKey]))[0],
+      `work_enrichment.${column}`,
+    );
     return row?.doc ?? undefined;
   }
 
@@ -86,9 +93,14 @@ export class EnrichmentStore {
 
   /** The entities, and their names for full-text search, in one step. */
   async saveEntities(workKey: string, entities: WorkEntities): Promise<void> {
-    const names = [...entities.diseases, ...entities.chemicals, ...entities.genes, ...entities.species].flatMap((e) => [e.mention, e.scientificName ?? '', e.commonName ?? '']).concat(entities.linkedDiseases.map((d) => d.label));
+    const names = [...entities.diseases, ...entities.chemicals, ...entities.genes, ...entities.species]
+      .flatMap((e) => [e.mention, e.scientificName ?? '', e.commonName ?? ''])
+      .concat(entities.linkedDiseases.map((d) => d.label));
     await this.db.transaction(async (tx) => {
-      await tx.query('INSERT INTO work_enrichment (work_key, entities) VALUES ($1, $2::jsonb) ON CONFLICT (work_key) DO UPDATE SET entities = excluded.entities', [workKey, document(entities)]);
+      await tx.query(
+        'INSERT INTO work_enrichment (work_key, entities) VALUES ($1, $2::jsonb) ON CONFLICT (work_key) DO UPDATE SET entities = excluded.entities',
+        [workKey, document(entities)],
+      );
       await tx.query('UPDATE works SET entity_names = $2 WHERE key = $1', [workKey, [...new Set(names.filter(Boolean))].join('\n')]);
     });
   }
@@ -143,7 +155,10 @@ export class EnrichmentPendingStore {
   /** These works are queued for enrichment; a work already pending keeps its state (and its failures). */
   async markPending(workKeys: string[], now = Date.now()): Promise<void> {
     if (workKeys.length === 0) return;
-    await this.db.query('INSERT INTO enrichment_pending (work_key, since, attempts) SELECT k, $2, 0 FROM unnest($1::text[]) AS k ON CONFLICT DO NOTHING', [workKeys, new Date(now)]);
+    await this.db.query('INSERT INTO enrichment_pending (work_key, since, attempts) SELECT k, $2, 0 FROM unnest($1::text[]) AS k ON CONFLICT DO NOTHING', [
+      workKeys,
+      new Date(now),
+    ]);
   }
 
   /** A try left `steps` missing: count it, and let a later poll try again from `nextAt`. */
@@ -180,7 +195,11 @@ export class EnrichmentPendingStore {
   }
 
   async get(workKey: string): Promise<EnrichmentPending | undefined> {
-    const row = parseRow(pendingRow, (await this.db.query('SELECT since, attempts, steps, last_error, next_at FROM enrichment_pending WHERE work_key = $1', [workKey]))[0], 'enrichment pending');
+    const row = parseRow(
+      pendingRow,
+      (await this.db.query('SELECT since, attempts, steps, last_error, next_at FROM enrichment_pending WHERE work_key = $1', [workKey]))[0],
+      'enrichment pending',
+    );
     return row && toPending(row);
   }
 
@@ -196,12 +215,18 @@ export class EnrichmentPendingStore {
        ) RETURNING work_key, next_at`,
       [new Date(now), new Date(now + leaseMs), limit],
     );
-    return parseRows(z.object({ work_key: z.string() }), rows, 'enrichment pending').map((row) => row.work_key).sort();
+    return parseRows(z.object({ work_key: z.string() }), rows, 'enrichment pending')
+      .map((row) => row.work_key)
+      .sort();
   }
 
   /** For health: works waiting for enrichment, and how many of them failed at least once. */
   async counts(): Promise<{ pending: number; failed: number }> {
-    const row = parseRow(z.object({ pending: count, failed: count }), (await this.db.query('SELECT count(*) AS pending, count(*) FILTER (WHERE attempts > 0) AS failed FROM enrichment_pending'))[0], 'enrichment pending');
+    const row = parseRow(
+      z.object({ pending: count, failed: count }),
+      (await this.db.query('SELECT count(*) AS pending, count(*) FILTER (WHERE attempts > 0) AS failed FROM enrichment_pending'))[0],
+      'enrichment pending',
+    );
     return { pending: row?.pending ?? 0, failed: row?.failed ?? 0 };
   }
 }

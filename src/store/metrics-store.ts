@@ -87,7 +87,8 @@ export class MetricsStore {
   /** One request to NCBI: counted, and a bad answer (429, 5xx, timeout) lengthens the error streak a good one ends. */
   async ncbiRequest(outcome: NcbiOutcome): Promise<void> {
     const streak = outcome === 'ok' ? this.redis.set(this.keys.ncbiErrorStreak, 0) : this.redis.incr(this.keys.ncbiErrorStreak);
-    const bad: Counter = outcome === 'rate_limited' ? 'ncbi_rate_limited_total' : outcome === 'unexpected' ? 'ncbi_unexpected_replies_total' : 'ncbi_errors_total';
+    const bad: Counter =
+      outcome === 'rate_limited' ? 'ncbi_rate_limited_total' : outcome === 'unexpected' ? 'ncbi_unexpected_replies_total' : 'ncbi_errors_total';
     await Promise.all([streak, this.increment({ ncbi_requests_total: 1, ...(outcome === 'ok' ? {} : { [bad]: 1 }) })]);
   }
 
@@ -96,7 +97,11 @@ export class MetricsStore {
   }
 
   /** A poll finished: its outcome (the works it found are what `work_watches` records). */
-  async recordPoll(watchId: string, outcome: { ok: true; found: number; query: string; queryWarnings?: QueryWarning[] } | { ok: false; error: string }, now = Date.now()): Promise<void> {
+  async recordPoll(
+    watchId: string,
+    outcome: { ok: true; found: number; query: string; queryWarnings?: QueryWarning[] } | { ok: false; error: string },
+    now = Date.now(),
+  ): Promise<void> {
     const at = new Date(now);
     if (outcome.ok) {
       // What the last successful poll's searches said about the query; none means it was searched as written.
@@ -117,7 +122,15 @@ export class MetricsStore {
   }
 
   async watchStatus(watchId: string): Promise<WatchStatus> {
-    const row = parseRow(statusRow, (await this.db.query('SELECT last_poll_at, last_poll_ok, last_found_at, last_error, query, query_warnings FROM watch_status WHERE watch_id = $1', [watchId]))[0], 'watch status');
+    const row = parseRow(
+      statusRow,
+      (
+        await this.db.query('SELECT last_poll_at, last_poll_ok, last_found_at, last_error, query, query_warnings FROM watch_status WHERE watch_id = $1', [
+          watchId,
+        ])
+      )[0],
+      'watch status',
+    );
     if (!row) return {};
     return {
       ...(row.last_poll_at !== undefined ? { lastPollAt: row.last_poll_at } : {}),
@@ -137,7 +150,12 @@ export class MetricsStore {
   /** The health checks failing now, kept as the set of the last check; returns the set before. */
   async swapHealthFlags(flagged: Set<string>): Promise<Set<string>> {
     const key = this.keys.healthFlagged;
-    const replies = await this.redis.multi().smembers(key).del(key).sadd(key, ...(flagged.size > 0 ? flagged : ['-'])).exec();
+    const replies = await this.redis
+      .multi()
+      .smembers(key)
+      .del(key)
+      .sadd(key, ...(flagged.size > 0 ? flagged : ['-']))
+      .exec();
     const before = (replies?.[0]?.[1] as string[] | undefined) ?? [];
     return new Set(before.filter((id) => id !== '-'));
   }

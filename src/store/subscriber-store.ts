@@ -76,7 +76,14 @@ const subscriberRow = z.object({
 
 const bounceRow = z.object({ bounces: z.number().int(), status: z.enum(['active', 'paused', 'unsubscribed', 'bouncing']) });
 
-const requestRow = z.object({ id: z.string(), email: z.string(), watches: z.array(z.string()), frequency: z.enum(['daily', 'weekly']), timezone: z.string(), created_at: ms });
+const requestRow = z.object({
+  id: z.string(),
+  email: z.string(),
+  watches: z.array(z.string()),
+  frequency: z.enum(['daily', 'weekly']),
+  timezone: z.string(),
+  created_at: ms,
+});
 
 const COLUMNS = 'id, email, watches, frequency, timezone, status, origin, filters, send_empty, created_at, updated_at';
 
@@ -109,7 +116,11 @@ export class SubscriberStore {
   }
 
   async findByEmail(email: string): Promise<Subscriber | undefined> {
-    const row = parseRow(subscriberRow, (await this.db.query(`SELECT ${COLUMNS} FROM subscribers WHERE email_norm = $1`, [normaliseEmail(email)]))[0], 'subscriber');
+    const row = parseRow(
+      subscriberRow,
+      (await this.db.query(`SELECT ${COLUMNS} FROM subscribers WHERE email_norm = $1`, [normaliseEmail(email)]))[0],
+      'subscriber',
+    );
     return row && toSubscriber(row);
   }
 
@@ -123,7 +134,11 @@ export class SubscriberStore {
   }
 
   private async saveIn(tx: Queryable, input: SubscriberInput, origin: Subscriber['origin'], now: number): Promise<Subscriber> {
-    const found = parseRow(subscriberRow, (await tx.query(`SELECT ${COLUMNS} FROM subscribers WHERE email_norm = $1 FOR UPDATE`, [normaliseEmail(input.email)]))[0], 'subscriber');
+    const found = parseRow(
+      subscriberRow,
+      (await tx.query(`SELECT ${COLUMNS} FROM subscribers WHERE email_norm = $1 FOR UPDATE`, [normaliseEmail(input.email)]))[0],
+      'subscriber',
+    );
     const existing = found && toSubscriber(found);
     const subscriber: Subscriber = {
       id: existing?.id ?? newId('sub'),
@@ -189,7 +204,20 @@ export class SubscriberStore {
          timezone = excluded.timezone, status = excluded.status, filters = excluded.filters, send_empty = excluded.send_empty, updated_at = excluded.updated_at,
          -- Made active again (preferences, the admin adding it again): its refusals are forgiven.
          bounces = CASE WHEN excluded.status = 'active' AND subscribers.status <> 'active' THEN 0 ELSE subscribers.bounces END`,
-      [s.id, s.email, s.watches, s.frequency, s.timezone, s.status, s.origin, document(s.filters), s.sendEmpty, new Date(s.createdAt), new Date(s.updatedAt), normaliseEmail(s.email)],
+      [
+        s.id,
+        s.email,
+        s.watches,
+        s.frequency,
+        s.timezone,
+        s.status,
+        s.origin,
+        document(s.filters),
+        s.sendEmpty,
+        new Date(s.createdAt),
+        new Date(s.updatedAt),
+        normaliseEmail(s.email),
+      ],
     );
   }
 
@@ -204,14 +232,32 @@ export class SubscriberStore {
   }
 
   async getRequest(id: string): Promise<SubscriptionRequest | undefined> {
-    const row = parseRow(requestRow, (await this.db.query('SELECT id, email, watches, frequency, timezone, created_at FROM subscription_requests WHERE id = $1 AND expires_at > $2', [id, new Date()]))[0], 'subscription request');
+    const row = parseRow(
+      requestRow,
+      (
+        await this.db.query('SELECT id, email, watches, frequency, timezone, created_at FROM subscription_requests WHERE id = $1 AND expires_at > $2', [
+          id,
+          new Date(),
+        ])
+      )[0],
+      'subscription request',
+    );
     return row && { id: row.id, email: row.email, watches: row.watches, frequency: row.frequency, timezone: row.timezone, createdAt: row.created_at };
   }
 
   /** Turn a pending request into an active subscription; undefined when it expired or was used. */
   async confirm(requestId: string, now = Date.now()): Promise<Subscriber | undefined> {
     return this.db.transaction(async (tx) => {
-      const row = parseRow(requestRow, (await tx.query('DELETE FROM subscription_requests WHERE id = $1 AND expires_at > $2 RETURNING id, email, watches, frequency, timezone, created_at', [requestId, new Date()]))[0], 'subscription request');
+      const row = parseRow(
+        requestRow,
+        (
+          await tx.query('DELETE FROM subscription_requests WHERE id = $1 AND expires_at > $2 RETURNING id, email, watches, frequency, timezone, created_at', [
+            requestId,
+            new Date(),
+          ])
+        )[0],
+        'subscription request',
+      );
       if (!row) return undefined;
       return this.saveIn(tx, { email: row.email, watches: row.watches, frequency: row.frequency, timezone: row.timezone }, 'self', now);
     });
@@ -233,13 +279,21 @@ export class SubscriberStore {
 
   /** Works this subscriber has received. */
   async sent(id: string): Promise<Set<string>> {
-    const rows = parseRows(z.object({ work_key: z.string() }), await this.db.query('SELECT work_key FROM subscriber_sent WHERE subscriber_id = $1', [id]), 'sent work');
+    const rows = parseRows(
+      z.object({ work_key: z.string() }),
+      await this.db.query('SELECT work_key FROM subscriber_sent WHERE subscriber_id = $1', [id]),
+      'sent work',
+    );
     return new Set(rows.map((row) => row.work_key));
   }
 
   /** Record works as received outside a digest (an import, a test's history); already-known ones stay. */
   async recordSent(id: string, workKeys: string[], now = Date.now()): Promise<void> {
     if (workKeys.length === 0) return;
-    await this.db.query('INSERT INTO subscriber_sent (subscriber_id, work_key, sent_at) SELECT $1, k, $3 FROM unnest($2::text[]) AS k ON CONFLICT DO NOTHING', [id, workKeys, new Date(now)]);
+    await this.db.query('INSERT INTO subscriber_sent (subscriber_id, work_key, sent_at) SELECT $1, k, $3 FROM unnest($2::text[]) AS k ON CONFLICT DO NOTHING', [
+      id,
+      workKeys,
+      new Date(now),
+    ]);
   }
 }

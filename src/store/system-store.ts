@@ -4,7 +4,18 @@ import type { Database } from './db/database.ts';
 import { count, parseRow, parseRows } from './documents.ts';
 
 /** The tables /admin counts (the durable records, in the order shown). */
-export const COUNTED_TABLES = ['works', 'work_watches', 'work_enrichment', 'work_notices', 'subscribers', 'subscriber_sent', 'owed_notices', 'subscription_requests', 'digests', 'digest_items'] as const;
+export const COUNTED_TABLES = [
+  'works',
+  'work_watches',
+  'work_enrichment',
+  'work_notices',
+  'subscribers',
+  'subscriber_sent',
+  'owed_notices',
+  'subscription_requests',
+  'digests',
+  'digest_items',
+] as const;
 
 /**
  * What health, metrics and /admin ask about the stores themselves: does each answer, how big
@@ -23,11 +34,19 @@ export class SystemStore {
    */
   async redisAnswers(timeoutMs: number): Promise<boolean> {
     if (['wait', 'reconnecting', 'close', 'end'].includes(this.redis.status)) return false;
-    return (await within(this.redis.ping().catch(() => undefined), timeoutMs)) === 'PONG';
+    return (
+      (await within(
+        this.redis.ping().catch(() => undefined),
+        timeoutMs,
+      )) === 'PONG'
+    );
   }
 
   async databaseAnswers(timeoutMs: number): Promise<boolean> {
-    const rows = await within(this.db.query('SELECT 1 AS ok').catch(() => undefined), timeoutMs);
+    const rows = await within(
+      this.db.query('SELECT 1 AS ok').catch(() => undefined),
+      timeoutMs,
+    );
     return rows?.length === 1;
   }
 

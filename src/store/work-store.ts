@@ -102,7 +102,14 @@ function toSummary(row: z.output<typeof summaryRow>): WorkSummary {
 /** What full-text search reads besides the title: authors, journal, abstract, MeSH terms, keywords. */
 export function searchBody(article: Article): string {
   const authors = article.authors.map((a) => a.collectiveName ?? [a.foreName, a.lastName].filter(Boolean).join(' '));
-  return [...authors, article.journal.title, article.journal.isoAbbreviation ?? '', ...article.abstract.map((p) => p.text), ...article.mesh.map((m) => m.name), ...article.keywords].join('\n');
+  return [
+    ...authors,
+    article.journal.title,
+    article.journal.isoAbbreviation ?? '',
+    ...article.abstract.map((p) => p.text),
+    ...article.mesh.map((m) => m.name),
+    ...article.keywords,
+  ].join('\n');
 }
 
 /** A lock id per work id (DOI, PMID, PMCID), so upserts touching the same ids queue up. */
@@ -133,7 +140,8 @@ export class WorkStore {
       for (const article of articles) out.push(await this.upsertIn(tx, article, watchId, now));
       return out;
     });
-    for (const result of results) if (result.conflict) this.log?.warn({ event: 'store.id_conflict', ...result.conflict }, `${result.conflict.reason}: both records kept`);
+    for (const result of results)
+      if (result.conflict) this.log?.warn({ event: 'store.id_conflict', ...result.conflict }, `${result.conflict.reason}: both records kept`);
     return results;
   }
 
@@ -142,7 +150,9 @@ export class WorkStore {
     const pmid = article.pmid || undefined;
     const pmcid = article.pmcid || undefined;
     const record: WorkIds = { doi: article.doi, pmid, pmcid };
-    await tx.query('SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtext(id) AS h FROM unnest($1::text[]) AS id) locks ORDER BY h', [lockIds({ doi, pmid, pmcid })]);
+    await tx.query('SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtext(id) AS h FROM unnest($1::text[]) AS id) locks ORDER BY h', [
+      lockIds({ doi, pmid, pmcid }),
+    ]);
     const found = parseRows(
       z.object({ id_kind: z.enum(['doi', 'pmid', 'pmcid']), work_key: z.string(), work_doi: optionalText }),
       await tx.query(
@@ -158,8 +168,14 @@ export class WorkStore {
     if (doi) {
       const byId = by('pmid') ?? by('pmcid');
       if (by('doi')) key = by('doi')!.work_key;
-      else if (byId && !byId.work_doi) key = byId.work_key; // first seen without a DOI: it is this one
-      else if (byId) conflict = { reason: `${byId.id_kind.toUpperCase()} already belongs to a work with another DOI`, record, existing: await this.idsOf(tx, byId.work_key) };
+      else if (byId && !byId.work_doi)
+        key = byId.work_key; // first seen without a DOI: it is this one
+      else if (byId)
+        conflict = {
+          reason: `${byId.id_kind.toUpperCase()} already belongs to a work with another DOI`,
+          record,
+          existing: await this.idsOf(tx, byId.work_key),
+        };
     } else {
       key = (by('pmid') ?? by('pmcid'))?.work_key;
     }
@@ -175,7 +191,14 @@ export class WorkStore {
        VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $9, $10) ON CONFLICT (key) DO NOTHING RETURNING 1`,
       [key, article.doi ?? null, pmid ?? null, pmcid ?? null, article.title, article.kind, document(article), hash, at, searchBody(article)],
     );
-    const stored = inserted.length === 1 ? undefined : parseRow(z.object({ hash: z.string(), pmid: optionalText, kind: z.string() }), (await tx.query('SELECT hash, pmid, kind FROM works WHERE key = $1 FOR UPDATE', [key]))[0], 'work');
+    const stored =
+      inserted.length === 1
+        ? undefined
+        : parseRow(
+            z.object({ hash: z.string(), pmid: optionalText, kind: z.string() }),
+            (await tx.query('SELECT hash, pmid, kind FROM works WHERE key = $1 FOR UPDATE', [key]))[0],
+            'work',
+          );
     let status: UpsertStatus;
     if (!stored) {
       status = 'created';
@@ -213,7 +236,11 @@ export class WorkStore {
   }
 
   private async idsOf(tx: Queryable, key: string): Promise<WorkIds> {
-    const row = parseRow(z.object({ doi: optionalText, pmid: optionalText, pmcid: optionalText }), (await tx.query('SELECT doi, pmid, pmcid FROM works WHERE key = $1', [key]))[0], 'work');
+    const row = parseRow(
+      z.object({ doi: optionalText, pmid: optionalText, pmcid: optionalText }),
+      (await tx.query('SELECT doi, pmid, pmcid FROM works WHERE key = $1', [key]))[0],
+      'work',
+    );
     return { key, ...(row?.doi ? { doi: row.doi } : {}), ...(row?.pmid ? { pmid: row.pmid } : {}), ...(row?.pmcid ? { pmcid: row.pmcid } : {}) };
   }
 
@@ -230,7 +257,11 @@ export class WorkStore {
   private async lookUp(kind: 'pmid' | 'pmcid', ids: string[]): Promise<Map<string, string>> {
     const found = new Map<string, string>();
     if (ids.length === 0) return found;
-    const rows = parseRows(z.object({ value: z.string(), work_key: z.string() }), await this.db.query('SELECT value, work_key FROM work_ids WHERE id_kind = $1 AND value = ANY($2::text[])', [kind, ids]), 'work id');
+    const rows = parseRows(
+      z.object({ value: z.string(), work_key: z.string() }),
+      await this.db.query('SELECT value, work_key FROM work_ids WHERE id_kind = $1 AND value = ANY($2::text[])', [kind, ids]),
+      'work id',
+    );
     for (const row of rows) found.set(row.value, row.work_key);
     return found;
   }
@@ -242,7 +273,10 @@ export class WorkStore {
   async linkWatch(workKeys: string[], watchId: string, source: WorkSource, now = Date.now()): Promise<number> {
     if (workKeys.length === 0) return 0;
     return this.db.transaction(async (tx) => {
-      await tx.query('INSERT INTO work_sources (work_key, source) SELECT k, $2 FROM unnest($1::text[]) AS k WHERE EXISTS (SELECT 1 FROM works WHERE key = k) ON CONFLICT DO NOTHING', [workKeys, source]);
+      await tx.query(
+        'INSERT INTO work_sources (work_key, source) SELECT k, $2 FROM unnest($1::text[]) AS k WHERE EXISTS (SELECT 1 FROM works WHERE key = k) ON CONFLICT DO NOTHING',
+        [workKeys, source],
+      );
       const added = await tx.query(
         'INSERT INTO work_watches (work_key, watch_id, matched_at) SELECT k, $2, $3 FROM unnest($1::text[]) AS k WHERE EXISTS (SELECT 1 FROM works WHERE key = k) ON CONFLICT DO NOTHING RETURNING 1',
         [workKeys, watchId, new Date(now)],
@@ -252,13 +286,18 @@ export class WorkStore {
   }
 
   async count(watchId?: string): Promise<number> {
-    const rows = watchId ? await this.db.query('SELECT count(*) AS n FROM work_watches WHERE watch_id = $1', [watchId]) : await this.db.query('SELECT count(*) AS n FROM works');
+    const rows = watchId
+      ? await this.db.query('SELECT count(*) AS n FROM work_watches WHERE watch_id = $1', [watchId])
+      : await this.db.query('SELECT count(*) AS n FROM works');
     return parseRow(z.object({ n: count }), rows[0], 'count')?.n ?? 0;
   }
 
   /** The works a watch first matched at or after `sinceMs`, with when it matched them (ms). */
   async matchedSince(watchId: string, sinceMs: number): Promise<{ key: string; matchedAt: number }[]> {
-    const rows = await this.db.query('SELECT work_key, matched_at FROM work_watches WHERE watch_id = $1 AND matched_at >= $2 ORDER BY matched_at', [watchId, new Date(sinceMs)]);
+    const rows = await this.db.query('SELECT work_key, matched_at FROM work_watches WHERE watch_id = $1 AND matched_at >= $2 ORDER BY matched_at', [
+      watchId,
+      new Date(sinceMs),
+    ]);
     return parseRows(z.object({ work_key: z.string(), matched_at: ms }), rows, 'work watch').map((row) => ({ key: row.work_key, matchedAt: row.matched_at }));
   }
 
@@ -266,20 +305,30 @@ export class WorkStore {
   async list(options: { watchId?: string; limit?: number } = {}): Promise<WorkSummary[]> {
     const limit = options.limit && options.limit > 0 ? options.limit : null;
     const rows = options.watchId
-      ? await this.db.query(`SELECT ${SUMMARY_COLUMNS} FROM work_watches m JOIN works w ON w.key = m.work_key WHERE m.watch_id = $1 ORDER BY m.matched_at DESC, w.key DESC LIMIT $2`, [options.watchId, limit])
+      ? await this.db.query(
+          `SELECT ${SUMMARY_COLUMNS} FROM work_watches m JOIN works w ON w.key = m.work_key WHERE m.watch_id = $1 ORDER BY m.matched_at DESC, w.key DESC LIMIT $2`,
+          [options.watchId, limit],
+        )
       : await this.db.query(`SELECT ${SUMMARY_COLUMNS} FROM works w ORDER BY w.first_seen DESC, w.key DESC LIMIT $1`, [limit]);
     return parseRows(summaryRow, rows, 'work').map(toSummary);
   }
 
   /** Keys of the works `watchId` first matched at or after `sinceMs`. */
   async keysMatchedSince(watchId: string, sinceMs: number): Promise<string[]> {
-    const rows = await this.db.query('SELECT work_key FROM work_watches WHERE watch_id = $1 AND matched_at >= $2 ORDER BY matched_at', [watchId, new Date(sinceMs)]);
+    const rows = await this.db.query('SELECT work_key FROM work_watches WHERE watch_id = $1 AND matched_at >= $2 ORDER BY matched_at', [
+      watchId,
+      new Date(sinceMs),
+    ]);
     return parseRows(z.object({ work_key: z.string() }), rows, 'work watch').map((row) => row.work_key);
   }
 
   /** When the watch first matched any work (ms), undefined when it never did. */
   async firstMatchedAt(watchId: string): Promise<number | undefined> {
-    const row = parseRow(z.object({ first: optionalMs }), (await this.db.query('SELECT min(matched_at) AS first FROM work_watches WHERE watch_id = $1', [watchId]))[0], 'work watch');
+    const row = parseRow(
+      z.object({ first: optionalMs }),
+      (await this.db.query('SELECT min(matched_at) AS first FROM work_watches WHERE watch_id = $1', [watchId]))[0],
+      'work watch',
+    );
     return row?.first;
   }
 
@@ -302,7 +351,9 @@ export class WorkStore {
 
   /** Works first seen since `sinceMs` that have a PMID (so PubMed can be asked about them again), oldest first. */
   async withPmidSince(sinceMs: number): Promise<{ key: string; pmid: string }[]> {
-    const rows = await this.db.query("SELECT key, pmid FROM works WHERE first_seen >= $1 AND pmid IS NOT NULL AND pmid <> '' ORDER BY first_seen, key", [new Date(sinceMs)]);
+    const rows = await this.db.query("SELECT key, pmid FROM works WHERE first_seen >= $1 AND pmid IS NOT NULL AND pmid <> '' ORDER BY first_seen, key", [
+      new Date(sinceMs),
+    ]);
     return parseRows(z.object({ key: z.string(), pmid: z.string() }), rows, 'work');
   }
 
@@ -330,7 +381,15 @@ export class WorkStore {
       const article = { ...row.article };
       // A PMCID learnt later (ID converter) lives in the row; the card should know it too.
       if (row.pmcid && !article.pmcid) article.pmcid = row.pmcid;
-      return [{ ...toSummary(row), article, sources: row.sources ?? [], updatedAt: row.updated_at, ...(row.idconv_at !== undefined ? { idconvAt: row.idconv_at } : {}) }];
+      return [
+        {
+          ...toSummary(row),
+          article,
+          sources: row.sources ?? [],
+          updatedAt: row.updated_at,
+          ...(row.idconv_at !== undefined ? { idconvAt: row.idconv_at } : {}),
+        },
+      ];
     });
   }
 
@@ -355,7 +414,10 @@ export class WorkStore {
        ORDER BY w.first_seen DESC, w.key DESC LIMIT $3`,
       [query, options.watchId ?? null, options.limit ?? 50],
     );
-    return parseRows(summaryRow.extend({ journal: z.string().nullable(), rank: z.coerce.number() }), rows, 'search hit').map((row) => ({ ...toSummary(row), journal: row.journal ?? '', rank: row.rank }));
+    return parseRows(summaryRow.extend({ journal: z.string().nullable(), rank: z.coerce.number() }), rows, 'search hit').map((row) => ({
+      ...toSummary(row),
+      journal: row.journal ?? '',
+      rank: row.rank,
+    }));
   }
-
 }

@@ -37,5 +37,9 @@ export async function syncConfigSubscribers(store: SubscriberStore, declared: re
 }
 
 function changed(existing: Subscriber, choices: { watches: string[]; frequency: string; timezone?: string }): boolean {
-  return existing.watches.join(',') !== choices.watches.join(',') || existing.frequency !== choices.frequency || (choices.timezone !== undefined && existing.timezone !== choices.timezone);
+  return (
+    existing.watches.join(',') !== choices.watches.join(',') ||
+    existing.frequency !== choices.frequency ||
+    (choices.timezone !== undefined && existing.timezone !== choices.timezone)
+  );
 }

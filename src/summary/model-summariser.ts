@@ -53,7 +53,10 @@ export async function summariseWithModel(settings: SummariserSettings, article: 
     const parsed = summary.parse(JSON.parse(content));
     return { ...parsed, method: 'model', model: settings.model };
   } catch (err) {
-    log.warn({ event: 'summariser.fallback', err: err instanceof Error ? err.message : String(err), pmid: article.pmid }, 'summariser gave no usable summary in time; the card keeps the extractive one');
+    log.warn(
+      { event: 'summariser.fallback', err: err instanceof Error ? err.message : String(err), pmid: article.pmid },
+      'summariser gave no usable summary in time; the card keeps the extractive one',
+    );
     return undefined;
   }
 }

@@ -17,10 +17,12 @@ export function cardMarkup(view: CardView): SafeHtml {
 <h1>${inline(view.title)}</h1>
 <p><strong>Authors:</strong> ${inline(view.authors)}</p>
 <p class="meta">${inline(view.sourceLine)}</p>
-${view.sections.map((section) => html`<section>
+${view.sections.map(
+  (section) => html`<section>
 <h2>${section.heading}</h2>
 ${section.blocks.map(block)}
-</section>`)}
+</section>`,
+)}
 <hr>
 <p>Source: ${view.url.startsWith('https://') ? html`<a href="${view.url}">${view.url}</a>` : view.url}</p>
 ${view.matched.length > 0 && html`<p>Matched: ${view.matched.map((name, i) => html`${i > 0 && ', '}${inline(name)}`)}</p>`}

@@ -35,7 +35,10 @@ export function webContext(deps: WebDeps): WebContext {
       try {
         await deps.subscribersChanged?.();
       } catch (err) {
-        log.error({ err, event: 'web.subscribers_changed_failed' }, 'subscribersChanged failed; digest schedules may be stale until the next change or restart');
+        log.error(
+          { err, event: 'web.subscribers_changed_failed' },
+          'subscribersChanged failed; digest schedules may be stale until the next change or restart',
+        );
       }
     },
   };

@@ -25,7 +25,10 @@ export function refuseCrossSiteForms(publicUrl: string): RequestHandler {
     if (req.method !== 'POST') return next();
     const site = req.get('sec-fetch-site');
     const origin = req.get('origin');
-    const allowed = site !== undefined ? site === 'same-origin' || site === 'none' : origin === undefined || origin === publicOrigin || origin === `${req.protocol}://${req.get('host')}`;
+    const allowed =
+      site !== undefined
+        ? site === 'same-origin' || site === 'none'
+        : origin === undefined || origin === publicOrigin || origin === `${req.protocol}://${req.get('host')}`;
     if (allowed) return next();
     res.set('Cache-Control', 'no-store');
     sendMessage(res, 403, 'This form was sent from another site', 'Nothing was changed. Open the link from your email and use the form on this page.');

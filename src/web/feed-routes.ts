@@ -34,7 +34,13 @@ export function feedRouter(services: Services): Router {
     const base = services.env.LITWATCH_PUBLIC_URL;
     const items = await feedItems(services, watch.id);
     const body = format.write(
-      { feedUrl: `${base}/feeds/${encodeURIComponent(file)}`, homeUrl: `${base}/${PAGES.subscribe}`, title: `litwatch: ${watch.name}`, description: `New publications matching the watch "${watch.name}", newest first.`, now: new Date().toISOString() },
+      {
+        feedUrl: `${base}/feeds/${encodeURIComponent(file)}`,
+        homeUrl: `${base}/${PAGES.subscribe}`,
+        title: `litwatch: ${watch.name}`,
+        description: `New publications matching the watch "${watch.name}", newest first.`,
+        now: new Date().toISOString(),
+      },
       items,
     );
     res.set('Cache-Control', PUBLIC_CACHE).type(format.type).send(body);

@@ -73,7 +73,11 @@ export function checkbox(name: string, label: string, checked: boolean): SafeHtm
   return html`<div class="field"><label><input type="checkbox" name="${name}" value="on"${checked && html` checked`}>${label}</label></div>`;
 }
 
-function choiceGroup(type: 'checkbox' | 'radio', field: Field & { legend: string; options: readonly Option[] }, isChecked: (value: string) => boolean): SafeHtml {
+function choiceGroup(
+  type: 'checkbox' | 'radio',
+  field: Field & { legend: string; options: readonly Option[] },
+  isChecked: (value: string) => boolean,
+): SafeHtml {
   const id = fieldId(field.name);
   return html`<fieldset id="${id}"${describedBy(field)}>
 <legend>${field.legend}</legend>

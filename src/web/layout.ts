@@ -55,7 +55,10 @@ export interface Page {
 
 export function sendPage(res: Response, page: Page): void {
   // Escaping leaves control characters a stored record carried; they go here, on the whole page.
-  res.status(page.status ?? 200).type('html').send(dropControlCharacters(document(page).markup));
+  res
+    .status(page.status ?? 200)
+    .type('html')
+    .send(dropControlCharacters(document(page).markup));
 }
 
 /** A page that only says something: a heading and a few paragraphs. */

@@ -45,7 +45,10 @@ export function metricsRouter(services: Services): Router {
       return;
     }
     const registry = toRegistry(snapshot);
-    res.set('Cache-Control', 'no-store').type(registry.contentType).send(await registry.metrics());
+    res
+      .set('Cache-Control', 'no-store')
+      .type(registry.contentType)
+      .send(await registry.metrics());
   });
   return router;
 }
@@ -75,7 +78,12 @@ function toRegistry(snapshot: Snapshot): Registry {
   new Counter({ name: 'litwatch_works_total', help: 'Works stored (one per DOI, else PMID).', registers }).inc(snapshot.works);
   const jobs = new Gauge({ name: 'litwatch_queue_jobs', help: 'Jobs per queue and state.', labelNames: ['queue', 'state'] as const, registers });
   for (const [queue, counts] of Object.entries(snapshot.queues)) for (const state of JOB_STATES) jobs.set({ queue, state }, counts[state]);
-  const checks = new Gauge({ name: 'litwatch_health_check_ok', help: 'Each health check: 1 passing, 0 failing (event names in src/health/check-health.ts).', labelNames: ['event', 'subject'] as const, registers });
+  const checks = new Gauge({
+    name: 'litwatch_health_check_ok',
+    help: 'Each health check: 1 passing, 0 failing (event names in src/health/check-health.ts).',
+    labelNames: ['event', 'subject'] as const,
+    registers,
+  });
   for (const check of snapshot.checks) checks.set({ event: check.event, subject: check.subject ?? '' }, check.ok ? 1 : 0);
   return registry;
 }

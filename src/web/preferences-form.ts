@@ -52,7 +52,10 @@ export function preferencesValues(body: unknown, offered: readonly string[]): Pr
   };
 }
 
-export function parsePreferences(values: PreferencesValues, offered: readonly string[]): { ok: true; patch: PreferencesPatch } | { ok: false; errors: FieldErrors } {
+export function parsePreferences(
+  values: PreferencesValues,
+  offered: readonly string[],
+): { ok: true; patch: PreferencesPatch } | { ok: false; errors: FieldErrors } {
   const result = preferencesSchema(offered).safeParse(values);
   return result.success ? { ok: true, patch: result.data } : { ok: false, errors: fieldErrors(result.error) };
 }
@@ -67,12 +70,18 @@ const MAX_IDS_PER_FILTER = 50;
 
 const entityIds = z
   .string()
-  .transform((text) => text.split(',').map((id) => id.trim()).filter((id) => id !== ''))
+  .transform((text) =>
+    text
+      .split(',')
+      .map((id) => id.trim())
+      .filter((id) => id !== ''),
+  )
   .pipe(
     z
       .array(
         z.string().regex(ENTITY_ID, {
-          error: (issue) => `"${String(issue.input)}" is not an id this filter knows: use MeSH ids such as MESH:D011471 or taxon numbers such as 10090, separated by commas.`,
+          error: (issue) =>
+            `"${String(issue.input)}" is not an id this filter knows: use MeSH ids such as MESH:D011471 or taxon numbers such as 10090, separated by commas.`,
         }),
       )
       .max(MAX_IDS_PER_FILTER, { error: `At most ${MAX_IDS_PER_FILTER} ids per box.` }),

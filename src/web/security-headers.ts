@@ -3,13 +3,7 @@ import { STYLE_SOURCE } from './layout.ts';
 
 const HEADERS = {
   // No script anywhere; the one inline stylesheet is allowed by its hash; forms post back here only.
-  'Content-Security-Policy': [
-    "default-src 'none'",
-    `style-src ${STYLE_SOURCE}`,
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-    "base-uri 'none'",
-  ].join('; '),
+  'Content-Security-Policy': ["default-src 'none'", `style-src ${STYLE_SOURCE}`, "form-action 'self'", "frame-ancestors 'none'", "base-uri 'none'"].join('; '),
   // Token pages carry the token in their URL: a Referer would hand it to any site a link leads to.
   'Referrer-Policy': 'no-referrer',
   // Every page is either reached with a personal token or echoes what someone typed: never

@@ -36,7 +36,10 @@ export function subscribeRouter(ctx: WebContext): Router {
     }
     const watches = subscribableWatches(ctx.config());
     const values = subscribeValues(req.body);
-    const parsed = parseSubscribe(values, watches.map((watch) => watch.id));
+    const parsed = parseSubscribe(
+      values,
+      watches.map((watch) => watch.id),
+    );
     if (!parsed.ok) return sendPage(res, subscribePage(watches, values, parsed.errors));
     // Over the per-address limit the page still says "check your inbox": a different answer
     // would tell a stranger that someone asked for this address lately.

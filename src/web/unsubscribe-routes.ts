@@ -38,7 +38,12 @@ export function unsubscribeRouter(ctx: WebContext): Router {
       ctx.log.info({ event: 'subscriber.unsubscribed', subscriberId: subscriber.id }, 'unsubscribed');
       await ctx.announceChange();
     }
-    sendMessage(res, 200, 'You are unsubscribed', html`No more digests will be sent to this address. Changed your mind? <a href="${PAGES.subscribe}">Subscribe again</a>.`);
+    sendMessage(
+      res,
+      200,
+      'You are unsubscribed',
+      html`No more digests will be sent to this address. Changed your mind? <a href="${PAGES.subscribe}">Subscribe again</a>.`,
+    );
   });
 
   return router;

@@ -25,7 +25,5 @@ export function watchNames(config: Config, ids: readonly string[]): string[] {
 }
 
 function byName(watches: Config['watches']): WatchChoice[] {
-  return watches
-    .map((watch) => ({ id: watch.id, name: watch.name, disabled: !watch.enabled }))
-    .sort((a, b) => a.name.localeCompare(b.name));
+  return watches.map((watch) => ({ id: watch.id, name: watch.name, disabled: !watch.enabled })).sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -32,7 +32,10 @@ export function createWebServer(services: Services, options: { loginThrottle?: P
   app.use(workRouter(services), feedRouter(services), digestPageRouter(services));
   const { tokens } = services;
   if (!tokens) {
-    services.log.warn({ event: 'web.subscriptions_disabled' }, 'LITWATCH_SECRET is not set: the subscription and digest pages are off (they sign their links); set it with `openssl rand -hex 32`');
+    services.log.warn(
+      { event: 'web.subscriptions_disabled' },
+      'LITWATCH_SECRET is not set: the subscription and digest pages are off (they sign their links); set it with `openssl rand -hex 32`',
+    );
     app.use((_req, res) => void res.status(404).type('text/plain').send('Not found.'));
     return app;
   }

@@ -20,7 +20,12 @@ export function workRouter(services: Services): Router {
     const key = [req.params.key ?? []].flat().join('/');
     const work = key ? await services.works.get(key) : undefined;
     if (!work) {
-      sendMessage(res, 404, 'No such work', html`litwatch has no work stored under this address. To get new works by email, <a href="${`${services.env.LITWATCH_PUBLIC_URL}/${PAGES.subscribe}`}">subscribe</a>.`);
+      sendMessage(
+        res,
+        404,
+        'No such work',
+        html`litwatch has no work stored under this address. To get new works by email, <a href="${`${services.env.LITWATCH_PUBLIC_URL}/${PAGES.subscribe}`}">subscribe</a>.`,
+      );
       return;
     }
     const card = await loadCardInput(work, services.enrichment, services.config(), services.notices);

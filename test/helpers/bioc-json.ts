@@ -27,5 +27,11 @@ export function biocDocument(spec: { pmid?: string; pmcid?: string; title: strin
         locations: [{ offset: passage.offset + passage.text.indexOf(a.text), length: a.text.length }],
       })),
   }));
-  return { _id: `${spec.pmid ?? spec.pmcid}|None`, id: spec.pmid ?? spec.pmcid, pmid: spec.pmid ? Number(spec.pmid) : undefined, pmcid: spec.pmcid, passages: annotated };
+  return {
+    _id: `${spec.pmid ?? spec.pmcid}|None`,
+    id: spec.pmid ?? spec.pmcid,
+    pmid: spec.pmid ? Number(spec.pmid) : undefined,
+    pmcid: spec.pmcid,
+    passages: annotated,
+  };
 }

@@ -26,7 +26,9 @@ const TEST_VAR = mkdtempSync(path.join(tmpdir(), 'litwatch-var-'));
  * folder of its own, never the project's var/db.
  */
 export function cliEnv(vars: Record<string, string>): NodeJS.ProcessEnv {
-  const db = vars.LITWATCH_PREFIX ? { DATABASE_URL: testDatabaseUrl(vars.LITWATCH_PREFIX) } : { LITWATCH_DB_DIR: path.join(tmpdir(), `litwatch-cli-db-${process.pid}`) };
+  const db = vars.LITWATCH_PREFIX
+    ? { DATABASE_URL: testDatabaseUrl(vars.LITWATCH_PREFIX) }
+    : { LITWATCH_DB_DIR: path.join(tmpdir(), `litwatch-cli-db-${process.pid}`) };
   return { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'info', LITWATCH_VAR: TEST_VAR, ...db, ...vars };
 }
 
@@ -60,7 +62,8 @@ export function configDir(yaml: string): string {
 /** watches.yaml for the given watches (every watch polled daily; PubMed only unless a test is about PMC). */
 export function watchesYaml(watches: { id: string; query: string; sources?: string[] }[]): string {
   const entries = watches.map(
-    (w) => `  - id: ${w.id}\n    name: ${w.id}\n    query: ${JSON.stringify(w.query)}\n    schedule: "0 6 * * *"\n    sources: [${(w.sources ?? ['pubmed']).join(', ')}]\n`,
+    (w) =>
+      `  - id: ${w.id}\n    name: ${w.id}\n    query: ${JSON.stringify(w.query)}\n    schedule: "0 6 * * *"\n    sources: [${(w.sources ?? ['pubmed']).join(', ')}]\n`,
   );
   return `watches:\n${entries.join('')}`;
 }

@@ -54,7 +54,8 @@ export interface LoggedRequest {
   rateLimited?: boolean;
 }
 
-const PMC_SET_HEAD = '<?xml version="1.0" ?>\n<!DOCTYPE pmc-articleset PUBLIC "-//NLM//DTD ARTICLE SET 2.0//EN" "https://dtd.nlm.nih.gov/ncbi/pmc/articleset/nlm-articleset-2.0.dtd">\n<pmc-articleset>';
+const PMC_SET_HEAD =
+  '<?xml version="1.0" ?>\n<!DOCTYPE pmc-articleset PUBLIC "-//NLM//DTD ARTICLE SET 2.0//EN" "https://dtd.nlm.nih.gov/ncbi/pmc/articleset/nlm-articleset-2.0.dtd">\n<pmc-articleset>';
 
 export class FakeNcbi {
   readonly requests: LoggedRequest[] = [];
@@ -104,7 +105,10 @@ export class FakeNcbi {
   /** Declare which uids a query term matches in a database (PMIDs, or PMCIDs for PMC). */
   setQuery(term: string, ids: string[], db: Db = 'pubmed'): void {
     const uids = ids.map((id) => id.replace(/^PMC/, ''));
-    this.queries.set(`${db} ${term}`, uids.sort((a, b) => Number(b) - Number(a)));
+    this.queries.set(
+      `${db} ${term}`,
+      uids.sort((a, b) => Number(b) - Number(a)),
+    );
   }
 
   /**
@@ -212,17 +216,26 @@ export class FakeNcbi {
     if (count <= limit) return false;
     request.rateLimited = true;
     if (request.service === 'pubtator') res.writeHead(429, { 'content-type': 'text/plain' }).end('Too Many Requests');
-    else res.writeHead(429, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'API rate limit exceeded', count: String(count), limit: String(limit) }));
+    else
+      res
+        .writeHead(429, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: 'API rate limit exceeded', count: String(count), limit: String(limit) }));
     return true;
   }
 
   private fail(fault: Fault, res: ServerResponse): void {
     const rateLimit = JSON.stringify({ error: 'API rate limit exceeded', count: '4', limit: '3' });
     if (fault === 'reset') return void res.socket?.destroy();
-    if (fault === 'html-200') return void res.writeHead(200, { 'content-type': 'text/html' }).end('<!DOCTYPE html><html><head><title>Service unavailable</title></head><body><h1>The service is temporarily unavailable</h1><p>Please try again later.</p></body></html>');
+    if (fault === 'html-200')
+      return void res
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end(
+          '<!DOCTYPE html><html><head><title>Service unavailable</title></head><body><h1>The service is temporarily unavailable</h1><p>Please try again later.</p></body></html>',
+        );
     if (fault === '429') return void res.writeHead(429, { 'content-type': 'application/json' }).end(rateLimit);
     if (fault === '429-in-200') return void res.writeHead(200, { 'content-type': 'application/json' }).end(rateLimit);
-    if (fault === 'error-body') return void res.writeHead(200, { 'content-type': 'text/xml' }).end('<eFetchResult><ERROR>Unable to obtain query #1</ERROR></eFetchResult>');
+    if (fault === 'error-body')
+      return void res.writeHead(200, { 'content-type': 'text/xml' }).end('<eFetchResult><ERROR>Unable to obtain query #1</ERROR></eFetchResult>');
     res.writeHead(500).end('<html><body>Internal Server Error</body></html>');
   }
 
@@ -257,7 +270,11 @@ export class FakeNcbi {
     Object.assign(result, { idlist: matching.slice(0, retmax), translationset: [], querytranslation: params.term });
     const listed = (list: UnknownList) => this.unknown.filter((u) => u.list === list && (params.term ?? '').includes(u.phrase)).map((u) => u.phrase);
     const errors = { phrasesnotfound: listed('phrasesnotfound'), fieldsnotfound: listed('fieldsnotfound') };
-    const warnings = { phrasesignored: listed('phrasesignored'), quotedphrasesnotfound: listed('quotedphrasesnotfound'), outputmessages: matching.length === 0 ? ['No items found.'] : [] };
+    const warnings = {
+      phrasesignored: listed('phrasesignored'),
+      quotedphrasesnotfound: listed('quotedphrasesnotfound'),
+      outputmessages: matching.length === 0 ? ['No items found.'] : [],
+    };
     if (Object.values(errors).some((l) => l.length > 0)) result.errorlist = errors;
     if (Object.values(warnings).some((l) => l.length > 0)) result.warninglist = warnings;
     const body = { header: { type: 'esearch', version: '0.3' }, esearchresult: result };
@@ -291,7 +308,9 @@ export class FakeNcbi {
       const pmid = Number(requested);
       return pmcid ? { pmcid, pmid, 'requested-id': requested } : { pmid, 'requested-id': requested, status: 'error', errmsg: 'Identifier not found in PMC' };
     });
-    const request = Object.entries(params).map(([k, v]) => `${k}=${v}`).join(';');
+    const request = Object.entries(params)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(';');
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', responseDate: '2026-11-27 08:00:00', request, records }));
   }
 

@@ -7,7 +7,12 @@ import { watchesYaml } from './cli.ts';
 export const HOSTILE_CONFIGS = {
   'a YAML bomb': () => {
     const levels = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
-    for (let i = 1; i <= 11; i++) levels.push(`a${i}: &a${i} [${Array<string>(9).fill(`*a${i - 1}`).join(',')}]`);
+    for (let i = 1; i <= 11; i++)
+      levels.push(
+        `a${i}: &a${i} [${Array<string>(9)
+          .fill(`*a${i - 1}`)
+          .join(',')}]`,
+      );
     // The bomb sits under a key the schema does not know: it must be refused before any check reads it.
     return `${watchesYaml([{ id: 'bomb', query: 'x' }])}bomb:\n  ${levels.join('\n  ')}\n`;
   },

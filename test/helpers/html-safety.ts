@@ -29,8 +29,12 @@ export function unsafeMarkup(source: string): string[] {
     for (const { name, value } of node.attrs ?? []) {
       if (name.startsWith('on')) problems.push(`${name} handler on <${node.tagName}>`);
       // Browsers drop tabs and newlines inside a URL scheme and ignore leading spaces.
-      const scheme = value.replace(/[\t\n\r]/g, '').trim().toLowerCase();
-      if (URL_ATTRIBUTES.has(name) && /^(?:javascript|vbscript|data):/.test(scheme) && !(node.tagName === 'img' && scheme.startsWith('data:image/'))) problems.push(`${name}="${value.slice(0, 40)}" on <${node.tagName}>`);
+      const scheme = value
+        .replace(/[\t\n\r]/g, '')
+        .trim()
+        .toLowerCase();
+      if (URL_ATTRIBUTES.has(name) && /^(?:javascript|vbscript|data):/.test(scheme) && !(node.tagName === 'img' && scheme.startsWith('data:image/')))
+        problems.push(`${name}="${value.slice(0, 40)}" on <${node.tagName}>`);
       if (node.tagName === 'meta' && name === 'http-equiv' && value.toLowerCase() === 'refresh') problems.push('<meta http-equiv=refresh>');
     }
   });

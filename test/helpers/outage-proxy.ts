@@ -33,7 +33,11 @@ export class OutageProxy {
         }
         this.forwarded++;
         const body = Buffer.concat(chunks);
-        const reply = await fetch(`${this.target}${req.url ?? '/'}`, { method: req.method, headers: { 'content-type': req.headers['content-type'] ?? 'text/plain' }, ...(body.length > 0 ? { body } : {}) });
+        const reply = await fetch(`${this.target}${req.url ?? '/'}`, {
+          method: req.method,
+          headers: { 'content-type': req.headers['content-type'] ?? 'text/plain' },
+          ...(body.length > 0 ? { body } : {}),
+        });
         res.writeHead(reply.status, { 'content-type': reply.headers.get('content-type') ?? 'text/plain' }).end(Buffer.from(await reply.arrayBuffer()));
       });
     });

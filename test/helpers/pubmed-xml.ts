@@ -32,9 +32,7 @@ function esc(text: string): string {
 function abstractXml(abstract: RecordSpec['abstract']): string {
   if (!abstract) return '';
   if (typeof abstract === 'string') return `<Abstract><AbstractText>${abstract}</AbstractText></Abstract>`;
-  const parts = Object.entries(abstract).map(
-    ([label, text]) => `<AbstractText Label="${label}" NlmCategory="${label.toUpperCase()}">${text}</AbstractText>`,
-  );
+  const parts = Object.entries(abstract).map(([label, text]) => `<AbstractText Label="${label}" NlmCategory="${label.toUpperCase()}">${text}</AbstractText>`);
   return `<Abstract>${parts.join('')}</Abstract>`;
 }
 
@@ -50,7 +48,8 @@ function authorsXml(authors: RecordSpec['authors']): string {
 function referencesXml(dois: string[] | undefined): string {
   if (!dois?.length) return '';
   const refs = dois.map(
-    (doi, i) => `<Reference><Citation>Author ${i + 1} et al. A cited study. J Cited. 2020;${i + 1}:1-10.</Citation><ArticleIdList><ArticleId IdType="doi">${esc(doi)}</ArticleId></ArticleIdList></Reference>`,
+    (doi, i) =>
+      `<Reference><Citation>Author ${i + 1} et al. A cited study. J Cited. 2020;${i + 1}:1-10.</Citation><ArticleIdList><ArticleId IdType="doi">${esc(doi)}</ArticleId></ArticleIdList></Reference>`,
   );
   return `<ReferenceList>${refs.join('')}</ReferenceList>`;
 }

@@ -30,7 +30,10 @@ export function testPrefix(name: string): string {
 
 /** `lwtest_web_1a2b3c4d`: the prefix as a PostgreSQL identifier. */
 export function testDatabaseName(prefix: string): string {
-  return prefix.toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(0, 63);
+  return prefix
+    .toLowerCase()
+    .replace(/[^a-z0-9_]/g, '_')
+    .slice(0, 63);
 }
 
 /** DATABASE_URL of the test's own database. */
@@ -113,7 +116,13 @@ export function testServices(options: {
   /** A logger to read what was logged (see captureLogs); silent by default. */
   log?: Logger;
 }): Services {
-  const env = loadEnv({ LITWATCH_PREFIX: options.prefix, LITWATCH_SECRET: TEST_SECRET, DATABASE_URL: testDatabaseUrl(options.prefix), ...ncbiEnv(options.eutilsUrl, options.vocabDir), ...options.env });
+  const env = loadEnv({
+    LITWATCH_PREFIX: options.prefix,
+    LITWATCH_SECRET: TEST_SECRET,
+    DATABASE_URL: testDatabaseUrl(options.prefix),
+    ...ncbiEnv(options.eutilsUrl, options.vocabDir),
+    ...options.env,
+  });
   return createServices({
     env,
     config: options.config,

@@ -59,7 +59,8 @@ describe('the admin pages, /healthz and /metrics of a seeded installation', () =
 
   /** Two works (one keyed by a DOI with a `/`), two polls, five NCBI errors, a subscriber, digests, a failed job. */
   async function seed(): Promise<void> {
-    doiKey = (await services.works.upsert(makeArticle({ pmid: '39000001', doi: '10.1000/Bone.2026.001', title: 'Osteoclasts in bone metastasis' }), 'bone')).key;
+    doiKey = (await services.works.upsert(makeArticle({ pmid: '39000001', doi: '10.1000/Bone.2026.001', title: 'Osteoclasts in bone metastasis' }), 'bone'))
+      .key;
     await services.works.upsert(makeArticle({ pmid: '39000002', doi: undefined, title: 'Sclerostin and skeletal events' }), 'bone');
     await services.metrics.recordPoll('bone', { ok: true, found: 2, query: config.watches[0]!.query });
     await services.metrics.recordPoll('retired', { ok: false, error: 'esearch failed: HTTP 500 <html>' });
@@ -67,14 +68,27 @@ describe('the admin pages, /healthz and /metrics of a seeded installation', () =
     await services.metrics.add('polls_failed_total', 1);
     for (let i = 0; i < 5; i++) await services.metrics.ncbiRequest('error');
     await syncSchedulers(services.queues.poll, config.watches);
-    const subscriber = await services.subscribers.save({ email: 'reader@example.org', watches: ['bone'], frequency: 'weekly', timezone: 'Europe/Paris' }, 'admin');
+    const subscriber = await services.subscribers.save(
+      { email: 'reader@example.org', watches: ['bone'], frequency: 'weekly', timezone: 'Europe/Paris' },
+      'admin',
+    );
     subscriberId = subscriber.id;
     await seedDigests(subscriberId);
     await failOneMailJob();
   }
 
   async function seedDigests(subscriber: string): Promise<void> {
-    const digest = (period: string) => ({ id: digestId(subscriber, period), subscriberId: subscriber, period, subject: 'Digest', html: '<p>x</p>', text: 'x', workKeys: [doiKey], notices: [], createdAt: Date.now() });
+    const digest = (period: string) => ({
+      id: digestId(subscriber, period),
+      subscriberId: subscriber,
+      period,
+      subject: 'Digest',
+      html: '<p>x</p>',
+      text: 'x',
+      workKeys: [doiKey],
+      notices: [],
+      createdAt: Date.now(),
+    });
     await services.digests.create(digest('2026-W47'));
     await services.digests.markFailed({ id: digestId(subscriber, '2026-W47'), subscriberId: subscriber }, 'SMTP 550 <mailbox unavailable>', true);
     await services.digests.create(digest('2026-W48'));
@@ -89,7 +103,14 @@ describe('the admin pages, /healthz and /metrics of a seeded installation', () =
     await connection.quit();
   }
 
-  const ADMIN_PATHS = () => ['/admin', '/admin/subscribers', '/admin/cards', `/admin/cards/${encodeURIComponent(doiKey)}`, '/admin/queues', '/admin/queues/api/queues'];
+  const ADMIN_PATHS = () => [
+    '/admin',
+    '/admin/subscribers',
+    '/admin/cards',
+    `/admin/cards/${encodeURIComponent(doiKey)}`,
+    '/admin/queues',
+    '/admin/queues/api/queues',
+  ];
 
   describe('HTTP Basic auth', () => {
     test('every admin route answers 401 with a Basic challenge when no credentials are sent', async () => {
@@ -113,7 +134,10 @@ describe('the admin pages, /healthz and /metrics of a seeded installation', () =
     });
 
     test('a write from another site is refused even with credentials', async () => {
-      const response = await fetch(`${base}/admin/queues/api/queues/poll/pause`, { method: 'PUT', headers: { authorization: AUTH, 'sec-fetch-site': 'cross-site' } });
+      const response = await fetch(`${base}/admin/queues/api/queues/poll/pause`, {
+        method: 'PUT',
+        headers: { authorization: AUTH, 'sec-fetch-site': 'cross-site' },
+      });
       assert.equal(response.status, 403);
       assert.equal(await services.queues.poll.isPaused(), false);
     });
@@ -150,7 +174,10 @@ describe('the admin pages, /healthz and /metrics of a seeded installation', () =
     test('lists the disabled watch too, with its failed last poll and its error', async () => {
       const watch = section(await page('/admin'), 'data-watch-id="retired"');
       assert.match(watch, /data-enabled="false"/);
-      assert.match(watch, /<span class="state-failed" data-state="failed">failed<\/span>: <span class="watch-error">esearch failed: HTTP 500 &lt;html&gt;<\/span>/);
+      assert.match(
+        watch,
+        /<span class="state-failed" data-state="failed">failed<\/span>: <span class="watch-error">esearch failed: HTTP 500 &lt;html&gt;<\/span>/,
+      );
       assert.match(watch, /none: the watch is disabled/);
     });
 

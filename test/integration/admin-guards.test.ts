@@ -21,7 +21,12 @@ function basic(user: string, password: string): string {
 /** An installation's web server with these extra environment variables. */
 async function serve(name: string, env: Record<string, string>): Promise<{ services: Services; base: string; close(): Promise<void> }> {
   const prefix = testPrefix(name);
-  const services = testServices({ prefix, eutilsUrl: 'http://127.0.0.1:9/entrez/eutils', config, env: { DASHBOARD_USER: USER, DASHBOARD_PASSWORD: PASSWORD, ...env } });
+  const services = testServices({
+    prefix,
+    eutilsUrl: 'http://127.0.0.1:9/entrez/eutils',
+    config,
+    env: { DASHBOARD_USER: USER, DASHBOARD_PASSWORD: PASSWORD, ...env },
+  });
   const server: Server = await listen(createWebServer(services, { loginThrottle: THROTTLE }), 0);
   return {
     services,
@@ -118,7 +123,10 @@ describe('bull-board with DASHBOARD_READ_ONLY=true', () => {
     const res = await fetch(`${app.base}/admin/queues/api/queues`, { headers: auth });
     const body = (await res.json()) as { queues: { name: string; readOnlyMode: boolean }[] };
     assert.ok(body.queues.length > 0);
-    assert.deepEqual(body.queues.filter((q) => !q.readOnlyMode).map((q) => q.name), []);
+    assert.deepEqual(
+      body.queues.filter((q) => !q.readOnlyMode).map((q) => q.name),
+      [],
+    );
   });
 
   const WRITES: [string, string, object?][] = [
@@ -141,7 +149,10 @@ describe('bull-board with DASHBOARD_READ_ONLY=true', () => {
       assert.equal(await mail.getFailedCount(), 1);
       assert.ok(await mail.getJob('boom-1'));
       assert.equal(await poll.isPaused(), false);
-      assert.deepEqual((await poll.getWaiting()).map((j) => j.id), ['waiting-1']);
+      assert.deepEqual(
+        (await poll.getWaiting()).map((j) => j.id),
+        ['waiting-1'],
+      );
     });
   }
 });

@@ -26,8 +26,12 @@ const WIDTHS = [390, 800] as const;
 /** Serious and critical axe-core violations on the page as it is now (axe injected; CSP bypassed for it). */
 async function axeViolations(page: Page): Promise<string[]> {
   await page.addScriptTag({ path: AXE });
-  const result = await page.evaluate(async () => (window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run());
-  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  const result = await page.evaluate(async () =>
+    (window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run(),
+  );
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 /** The page fits the viewport: no sideways scrolling on a phone. */
@@ -64,9 +68,17 @@ describe('the pages in a real browser (headless Chromium)', { skip: !existsSync(
       if (article.pmcid) await services.enrichment.saveFullText(key, longFullText(i));
       longKeys.push(key);
     }
-    await services.notices.add(longKeys[26]!, { kind: 'retracted', noticePmid: '41999998', date: '2026-11-20', url: 'https://pubmed.ncbi.nlm.nih.gov/41999998/' });
+    await services.notices.add(longKeys[26]!, {
+      kind: 'retracted',
+      noticePmid: '41999998',
+      date: '2026-11-20',
+      url: 'https://pubmed.ncbi.nlm.nih.gov/41999998/',
+    });
     for (let i = 0; i < 3; i++) {
-      await services.works.upsert(makeArticle({ pmid: String(41001200 + i), doi: `10.1000/browser.${i}`, title: `Osteolytic bone metastasis study ${i}` }), 'bone-metastasis');
+      await services.works.upsert(
+        makeArticle({ pmid: String(41001200 + i), doi: `10.1000/browser.${i}`, title: `Osteolytic bone metastasis study ${i}` }),
+        'bone-metastasis',
+      );
     }
     reader = await services.subscribers.save({ email: 'reader@example.org', watches: ['bone-metastasis'], frequency: 'daily' }, 'admin', Date.now());
     await services.metrics.recordPoll('bone-metastasis', { ok: true, found: 3, query: '"bone metastas*"[tiab]' });
@@ -74,7 +86,15 @@ describe('the pages in a real browser (headless Chromium)', { skip: !existsSync(
     // The flags the probe found Chromium needs here: no sandbox as root, no background network.
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   });
 
@@ -185,9 +205,24 @@ describe('the pages in a real browser (headless Chromium)', { skip: !existsSync(
 
   test('axe-core finds no serious or critical violation on the pages a reader meets', async () => {
     const signed = links(base, services.tokens!);
-    const request = await services.subscribers.request({ email: 'axe@example.org', watches: ['bone-metastasis'], frequency: 'weekly', timezone: 'Europe/Paris' });
+    const request = await services.subscribers.request({
+      email: 'axe@example.org',
+      watches: ['bone-metastasis'],
+      frequency: 'weekly',
+      timezone: 'Europe/Paris',
+    });
     const composed = await new DigestRun(services, services.now()).compose(reader);
-    await services.digests.create({ id: composed.id, subscriberId: reader.id, period: composed.period.key, subject: composed.email!.subject, html: composed.email!.html, text: composed.email!.text, workKeys: composed.assembled.workKeys, notices: [], createdAt: Date.now() });
+    await services.digests.create({
+      id: composed.id,
+      subscriberId: reader.id,
+      period: composed.period.key,
+      subject: composed.email!.subject,
+      html: composed.email!.html,
+      text: composed.email!.text,
+      workKeys: composed.assembled.workKeys,
+      notices: [],
+      createdAt: Date.now(),
+    });
     const pages: Record<string, string> = {
       subscribe: `${base}/subscribe`,
       confirm: signed.confirmUrl(request.id),

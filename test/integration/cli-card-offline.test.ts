@@ -12,7 +12,6 @@ import { sectionBody } from '../helpers/card-sections.ts';
 const VOCAB = path.join(PROJECT_ROOT, 'test', 'fixtures', 'vocab');
 const SHARED = path.resolve(PROJECT_ROOT, '..', 'shared', 'fixtures', 'ncbi');
 
-
 describe('litwatch card built offline from recorded files', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'litwatch-offline-'));
   const files = { efetch: path.join(dir, 'efetch.xml'), jats: path.join(dir, 'pmc.xml'), bioc: path.join(dir, 'bioc.json') };
@@ -24,12 +23,34 @@ describe('litwatch card built offline from recorded files', () => {
       files.efetch,
       pubmedArticleSetXml([
         pubmedArticleXml({ pmid: '41000401', doi: '10.1000/offline.401', title: TITLE, abstract: ABSTRACT }),
-        pubmedArticleXml({ pmid: '41000402', title: 'Prostate cancer bone metastases in mice', abstract: 'Prostate cancer cells formed bone metastases in mice.' }),
+        pubmedArticleXml({
+          pmid: '41000402',
+          title: 'Prostate cancer bone metastases in mice',
+          abstract: 'Prostate cancer cells formed bone metastases in mice.',
+        }),
       ]),
     );
     // The PMC copy names the PMCID the PubMed record does not give yet.
-    writeFileSync(files.jats, `<pmc-articleset>${jatsArticleXml({ pmcid: 'PMC9000401', pmid: '41000401', title: TITLE, abstract: ABSTRACT, body: ['Bone.'], captionedFigures: 2, references: 17 })}</pmc-articleset>`);
-    writeFileSync(files.bioc, JSON.stringify({ PubTator3: [biocDocument({ pmid: '41000401', title: TITLE, abstract: ABSTRACT, annotations: [{ type: 'Disease', id: 'MESH:D001943', text: 'breast cancer' }, { type: 'Species', id: '9606', text: 'patients' }] })] }));
+    writeFileSync(
+      files.jats,
+      `<pmc-articleset>${jatsArticleXml({ pmcid: 'PMC9000401', pmid: '41000401', title: TITLE, abstract: ABSTRACT, body: ['Bone.'], captionedFigures: 2, references: 17 })}</pmc-articleset>`,
+    );
+    writeFileSync(
+      files.bioc,
+      JSON.stringify({
+        PubTator3: [
+          biocDocument({
+            pmid: '41000401',
+            title: TITLE,
+            abstract: ABSTRACT,
+            annotations: [
+              { type: 'Disease', id: 'MESH:D001943', text: 'breast cancer' },
+              { type: 'Species', id: '9606', text: 'patients' },
+            ],
+          }),
+        ],
+      }),
+    );
   });
 
   test('each side file is matched to its article by PMID, and the rest is tagged with the vocabulary', async () => {
@@ -49,10 +70,22 @@ describe('litwatch card built offline from recorded files', () => {
   });
 
   const sharedFiles = [path.join(SHARED, 'pmc-jats', 'biomcp-efetch-pmc3040717.xml'), path.join(SHARED, 'pubtator', 'biomcp-pubtator3-biocjson-20516115.json')];
-  test('a recorded PMC full text and PubTator export complete the card of their PubMed record', { skip: !sharedFiles.every(existsSync) && '../shared fixtures not present' }, async () => {
+  test('a recorded PMC full text and PubTator export complete the card of their PubMed record', {
+    skip: !sharedFiles.every(existsSync) && '../shared fixtures not present',
+  }, async () => {
     const efetch = path.join(dir, 'brca1.xml');
     // Our own PubMed record for PMID 20516115; the PMC and PubTator files are the recorded ones.
-    writeFileSync(efetch, pubmedArticleSetXml([pubmedArticleXml({ pmid: '20516115', doi: '10.1158/0008-5472.CAN-09-4563', title: 'Comprehensive analysis of missense variations in the BRCT domain of BRCA1', abstract: 'BRCA1 variants.' })]));
+    writeFileSync(
+      efetch,
+      pubmedArticleSetXml([
+        pubmedArticleXml({
+          pmid: '20516115',
+          doi: '10.1158/0008-5472.CAN-09-4563',
+          title: 'Comprehensive analysis of missense variations in the BRCT domain of BRCA1',
+          abstract: 'BRCA1 variants.',
+        }),
+      ]),
+    );
     const { code, stdout, stderr } = await runCli(['card', efetch, '--pmc', sharedFiles[0]!, '--pubtator', sharedFiles[1]!], cliEnv({}));
     assert.equal(code, 0, stderr);
     assert.match(sectionBody(stdout, 'Figures'), /^4 figures with captions in the complete paper: https:\/\/pmc\.ncbi\.nlm\.nih\.gov\/articles\/PMC3040717\/$/);

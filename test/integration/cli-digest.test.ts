@@ -18,7 +18,10 @@ describe('litwatch subscribers and digest commands', () => {
   before(async () => {
     smtp = await new SmtpSink().start();
     services = testServices({ prefix, eutilsUrl: 'http://127.0.0.1:9/entrez/eutils', config: testConfig([{ id: 'bone', name: 'bone', query: 'a' }]) });
-    await services.works.upsert(makeArticle({ pmid: '41000701', doi: '10.1000/cli.701', title: 'Denosumab and skeletal events', electronicDate: { year: 2026, month: 11, day: 26 } }), 'bone');
+    await services.works.upsert(
+      makeArticle({ pmid: '41000701', doi: '10.1000/cli.701', title: 'Denosumab and skeletal events', electronicDate: { year: 2026, month: 11, day: 26 } }),
+      'bone',
+    );
     env = cliEnv({
       REDIS_URL,
       LITWATCH_PREFIX: prefix,

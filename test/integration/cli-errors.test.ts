@@ -23,7 +23,15 @@ function assertOneLine(result: { code: number | null; stderr: string }, expected
 describe('CLI errors: one line each, non-zero exit, no stack trace', () => {
   const prefix = testPrefix('cli-errors');
   const config = configDir(watchesYaml([{ id: 'bone', query: 'bone' }]));
-  const env = cliEnv({ REDIS_URL, LITWATCH_PREFIX: prefix, LITWATCH_CONFIG: config, LITWATCH_SECRET: TEST_SECRET, DASHBOARD_PASSWORD: 'a long test password', NCBI_EUTILS_URL: 'http://127.0.0.1:9/entrez/eutils', LOG_LEVEL: 'warn' });
+  const env = cliEnv({
+    REDIS_URL,
+    LITWATCH_PREFIX: prefix,
+    LITWATCH_CONFIG: config,
+    LITWATCH_SECRET: TEST_SECRET,
+    DASHBOARD_PASSWORD: 'a long test password',
+    NCBI_EUTILS_URL: 'http://127.0.0.1:9/entrez/eutils',
+    LOG_LEVEL: 'warn',
+  });
 
   after(async () => {
     await deletePrefix(prefix);
@@ -37,14 +45,40 @@ describe('CLI errors: one line each, non-zero exit, no stack trace', () => {
     ['poll of an unknown watch', ['poll', 'nope', '--now'], /unknown watch "nope" \(watches in the config: bone\)/],
     ['watch preview of an unknown watch', ['watch', 'preview', 'nope'], /nope/],
     ['digest preview for an unknown address', ['digest', 'preview', 'nobody@example.org'], /no subscriber with the address nobody@example\.org/],
-    ['digest run for an unknown address', ['digest', 'run', '--now', '--subscriber', 'nobody@example.org'], /no active subscriber with the address nobody@example\.org/],
+    [
+      'digest run for an unknown address',
+      ['digest', 'run', '--now', '--subscriber', 'nobody@example.org'],
+      /no active subscriber with the address nobody@example\.org/,
+    ],
     ['subscribers add with a bad address', ['subscribers', 'add', 'not-an-address', '--watch', 'bone'], /email: "not-an-address" is not an email address/],
     ['subscribers remove of an unknown address', ['subscribers', 'remove', 'nobody@example.org'], /no subscriber with the address/],
     ['start with an unknown role', ['start', '--role', 'chef'], /unknown role "chef"/],
     ['a bad environment variable', ['works'], /LITWATCH_PREFIX/, { LITWATCH_PREFIX: 'a:b' }],
-    ['a Redis that does not answer', ['works'], /Redis at redis:\/\/127\.0\.0\.1:1 \(REDIS_URL\) does not answer: start it, or fix REDIS_URL/, { REDIS_URL: 'redis://127.0.0.1:1' }],
+    [
+      'a Redis that does not answer',
+      ['works'],
+      /Redis at redis:\/\/127\.0\.0\.1:1 \(REDIS_URL\) does not answer: start it, or fix REDIS_URL/,
+      { REDIS_URL: 'redis://127.0.0.1:1' },
+    ],
     ['a config folder that does not exist', ['works'], /nonexistent-config/, { LITWATCH_CONFIG: '/nonexistent-config' }],
-    ['vocab sync from a source that does not answer', ['vocab', 'sync', '--dir', `${config}/vocab`, '--mesh-descriptors', 'http://127.0.0.1:9/d.bin', '--mesh-supplementary', 'http://127.0.0.1:9/c.bin', '--mondo', 'http://127.0.0.1:9/m.tsv', '--taxonomy', 'http://127.0.0.1:9/t.obo'], /vocab sync failed, the vocabulary in .+ is unchanged: .*127\.0\.0\.1:9\/d\.bin failed/],
+    [
+      'vocab sync from a source that does not answer',
+      [
+        'vocab',
+        'sync',
+        '--dir',
+        `${config}/vocab`,
+        '--mesh-descriptors',
+        'http://127.0.0.1:9/d.bin',
+        '--mesh-supplementary',
+        'http://127.0.0.1:9/c.bin',
+        '--mondo',
+        'http://127.0.0.1:9/m.tsv',
+        '--taxonomy',
+        'http://127.0.0.1:9/t.obo',
+      ],
+      /vocab sync failed, the vocabulary in .+ is unchanged: .*127\.0\.0\.1:9\/d\.bin failed/,
+    ],
   ];
 
   for (const [name, args, expected, extra] of cases) {

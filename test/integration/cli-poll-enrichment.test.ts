@@ -24,7 +24,10 @@ describe('litwatch poll --now does not wait for enrichment unless asked', () => 
     ncbi.setQuery(DOWN, ['41000601', '41000602']);
     ncbi.setQuery(UP, ['41000603']);
     outage = await new OutageProxy(new URL(ncbi.url).origin).start();
-    const watches = watchesYaml([{ id: 'sacral', query: DOWN }, { id: 'pelvic', query: UP }]);
+    const watches = watchesYaml([
+      { id: 'sacral', query: DOWN },
+      { id: 'pelvic', query: UP },
+    ]);
     env = cliEnv({ REDIS_URL, LITWATCH_PREFIX: prefix, ...ncbiEnv(ncbi.url), PUBTATOR_URL: outage.url(ncbi.pubtatorUrl), LITWATCH_CONFIG: configDir(watches) });
   });
 
@@ -38,7 +41,10 @@ describe('litwatch poll --now does not wait for enrichment unless asked', () => 
     const refused = outage.refused;
     const { code, stdout, stderr } = await runCli(['poll', 'sacral', '--now'], env);
     assert.equal(code, 0, stderr);
-    assert.match(stdout, /^sacral: .*2 new works.*; cursor moved; 2 enrichments pending \(a running `litwatch start` completes them; --wait-enrichment waits\)$/m);
+    assert.match(
+      stdout,
+      /^sacral: .*2 new works.*; cursor moved; 2 enrichments pending \(a running `litwatch start` completes them; --wait-enrichment waits\)$/m,
+    );
     assert.equal(outage.refused, refused, 'nothing in this process asked PubTator');
   });
 
@@ -53,7 +59,9 @@ describe('litwatch poll --now does not wait for enrichment unless asked', () => 
     outage.failing = false;
     // The CLI polls on the real clock: the cursor is now today, so the new record is today's.
     const today = new Date().toISOString().slice(0, 10).replaceAll('-', '/');
-    ncbi.addRecords([{ pmid: '41000604', edat: today, xml: pubmedArticleXml({ pmid: '41000604', doi: '10.1000/pelvic.4', title: 'Pelvic metastases: imaging' }) }]);
+    ncbi.addRecords([
+      { pmid: '41000604', edat: today, xml: pubmedArticleXml({ pmid: '41000604', doi: '10.1000/pelvic.4', title: 'Pelvic metastases: imaging' }) },
+    ]);
     ncbi.setQuery(UP, ['41000603', '41000604']);
     const { code, stdout, stderr } = await runCli(['poll', 'pelvic', '--now', '--wait-enrichment', '--json'], env);
     assert.equal(code, 0, stderr);

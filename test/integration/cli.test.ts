@@ -16,7 +16,12 @@ describe('litwatch card', () => {
     writeFileSync(
       file,
       pubmedArticleSetXml([
-        pubmedArticleXml({ pmid: '41000101', doi: '10.1016/J.JBO.2026.101', title: 'Calcium flux (Ca<sup>2+</sup>) and P&lt;0.001 in <i>osteolytic</i> lesions', abstract: { BACKGROUND: 'Bone is the commonest site.', CONCLUSIONS: 'Denosumab delayed skeletal-related events.' } }),
+        pubmedArticleXml({
+          pmid: '41000101',
+          doi: '10.1016/J.JBO.2026.101',
+          title: 'Calcium flux (Ca<sup>2+</sup>) and P&lt;0.001 in <i>osteolytic</i> lesions',
+          abstract: { BACKGROUND: 'Bone is the commonest site.', CONCLUSIONS: 'Denosumab delayed skeletal-related events.' },
+        }),
         pubmedArticleXml({ pmid: '41000102', title: 'A record without DOI' }),
       ]),
     );
@@ -35,7 +40,10 @@ describe('litwatch card', () => {
   test('--json prints one object per line with the work key', async () => {
     const { code, stdout } = await runCli(['card', '--json', file], cliEnv({}));
     assert.equal(code, 0);
-    const lines = stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     assert.deepEqual(
       lines.map((l) => [l.key, l.pmid, l.doi]),
       [
@@ -46,11 +54,16 @@ describe('litwatch card', () => {
     assert.match(String(lines[0]?.card), /^# Calcium flux/);
   });
 
-  test('every recorded efetch file gives cards, the book record and the empty set included', { skip: !existsSync(SHARED_EFETCH) && '../shared fixtures not present' }, async () => {
+  test('every recorded efetch file gives cards, the book record and the empty set included', {
+    skip: !existsSync(SHARED_EFETCH) && '../shared fixtures not present',
+  }, async () => {
     const files = ['metapub-39337530.xml', 'klortho-efetch.pubmedbook-20301295.xml', 'metapub-37909814.xml'].map((f) => path.join(SHARED_EFETCH, f));
     const { code, stdout, stderr } = await runCli(['card', '--json', ...files], cliEnv({}));
     assert.equal(code, 0, stderr);
-    const cards = stdout.trim().split('\n').map((line) => JSON.parse(line) as { key: string; pmid: string });
+    const cards = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { key: string; pmid: string });
     assert.deepEqual(
       cards.map((c) => [c.pmid, c.key]),
       [
@@ -96,7 +109,11 @@ describe('litwatch poll --now and works', () => {
   before(async () => {
     ncbi = await new FakeNcbi().start();
     ncbi.addRecords([
-      { pmid: '41000201', edat: '2026/11/26', xml: pubmedArticleXml({ pmid: '41000201', doi: '10.1000/osseous.1', title: 'Osseous metastases on whole-body MRI' }) },
+      {
+        pmid: '41000201',
+        edat: '2026/11/26',
+        xml: pubmedArticleXml({ pmid: '41000201', doi: '10.1000/osseous.1', title: 'Osseous metastases on whole-body MRI' }),
+      },
       { pmid: '41000202', edat: '2026/11/25', xml: pubmedArticleXml({ pmid: '41000202', title: 'Osseous metastatic burden and survival' }) },
     ]);
     ncbi.setQuery(QUERY, ['41000201', '41000202']);
@@ -122,14 +139,14 @@ describe('litwatch poll --now and works', () => {
   test('works --json lists the stored works with key, doi, pmid, title and watches', async () => {
     const { code, stdout } = await runCli(['works', '--json', '--watch', 'osseous'], env);
     assert.equal(code, 0);
-    const works = stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
-    assert.deepEqual(
-      works.map((w) => [w.key, w.doi, w.pmid, w.title, w.watches]).sort(),
-      [
-        ['10.1000/osseous.1', '10.1000/osseous.1', '41000201', 'Osseous metastases on whole-body MRI', ['osseous']],
-        ['pmid:41000202', undefined, '41000202', 'Osseous metastatic burden and survival', ['osseous']],
-      ],
-    );
+    const works = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    assert.deepEqual(works.map((w) => [w.key, w.doi, w.pmid, w.title, w.watches]).sort(), [
+      ['10.1000/osseous.1', '10.1000/osseous.1', '41000201', 'Osseous metastases on whole-body MRI', ['osseous']],
+      ['pmid:41000202', undefined, '41000202', 'Osseous metastatic burden and survival', ['osseous']],
+    ]);
   });
 
   test('works --search finds stored works by full text, newest first, with the watch that matched them', async () => {

@@ -30,7 +30,9 @@ describe('the compiled build (dist/, no sources beside it)', () => {
 
   test('litwatch card runs from dist/ and prints what the sources print', async () => {
     const compiled = await run(process.execPath, [path.join(app, 'bin', 'litwatch.js'), 'card', '--json', FIXTURE], { env });
-    const sources = await run(process.execPath, [path.join(PROJECT_ROOT, 'bin', 'litwatch.js'), 'card', '--json', FIXTURE], { env: { ...env, LITWATCH_SOURCES: '1' } });
+    const sources = await run(process.execPath, [path.join(PROJECT_ROOT, 'bin', 'litwatch.js'), 'card', '--json', FIXTURE], {
+      env: { ...env, LITWATCH_SOURCES: '1' },
+    });
     assert.equal(compiled.stderr, '');
     assert.ok(compiled.stdout.split('\n').length > 2, compiled.stdout);
     assert.equal(compiled.stdout, sources.stdout);
@@ -59,7 +61,8 @@ describe('the compiled build (dist/, no sources beside it)', () => {
     const stale = mkdtempSync(path.join(tmpdir(), 'litwatch-stale-'));
     // bin/ is copied: Node resolves a symlinked main script to its real folder, which has its own dist/.
     cpSync(path.join(PROJECT_ROOT, 'bin'), path.join(stale, 'bin'), { recursive: true });
-    for (const item of ['package.json', 'templates', 'config', 'node_modules', 'src', 'jobs']) symlinkSync(path.join(PROJECT_ROOT, item), path.join(stale, item));
+    for (const item of ['package.json', 'templates', 'config', 'node_modules', 'src', 'jobs'])
+      symlinkSync(path.join(PROJECT_ROOT, item), path.join(stale, item));
     cpSync(dist, path.join(stale, 'dist'), { recursive: true });
     utimesSync(path.join(stale, 'dist', '.built'), new Date(0), new Date(0));
     const { stdout, stderr } = await run(process.execPath, [path.join(stale, 'bin', 'litwatch.js'), 'card', '--json', FIXTURE], { env });

@@ -18,7 +18,10 @@ interface Service {
   stop_grace_period?: string;
 }
 
-const compose = parse(readFileSync(path.join(PROJECT_ROOT, 'docker-compose.yml'), 'utf8')) as { services: Record<string, Service>; volumes: Record<string, unknown> };
+const compose = parse(readFileSync(path.join(PROJECT_ROOT, 'docker-compose.yml'), 'utf8')) as {
+  services: Record<string, Service>;
+  volumes: Record<string, unknown>;
+};
 const dockerfile = readFileSync(path.join(PROJECT_ROOT, 'Dockerfile'), 'utf8');
 const { postgres, redis, mailpit, app } = compose.services as Record<'postgres' | 'redis' | 'mailpit' | 'app', Service>;
 
@@ -50,7 +53,11 @@ describe('the compose stack', () => {
   test('every service has a health check, and the app waits for healthy PostgreSQL, Redis and Mailpit', () => {
     for (const [name, service] of Object.entries({ postgres, redis, mailpit, app })) assert.ok(service.healthcheck?.test.length, `${name} health check`);
     assert.match(app.healthcheck!.test.join(' '), /\/healthz/);
-    assert.deepEqual(app.depends_on, { postgres: { condition: 'service_healthy' }, redis: { condition: 'service_healthy' }, mailpit: { condition: 'service_healthy' } });
+    assert.deepEqual(app.depends_on, {
+      postgres: { condition: 'service_healthy' },
+      redis: { condition: 'service_healthy' },
+      mailpit: { condition: 'service_healthy' },
+    });
   });
 
   test('the app is built here, reaches Redis by service name and has time to stop gracefully', () => {

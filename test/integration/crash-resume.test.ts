@@ -24,7 +24,13 @@ describe('a worker killed in the middle of a poll', () => {
   before(async () => {
     ncbi = await new FakeNcbi().start();
     const pmids = Array.from({ length: 600 }, (_, i) => String(43_000_000 + i));
-    ncbi.addRecords(pmids.map((pmid) => ({ pmid, edat: '2026/11/20', xml: pubmedArticleXml({ pmid, doi: `10.5555/sk.${pmid}`, title: `Skeletal metastases series ${pmid}` }) })));
+    ncbi.addRecords(
+      pmids.map((pmid) => ({
+        pmid,
+        edat: '2026/11/20',
+        xml: pubmedArticleXml({ pmid, doi: `10.5555/sk.${pmid}`, title: `Skeletal metastases series ${pmid}` }),
+      })),
+    );
     ncbi.setQuery(QUERY, pmids);
     services = testServices({ prefix, eutilsUrl: ncbi.url, config: testConfig([{ id: 'skeletal', query: QUERY }]) });
   });
@@ -39,7 +45,12 @@ describe('a worker killed in the middle of a poll', () => {
   test('loses nothing: the cursor stays, and the next poll resumes from it and stores every work once', async () => {
     // A worker process fetches the first batch of three, then NCBI holds the others in flight.
     ncbi.holdEfetchesAfter(1);
-    const env = cliEnv({ REDIS_URL, LITWATCH_PREFIX: prefix, ...ncbiEnv(ncbi.url), LITWATCH_CONFIG: configDir(watchesYaml([{ id: 'skeletal', query: QUERY }])) });
+    const env = cliEnv({
+      REDIS_URL,
+      LITWATCH_PREFIX: prefix,
+      ...ncbiEnv(ncbi.url),
+      LITWATCH_CONFIG: configDir(watchesYaml([{ id: 'skeletal', query: QUERY }])),
+    });
     const doomed = spawnCli(['start', '--role', 'worker'], env);
     await services.queues.poll.add(pollWatch.name, { watchId: 'skeletal' }, { jobId: 'poll-skeletal-doomed' });
     await until(async () => (await services.works.count()) === 200 && ncbi.count('efetch.fcgi') === 3);
@@ -68,4 +79,3 @@ describe('a worker killed in the middle of a poll', () => {
     assert.equal((await services.cursors.get('skeletal', queryHash(QUERY)))?.date, '2026/11/27');
   });
 });
-

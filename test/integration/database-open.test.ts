@@ -27,7 +27,12 @@ describe('the embedded database belongs to one process', () => {
       assert.equal(first.exitCode, null, first.output.stderr);
       const second = await runCli(['db', 'status'], env);
       assert.equal(second.code, 1);
-      assert.match(second.stderr, new RegExp(`^The embedded database in .+ is in use by process ${first.pid}: it serves one process only\\. Stop that process, or set DATABASE_URL to a PostgreSQL server to run several\\.\\n$`));
+      assert.match(
+        second.stderr,
+        new RegExp(
+          `^The embedded database in .+ is in use by process ${first.pid}: it serves one process only\\. Stop that process, or set DATABASE_URL to a PostgreSQL server to run several\\.\\n$`,
+        ),
+      );
     } finally {
       first.kill('SIGTERM');
       await new Promise((resolve) => (first.exitCode !== null ? resolve(null) : first.once('exit', resolve)));
@@ -50,7 +55,10 @@ describe('a database newer than the code', () => {
     const env = cliEnv({ REDIS_URL, LITWATCH_PREFIX: prefix, LITWATCH_CONFIG: CONFIG });
     const works = await runCli(['works'], env);
     assert.equal(works.code, 1);
-    assert.match(works.stderr, /^The database at postgres:\/\/postgres@127\.0\.0\.1:5432\/lwtest_db_newer_[0-9a-f]+ is at migration 9999, newer than this litwatch knows \(0002\): run the newer litwatch, or restore a backup made with this version\.\n$/);
+    assert.match(
+      works.stderr,
+      /^The database at postgres:\/\/postgres@127\.0\.0\.1:5432\/lwtest_db_newer_[0-9a-f]+ is at migration 9999, newer than this litwatch knows \(0002\): run the newer litwatch, or restore a backup made with this version\.\n$/,
+    );
     const status = await runCli(['db', 'status'], env);
     assert.equal(status.code, 0);
     assert.match(status.stdout, /newer than this litwatch \(9999 > 2\)/);

@@ -92,7 +92,11 @@ describe('digest delivery over real SMTP', () => {
   });
 
   async function build(subscriber: Subscriber): Promise<buildDigest.BuildOutcome> {
-    const job = await services.queues.digest.add(buildDigest.name, { subscriberId: subscriber.id, period: '2026-11-27' }, { jobId: `build-${subscriber.id}-${Date.now()}` });
+    const job = await services.queues.digest.add(
+      buildDigest.name,
+      { subscriberId: subscriber.id, period: '2026-11-27' },
+      { jobId: `build-${subscriber.id}-${Date.now()}` },
+    );
     return (await job.waitUntilFinished(builds.events, 15_000)) as buildDigest.BuildOutcome;
   }
 
@@ -169,7 +173,8 @@ describe('digest delivery over real SMTP', () => {
       const page = await fetch(`${base}/digests/${digestId(ana.id, '2026-11-27')}`);
       assert.equal(page.status, 200);
       const html = await page.text();
-      for (const title of ['Radium-223 for bone metastases', 'EGFR-mutant lung cancer spreading to bone in mice', '<i>BRCA1</i>']) assert.ok(html.includes(title), title);
+      for (const title of ['Radium-223 for bone metastases', 'EGFR-mutant lung cancer spreading to bone in mice', '<i>BRCA1</i>'])
+        assert.ok(html.includes(title), title);
       assert.equal((await fetch(`${base}/digests/dg-000000000000000000000000`)).status, 404);
     } finally {
       server.close();

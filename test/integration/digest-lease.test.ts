@@ -68,7 +68,17 @@ describe('a digest whose sender was killed mid-send', () => {
   test('is sent exactly once after its lease, by a retry of the same job', async () => {
     const reader = await services.subscribers.save({ email: 'kim@example.org', watches: ['bone'], frequency: 'daily' }, 'admin');
     const id = digestId(reader.id, '2026-11-27');
-    await services.digests.create({ id, subscriberId: reader.id, period: '2026-11-27', subject: 'Your digest', html: '<p>works</p>', text: 'works', workKeys: ['10.1000/a'], notices: [], createdAt: Date.now() });
+    await services.digests.create({
+      id,
+      subscriberId: reader.id,
+      period: '2026-11-27',
+      subject: 'Your digest',
+      html: '<p>works</p>',
+      text: 'works',
+      workKeys: ['10.1000/a'],
+      notices: [],
+      createdAt: Date.now(),
+    });
 
     // A worker process takes the send and hangs in SMTP; then it is killed.
     const env = cliEnv({

@@ -19,12 +19,18 @@ describe('one digest run for many subscribers (issue 12)', () => {
   const reads = { works: 0, watchLists: 0 };
 
   before(async () => {
-    services = testServices({ prefix, eutilsUrl: 'http://127.0.0.1:9/entrez/eutils', config: testConfig([{ id: 'bone', name: 'Bone metastasis', query: 'a' }]), env: { LITWATCH_PUBLIC_URL: 'https://litwatch.test' } });
+    services = testServices({
+      prefix,
+      eutilsUrl: 'http://127.0.0.1:9/entrez/eutils',
+      config: testConfig([{ id: 'bone', name: 'Bone metastasis', query: 'a' }]),
+      env: { LITWATCH_PUBLIC_URL: 'https://litwatch.test' },
+    });
     for (let i = 0; i < WORKS; i++) {
       const { key } = await services.works.upsert(longArticle(i), 'bone', REFERENCE_DAY.getTime() - 3600_000);
       await services.enrichment.saveEntities(key, longEntities(i));
     }
-    for (let i = 0; i < SUBSCRIBERS; i++) await services.subscribers.save({ email: `r${i}@example.org`, watches: ['bone'], frequency: 'daily' }, 'admin', REFERENCE_DAY.getTime());
+    for (let i = 0; i < SUBSCRIBERS; i++)
+      await services.subscribers.save({ email: `r${i}@example.org`, watches: ['bone'], frequency: 'daily' }, 'admin', REFERENCE_DAY.getTime());
     // Count what the digest run reads from the real store.
     const { works } = services;
     const get = works.get.bind(works);

@@ -42,7 +42,21 @@ describe('enrichment services that keep failing never hold the pipeline', () => 
     ncbi.addRecords([{ pmid: '41000501', edat: '2026/11/25', xml: pubmedArticleXml({ pmid: '41000501', doi: PUBMED_KEY, title: TITLE, abstract: ABSTRACT }) }]);
     ncbi.setQuery(QUERY, ['41000501']);
     // A PMC-only work: its PMC batch used to ask PubTator itself, so a PubTator outage failed the poll.
-    ncbi.addPmcArticles([{ pmcid: 'PMC9000502', edat: '2026/11/25', xml: jatsArticleXml({ pmcid: 'PMC9000502', doi: PMC_KEY, title: 'Vertebral metastases in a PMC-only report', abstract: 'Vertebral metastases of renal cancer.', body: ['Renal cancer.'], captionedFigures: 2, references: 4 }) }]);
+    ncbi.addPmcArticles([
+      {
+        pmcid: 'PMC9000502',
+        edat: '2026/11/25',
+        xml: jatsArticleXml({
+          pmcid: 'PMC9000502',
+          doi: PMC_KEY,
+          title: 'Vertebral metastases in a PMC-only report',
+          abstract: 'Vertebral metastases of renal cancer.',
+          body: ['Renal cancer.'],
+          captionedFigures: 2,
+          references: 4,
+        }),
+      },
+    ]);
     ncbi.setQuery(QUERY, ['PMC9000502'], 'pmc');
     outage = await new OutageProxy(new URL(ncbi.url).origin).start();
     services = testServices({
@@ -125,8 +139,26 @@ describe('enrichment services that keep failing never hold the pipeline', () => 
   test('a poll after the backoff tries again, and once the services are back the cards complete', async () => {
     outage.failing = false;
     ncbi.setPmcid('41000501', 'PMC9000501');
-    ncbi.addPmcArticles([{ pmcid: 'PMC9000501', edat: '2026/11/25', xml: jatsArticleXml({ pmcid: 'PMC9000501', pmid: '41000501', doi: PUBMED_KEY, title: TITLE, abstract: ABSTRACT, body: ['Breast cancer.'], captionedFigures: 1, references: 9 }) }]);
-    ncbi.addBiocDocument({ pmid: '41000501' }, biocDocument({ pmid: '41000501', title: TITLE, abstract: ABSTRACT, annotations: [{ type: 'Disease', id: 'MESH:D001943', text: 'breast cancer' }] }));
+    ncbi.addPmcArticles([
+      {
+        pmcid: 'PMC9000501',
+        edat: '2026/11/25',
+        xml: jatsArticleXml({
+          pmcid: 'PMC9000501',
+          pmid: '41000501',
+          doi: PUBMED_KEY,
+          title: TITLE,
+          abstract: ABSTRACT,
+          body: ['Breast cancer.'],
+          captionedFigures: 1,
+          references: 9,
+        }),
+      },
+    ]);
+    ncbi.addBiocDocument(
+      { pmid: '41000501' },
+      biocDocument({ pmid: '41000501', title: TITLE, abstract: ABSTRACT, annotations: [{ type: 'Disease', id: 'MESH:D001943', text: 'breast cancer' }] }),
+    );
     nowMs += RETRY_BASE_MS;
     const summary = await poll();
     assert.equal(summary.enrichment.works, 2, 'both failed works were queued again');
@@ -149,10 +181,17 @@ describe('an enrichment job that fails for good (not a service: a broken vocabul
 
   before(async () => {
     ncbi = await new FakeNcbi().start();
-    ncbi.addRecords([{ pmid: '41000511', edat: '2026/11/25', xml: pubmedArticleXml({ pmid: '41000511', doi: '10.1000/broken.511', title: TITLE, abstract: ABSTRACT }) }]);
+    ncbi.addRecords([
+      { pmid: '41000511', edat: '2026/11/25', xml: pubmedArticleXml({ pmid: '41000511', doi: '10.1000/broken.511', title: TITLE, abstract: ABSTRACT }) },
+    ]);
     ncbi.setQuery(QUERY, ['41000511']);
     // A vocabulary folder without its files: loading it throws inside the enrichment job.
-    services = testServices({ prefix, eutilsUrl: ncbi.url, vocabDir: mkdtempSync(path.join(tmpdir(), 'litwatch-empty-vocab-')), config: testConfig([{ id: 'vertebral', query: QUERY }]) });
+    services = testServices({
+      prefix,
+      eutilsUrl: ncbi.url,
+      vocabDir: mkdtempSync(path.join(tmpdir(), 'litwatch-empty-vocab-')),
+      config: testConfig([{ id: 'vertebral', query: QUERY }]),
+    });
     workers = startWorkers(services);
     events = await openQueueEvents(services, 'poll');
   });

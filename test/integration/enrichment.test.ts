@@ -26,7 +26,6 @@ const PMC_ABSTRACT = 'Bone metastasis is frequent in breast cancer patients; zol
 const LOCAL_TITLE = 'Skeletal events in prostate cancer with bone metastases';
 const LOCAL_ABSTRACT = 'Among 412 patients with prostate cancer and bone metastases, fractures were frequent.';
 
-
 describe('cards completed from PMC and PubTator3', () => {
   const prefix = testPrefix('enrich');
   let ncbi: FakeNcbi;
@@ -38,13 +37,35 @@ describe('cards completed from PMC and PubTator3', () => {
     ncbi = await new FakeNcbi().start();
     // A PubMed work with a PMC full text and PubTator annotations.
     ncbi.addRecords([
-      { pmid: '41000301', edat: '2026/11/25', xml: pubmedArticleXml({ pmid: '41000301', doi: '10.1000/pmc.301', pmcid: 'PMC9000301', title: PMC_TITLE, abstract: PMC_ABSTRACT }) },
+      {
+        pmid: '41000301',
+        edat: '2026/11/25',
+        xml: pubmedArticleXml({ pmid: '41000301', doi: '10.1000/pmc.301', pmcid: 'PMC9000301', title: PMC_TITLE, abstract: PMC_ABSTRACT }),
+      },
       // A PubMed work PubTator has not annotated yet, and PMC does not have.
-      { pmid: '41000302', edat: '2026/11/25', xml: pubmedArticleXml({ pmid: '41000302', doi: '10.1000/new.302', title: LOCAL_TITLE, abstract: LOCAL_ABSTRACT }) },
+      {
+        pmid: '41000302',
+        edat: '2026/11/25',
+        xml: pubmedArticleXml({ pmid: '41000302', doi: '10.1000/new.302', title: LOCAL_TITLE, abstract: LOCAL_ABSTRACT }),
+      },
     ]);
     ncbi.setQuery(PUBMED_QUERY, ['41000301', '41000302']);
     ncbi.addPmcArticles([
-      { pmcid: 'PMC9000301', edat: '2026/11/25', xml: jatsArticleXml({ pmcid: 'PMC9000301', pmid: '41000301', doi: '10.1000/pmc.301', title: PMC_TITLE, abstract: PMC_ABSTRACT, body: ['Breast cancer spreads to bone.'], captionedFigures: 3, uncaptionedFigures: 1, references: 42 }) },
+      {
+        pmcid: 'PMC9000301',
+        edat: '2026/11/25',
+        xml: jatsArticleXml({
+          pmcid: 'PMC9000301',
+          pmid: '41000301',
+          doi: '10.1000/pmc.301',
+          title: PMC_TITLE,
+          abstract: PMC_ABSTRACT,
+          body: ['Breast cancer spreads to bone.'],
+          captionedFigures: 3,
+          uncaptionedFigures: 1,
+          references: 42,
+        }),
+      },
     ]);
     ncbi.addBiocDocument(
       { pmid: '41000301' },
@@ -116,7 +137,18 @@ describe('cards completed from PMC and PubTator3', () => {
   });
 
   test("a later poll replaces the offline tags with PubTator's once PubTator has them", async () => {
-    ncbi.addBiocDocument({ pmid: '41000302' }, biocDocument({ pmid: '41000302', title: LOCAL_TITLE, abstract: LOCAL_ABSTRACT, annotations: [{ type: 'Disease', id: 'MESH:D011471', text: 'prostate cancer' }, { type: 'Species', id: '9606', text: 'patients' }] }));
+    ncbi.addBiocDocument(
+      { pmid: '41000302' },
+      biocDocument({
+        pmid: '41000302',
+        title: LOCAL_TITLE,
+        abstract: LOCAL_ABSTRACT,
+        annotations: [
+          { type: 'Disease', id: 'MESH:D011471', text: 'prostate cancer' },
+          { type: 'Species', id: '9606', text: 'patients' },
+        ],
+      }),
+    );
     const before = ncbi.count('efetch.fcgi');
     await poll('bone');
     assert.equal((await services.enrichment.entities('10.1000/new.302'))?.source, 'pubtator');
@@ -125,18 +157,60 @@ describe('cards completed from PMC and PubTator3', () => {
   });
 
   test('a work found in PubMed and PMC is one record listing both sources; a PMC-only work is stored from its JATS', async () => {
-    ncbi.addRecords([{ pmid: '41000303', edat: '2026/11/26', xml: pubmedArticleXml({ pmid: '41000303', doi: '10.1000/both.303', title: 'Osteolytic metastases: a PubMed record without its PMCID yet', abstract: 'Osteolytic metastases in myeloma.' }) }]);
+    ncbi.addRecords([
+      {
+        pmid: '41000303',
+        edat: '2026/11/26',
+        xml: pubmedArticleXml({
+          pmid: '41000303',
+          doi: '10.1000/both.303',
+          title: 'Osteolytic metastases: a PubMed record without its PMCID yet',
+          abstract: 'Osteolytic metastases in myeloma.',
+        }),
+      },
+    ]);
     ncbi.setQuery(BOTH_QUERY, ['41000303']);
     ncbi.setPmcid('41000303', 'PMC9000303');
     ncbi.addPmcArticles([
-      { pmcid: 'PMC9000303', edat: '2026/11/26', xml: jatsArticleXml({ pmcid: 'PMC9000303', pmid: '41000303', doi: '10.1000/both.303', title: 'Osteolytic metastases (PMC copy)', abstract: 'Osteolytic metastases in myeloma.', body: ['Myeloma.'], captionedFigures: 1, references: 5 }) },
-      { pmcid: 'PMC9000304', edat: '2026/11/26', xml: jatsArticleXml({ pmcid: 'PMC9000304', doi: '10.1000/pmconly.304', title: 'Osteolytic metastases in a PMC-only preprint', abstract: 'Osteolytic metastases of renal cancer.', body: ['Renal cancer.'], captionedFigures: 2, references: 7 }) },
+      {
+        pmcid: 'PMC9000303',
+        edat: '2026/11/26',
+        xml: jatsArticleXml({
+          pmcid: 'PMC9000303',
+          pmid: '41000303',
+          doi: '10.1000/both.303',
+          title: 'Osteolytic metastases (PMC copy)',
+          abstract: 'Osteolytic metastases in myeloma.',
+          body: ['Myeloma.'],
+          captionedFigures: 1,
+          references: 5,
+        }),
+      },
+      {
+        pmcid: 'PMC9000304',
+        edat: '2026/11/26',
+        xml: jatsArticleXml({
+          pmcid: 'PMC9000304',
+          doi: '10.1000/pmconly.304',
+          title: 'Osteolytic metastases in a PMC-only preprint',
+          abstract: 'Osteolytic metastases of renal cancer.',
+          body: ['Renal cancer.'],
+          captionedFigures: 2,
+          references: 7,
+        }),
+      },
     ]);
     ncbi.setQuery(BOTH_QUERY, ['PMC9000303', 'PMC9000304'], 'pmc');
     const pmcFetchesBefore = ncbi.count('efetch.fcgi', 'pmc');
 
     const summary = await poll('osteolytic');
-    assert.deepEqual(summary.bySource.map((s) => [s.source, s.hits, s.batches]), [['pubmed', 1, 1], ['pmc', 2, 1]]);
+    assert.deepEqual(
+      summary.bySource.map((s) => [s.source, s.hits, s.batches]),
+      [
+        ['pubmed', 1, 1],
+        ['pmc', 2, 1],
+      ],
+    );
 
     const both = await services.works.get('10.1000/both.303');
     assert.deepEqual(both?.sources, ['pmc', 'pubmed']);
@@ -149,7 +223,10 @@ describe('cards completed from PMC and PubTator3', () => {
     assert.match(sectionBody(await card('10.1000/pmconly.304'), 'Figures'), /^2 figures with captions/);
 
     // PMC9000303's full text is fetched by whichever job gets to it first: the enrichment that learnt its PMCID, or the PMC search's batch; never both.
-    const pmcFetched = ncbi.requests.filter((r) => r.endpoint === 'efetch.fcgi' && r.params.db === 'pmc').slice(pmcFetchesBefore).flatMap((r) => r.params.id?.split(',') ?? []);
+    const pmcFetched = ncbi.requests
+      .filter((r) => r.endpoint === 'efetch.fcgi' && r.params.db === 'pmc')
+      .slice(pmcFetchesBefore)
+      .flatMap((r) => r.params.id?.split(',') ?? []);
     assert.deepEqual(pmcFetched.sort(), ['9000303', '9000304'], 'each PMC full text fetched once');
     assert.equal(ncbi.count('idconv'), 2, 'the ID converter is asked once per new PubMed work without a PMCID');
   });

@@ -16,13 +16,18 @@ test('REDIS_URL, when set, is used as given', async () => {
   assert.deepEqual(await ensureRedis('redis://redis.internal:6380/2', silent), { url: 'redis://redis.internal:6380/2' });
 });
 
-test('with nothing answering, a local redis-server is started with its append-only file in the data folder', { skip: !hasRedisServer && 'redis-server not installed' }, async () => {
+test('with nothing answering, a local redis-server is started with its append-only file in the data folder', {
+  skip: !hasRedisServer && 'redis-server not installed',
+}, async () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'litwatch-redis-'));
   const handle = await ensureRedis(undefined, silent, { port: PORT, dataDir });
   try {
     assert.equal(handle.url, `redis://127.0.0.1:${PORT}`);
     assert.equal(await redisAnswers(handle.url), true);
-    assert.ok(readdirSync(dataDir).some((name) => name.startsWith('appendonly')), 'append-only file in the data folder');
+    assert.ok(
+      readdirSync(dataDir).some((name) => name.startsWith('appendonly')),
+      'append-only file in the data folder',
+    );
   } finally {
     await handle.stop?.();
   }

@@ -24,21 +24,51 @@ describe('litwatch export and import', () => {
 
   before(async () => {
     services = testServices({ prefix: source, eutilsUrl: 'http://127.0.0.1:9/entrez/eutils', config: testConfig([{ id: 'bone', query: 'a' }]) });
-    const work = await services.works.upsert(makeArticle({ pmid: '41009001', doi: '10.1000/Export.1', title: 'Zoledronate after fracture', abstract: [{ text: 'Fewer fractures.' }] }), 'bone');
+    const work = await services.works.upsert(
+      makeArticle({ pmid: '41009001', doi: '10.1000/Export.1', title: 'Zoledronate after fracture', abstract: [{ text: 'Fewer fractures.' }] }),
+      'bone',
+    );
     await services.works.upsert(makeArticle({ pmid: '41009002', doi: undefined, title: 'A work without DOI' }), 'bone');
     await services.works.recordIdconv(work.key, 'PMC9009001');
-    await services.enrichment.saveFullText(work.key, { pmcid: 'PMC9009001', hasBody: true, figures: [{ label: 'Fig 1', caption: 'Survival' }], referenceCount: 40 });
-    await services.enrichment.saveEntities(work.key, { source: 'local', scope: 'abstract', diseases: [{ type: 'Disease', id: 'MESH:D050723', mention: 'fracture' }], chemicals: [], genes: [], species: [], linkedDiseases: [], annotatedAt: 7 });
+    await services.enrichment.saveFullText(work.key, {
+      pmcid: 'PMC9009001',
+      hasBody: true,
+      figures: [{ label: 'Fig 1', caption: 'Survival' }],
+      referenceCount: 40,
+    });
+    await services.enrichment.saveEntities(work.key, {
+      source: 'local',
+      scope: 'abstract',
+      diseases: [{ type: 'Disease', id: 'MESH:D050723', mention: 'fracture' }],
+      chemicals: [],
+      genes: [],
+      species: [],
+      linkedDiseases: [],
+      annotatedAt: 7,
+    });
     await services.enrichment.retryUntil(work.key, Date.parse('2026-12-10T00:00:00Z'));
     await services.notices.add(work.key, { kind: 'erratum', noticePmid: '41009999', date: '2026-11-30', url: 'https://pubmed.ncbi.nlm.nih.gov/41009999/' });
     await services.cursors.advance('bone', queryHash('a'), '2026/11/27');
     await services.metrics.recordPoll('bone', { ok: true, found: 2, query: 'a' });
     await services.metrics.add('polls_total', 3);
-    const reader = await services.subscribers.save({ email: 'exp@example.org', watches: ['bone'], frequency: 'weekly', timezone: 'Europe/Paris', filters: { bone: { include: ['MESH:D050723'] } } }, 'admin');
+    const reader = await services.subscribers.save(
+      { email: 'exp@example.org', watches: ['bone'], frequency: 'weekly', timezone: 'Europe/Paris', filters: { bone: { include: ['MESH:D050723'] } } },
+      'admin',
+    );
     await services.subscribers.request({ email: 'pending@example.org', watches: ['bone'], frequency: 'daily', timezone: 'UTC' });
     await services.subscribers.recordSent(reader.id, ['pmid:41009002']);
     await services.notices.owe(reader.id, { workKey: work.key, noticePmid: '41009999' });
-    await services.digests.create({ id: digestId(reader.id, '2026-W48'), subscriberId: reader.id, period: '2026-W48', subject: 'S', html: '<p>h</p>', text: 't', workKeys: [work.key], notices: [`${work.key}|41009999`], createdAt: Date.now() });
+    await services.digests.create({
+      id: digestId(reader.id, '2026-W48'),
+      subscriberId: reader.id,
+      period: '2026-W48',
+      subject: 'S',
+      html: '<p>h</p>',
+      text: 't',
+      workKeys: [work.key],
+      notices: [`${work.key}|41009999`],
+      createdAt: Date.now(),
+    });
   });
 
   after(async () => {
@@ -53,7 +83,23 @@ describe('litwatch export and import', () => {
     assert.equal(exported.code, 0, exported.stderr);
     const lines = records(file);
     const tables = new Set(lines.map((line) => (JSON.parse(line) as { table: string }).table));
-    for (const table of ['works', 'work_ids', 'work_watches', 'work_enrichment', 'work_notices', 'watch_cursors', 'watch_status', 'subscribers', 'subscription_requests', 'subscriber_sent', 'owed_notices', 'digests', 'digest_items', 'metric_counters']) assert.ok(tables.has(table), table);
+    for (const table of [
+      'works',
+      'work_ids',
+      'work_watches',
+      'work_enrichment',
+      'work_notices',
+      'watch_cursors',
+      'watch_status',
+      'subscribers',
+      'subscription_requests',
+      'subscriber_sent',
+      'owed_notices',
+      'digests',
+      'digest_items',
+      'metric_counters',
+    ])
+      assert.ok(tables.has(table), table);
     assert.match(exported.stderr, new RegExp(`exported ${lines.length} rows to `));
 
     const imported = await runCli(['import', file], cliEnv({ LITWATCH_PREFIX: target }));
@@ -62,7 +108,10 @@ describe('litwatch export and import', () => {
     assert.equal((await runCli(['export', '--out', again], cliEnv({ LITWATCH_PREFIX: target }))).code, 0);
     assert.deepEqual(records(again), lines);
 
-    const { code, stdout } = await runCli(['works', '--search', 'zoledronate fracture'], cliEnv({ LITWATCH_PREFIX: target, LITWATCH_CONFIG: path.resolve('config') }));
+    const { code, stdout } = await runCli(
+      ['works', '--search', 'zoledronate fracture'],
+      cliEnv({ LITWATCH_PREFIX: target, LITWATCH_CONFIG: path.resolve('config') }),
+    );
     assert.equal(code, 0);
     assert.match(stdout, /^10\.1000\/export\.1\t41009001\tbone\tZoledronate after fracture$/m);
   });

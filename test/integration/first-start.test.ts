@@ -39,7 +39,10 @@ describe('the first start, from an empty environment', () => {
   }
 
   function logLines(stderr: string): Record<string, unknown>[] {
-    return stderr.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+    return stderr
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
   }
 
   async function outbox(): Promise<{ subject: string; text: string }[]> {
@@ -50,7 +53,12 @@ describe('the first start, from an empty environment', () => {
     } catch {
       return [];
     }
-    return Promise.all(files.map(async (file) => { const mail = await simpleParser(readFileSync(path.join(dir, file))); return { subject: mail.subject ?? '', text: mail.text ?? '' }; }));
+    return Promise.all(
+      files.map(async (file) => {
+        const mail = await simpleParser(readFileSync(path.join(dir, file)));
+        return { subject: mail.subject ?? '', text: mail.text ?? '' };
+      }),
+    );
   }
 
   before(async () => {
@@ -67,7 +75,13 @@ describe('the first start, from an empty environment', () => {
     };
     // A work to put in the digest, stored as a poll would have, in the embedded database the
     // first start uses (var/db under its folder: no DATABASE_URL in an empty environment).
-    const services = testServices({ prefix, eutilsUrl: 'http://127.0.0.1:9/entrez/eutils', config: testConfig([{ id: 'bone', query: 'bone metastasis' }]), now: () => new Date(), env: { DATABASE_URL: '', LITWATCH_DB_DIR: path.join(varDir, 'db') } });
+    const services = testServices({
+      prefix,
+      eutilsUrl: 'http://127.0.0.1:9/entrez/eutils',
+      config: testConfig([{ id: 'bone', query: 'bone metastasis' }]),
+      now: () => new Date(),
+      env: { DATABASE_URL: '', LITWATCH_DB_DIR: path.join(varDir, 'db') },
+    });
     await services.works.upsert(makeArticle({ pmid: '41005001', doi: '10.1000/first.start', title: 'Denosumab for bone metastasis of breast cancer' }), 'bone');
     await services.close();
   });
@@ -89,11 +103,30 @@ describe('the first start, from an empty environment', () => {
     assert.match(String(password?.msg), new RegExp(`${base}/admin takes user "admin" and the password generated in ${passwordFile.replaceAll('/', '\\/')}`));
     // The banner closes the start-up lines (jobs may log after it, once they run).
     const ready = lines.findIndex((l) => l.event === 'litwatch.ready');
-    const startup = new Set(['litwatch.started', 'web.listening', 'first_start.secret_generated', 'first_start.dashboard_password_generated', 'redis.started_local']);
+    const startup = new Set([
+      'litwatch.started',
+      'web.listening',
+      'first_start.secret_generated',
+      'first_start.dashboard_password_generated',
+      'redis.started_local',
+    ]);
     assert.ok(ready >= 0);
-    assert.deepEqual(lines.slice(ready + 1).filter((l) => startup.has(String(l.event))), [], 'no start-up line after the banner');
+    assert.deepEqual(
+      lines.slice(ready + 1).filter((l) => startup.has(String(l.event))),
+      [],
+      'no start-up line after the banner',
+    );
     const banner = String(lines[ready]!.msg);
-    for (const part of [`${base}/subscribe`, `${base}/admin (user admin, password in ${passwordFile})`, `outbox folder ${path.join(varDir, 'outbox')}`, 'redis:      redis://127.0.0.1:6379', `key prefix ${prefix}`, 'database:', secretFile]) assert.ok(banner.includes(part), `banner: ${part}\n${banner}`);
+    for (const part of [
+      `${base}/subscribe`,
+      `${base}/admin (user admin, password in ${passwordFile})`,
+      `outbox folder ${path.join(varDir, 'outbox')}`,
+      'redis:      redis://127.0.0.1:6379',
+      `key prefix ${prefix}`,
+      'database:',
+      secretFile,
+    ])
+      assert.ok(banner.includes(part), `banner: ${part}\n${banner}`);
   });
 
   test('/admin is never open without credentials; the generated ones let the admin in', async () => {
@@ -105,7 +138,10 @@ describe('the first start, from an empty environment', () => {
 
   test('/subscribe answers, and subscribing puts the confirmation in the outbox', async () => {
     assert.equal((await fetch(`${base}/subscribe`)).status, 200);
-    const posted = await fetch(`${base}/subscribe`, { method: 'POST', body: new URLSearchParams({ email: 'newcomer@example.org', watches: 'bone', frequency: 'daily', timezone: 'UTC' }) });
+    const posted = await fetch(`${base}/subscribe`, {
+      method: 'POST',
+      body: new URLSearchParams({ email: 'newcomer@example.org', watches: 'bone', frequency: 'daily', timezone: 'UTC' }),
+    });
     assert.equal(posted.status, 200);
     await until(async () => (await outbox()).some((m) => /Confirm/.test(m.subject)), 20_000);
   });

@@ -15,7 +15,15 @@ describe('health checks', () => {
   let services: Services;
 
   before(async () => {
-    services = testServices({ prefix, eutilsUrl: 'http://127.0.0.1:9/entrez/eutils', config: testConfig([{ id: 'quiet', query: 'a' }, { id: 'busy', query: 'b' }]), log: logs.log });
+    services = testServices({
+      prefix,
+      eutilsUrl: 'http://127.0.0.1:9/entrez/eutils',
+      config: testConfig([
+        { id: 'quiet', query: 'a' },
+        { id: 'busy', query: 'b' },
+      ]),
+      log: logs.log,
+    });
     // "busy" found works yesterday; "quiet" last found one 20 days ago, and polls fine since.
     await find('busy', ['41000101', '41000102'], NOW - 3 * DAY);
     await find('busy', ['41000103'], NOW - DAY);
@@ -69,7 +77,7 @@ describe('health checks', () => {
     assert.ok(logs.lines.some((l) => l.event === 'health.recovered' && l.check === 'watch.silent' && l.subject === 'quiet'));
   });
 
-  test("the usual gap is the mean number of days between days with finds", () => {
+  test('the usual gap is the mean number of days between days with finds', () => {
     const daily = ['2026-11-01', '2026-11-05', '2026-11-09'].map((day) => ({ day, count: 1 }));
     assert.equal(usualGapDays(daily), 4);
     assert.equal(usualGapDays(daily.slice(0, 1)), undefined);

@@ -13,7 +13,8 @@ import { until } from '../helpers/until.ts';
 const EXPECTED: Record<keyof typeof HOSTILE_CONFIGS, RegExp> = {
   'a YAML bomb': /watches\.yaml: YAML aliases: anchors and aliases expand to too much data .*YAML bomb/,
   'a 10 MB file': /watches\.yaml: the file is 10\.\d MB; a config file may be at most 1 MB/,
-  'a query of 100,000 characters': /watches\.yaml:4: watches\[0\]\.query: 100,000 characters long; a query may have at most 20,000: split it into several watches$/,
+  'a query of 100,000 characters':
+    /watches\.yaml:4: watches\[0\]\.query: 100,000 characters long; a query may have at most 20,000: split it into several watches$/,
 };
 
 describe('litwatch config check on a hostile config file', () => {
@@ -40,7 +41,13 @@ describe('a running litwatch given a hostile config edit', () => {
   let stop: () => void;
 
   before(async () => {
-    services = testServices({ prefix, eutilsUrl: 'http://127.0.0.1:9/entrez/eutils', config: await loadConfig(dir), env: { LITWATCH_CONFIG: dir }, log: logs.log });
+    services = testServices({
+      prefix,
+      eutilsUrl: 'http://127.0.0.1:9/entrez/eutils',
+      config: await loadConfig(dir),
+      env: { LITWATCH_CONFIG: dir },
+      log: logs.log,
+    });
     await applyConfig(services, services.config(), true);
     stop = followConfigFile(services, true);
   });
@@ -55,12 +62,20 @@ describe('a running litwatch given a hostile config edit', () => {
     test(`${name} is refused with the config check line, and the config and schedulers in force stay`, async () => {
       const before = logs.lines.length;
       writeFileSync(path.join(dir, 'watches.yaml'), make());
-      await until(() => logs.lines.slice(before).some((l) => l.event === 'config.rejected' || l.event === 'config.apply_failed' || l.event === 'config.reloaded'));
+      await until(() =>
+        logs.lines.slice(before).some((l) => l.event === 'config.rejected' || l.event === 'config.apply_failed' || l.event === 'config.reloaded'),
+      );
       const events = logs.lines.slice(before).map((l) => l.event);
-      assert.deepEqual(events.filter((e) => String(e).startsWith('config.')), ['config.rejected']);
+      assert.deepEqual(
+        events.filter((e) => String(e).startsWith('config.')),
+        ['config.rejected'],
+      );
       const refusal = String(logs.lines.slice(before).find((l) => l.event === 'config.rejected')?.msg);
       assert.match(refusal.split('\n')[1]!, EXPECTED[name as keyof typeof HOSTILE_CONFIGS]);
-      assert.deepEqual(services.config().watches.map((w) => w.id), ['bone']);
+      assert.deepEqual(
+        services.config().watches.map((w) => w.id),
+        ['bone'],
+      );
       const schedulers = (await services.queues.poll.getJobSchedulers(0, -1)).map((s) => s.key);
       assert.deepEqual(schedulers, ['poll-bone']);
     });

@@ -37,7 +37,12 @@ describe('record fields carrying markup, script URLs, broken-out attributes, con
   const mail = { html: '', text: '', subject: '' };
 
   before(async () => {
-    services = testServices({ prefix, eutilsUrl: 'http://127.0.0.1:9/entrez/eutils', config, env: { DASHBOARD_USER: USER, DASHBOARD_PASSWORD: PASSWORD, LITWATCH_PUBLIC_URL: PUBLIC_URL } });
+    services = testServices({
+      prefix,
+      eutilsUrl: 'http://127.0.0.1:9/entrez/eutils',
+      config,
+      env: { DASHBOARD_USER: USER, DASHBOARD_PASSWORD: PASSWORD, LITWATCH_PUBLIC_URL: PUBLIC_URL },
+    });
     const article = makeArticle({
       pmid: '39111111',
       doi: `10.1000/x"><img/src=x/onerror=alert(5)><script>alert(6)</script>`,
@@ -58,7 +63,17 @@ describe('record fields carrying markup, script URLs, broken-out attributes, con
     assert.ok(composed.email, 'the digest has the hostile work');
     Object.assign(mail, composed.email);
     digestId = composed.id;
-    await services.digests.create({ id: composed.id, subscriberId: subscriber.id, period: composed.period.key, subject: mail.subject, html: mail.html, text: mail.text, workKeys: composed.assembled.workKeys, notices: [], createdAt: Date.now() });
+    await services.digests.create({
+      id: composed.id,
+      subscriberId: subscriber.id,
+      period: composed.period.key,
+      subject: mail.subject,
+      html: mail.html,
+      text: mail.text,
+      workKeys: composed.assembled.workKeys,
+      notices: [],
+      createdAt: Date.now(),
+    });
     await services.digests.markFailed({ id: composed.id, subscriberId: subscriber.id }, `SMTP 554 ${PAYLOAD}`, true);
     const url = new URL(links(PUBLIC_URL, services.tokens!).preferencesUrl(subscriber.id));
     preferencesPath = `${url.pathname}${url.search}`;

@@ -20,7 +20,13 @@ async function schedulerKeys(): Promise<string[]> {
 }
 
 before(async () => {
-  services = testServices({ prefix, eutilsUrl: 'http://127.0.0.1:9/entrez/eutils', config: await loadConfig(dir), env: { LITWATCH_CONFIG: dir }, log: logs.log });
+  services = testServices({
+    prefix,
+    eutilsUrl: 'http://127.0.0.1:9/entrez/eutils',
+    config: await loadConfig(dir),
+    env: { LITWATCH_CONFIG: dir },
+    log: logs.log,
+  });
   await applyConfig(services, services.config(), true);
   stop = followConfigFile(services, true);
 });
@@ -35,7 +41,10 @@ test('a saved edit that adds a watch and removes another changes the schedulers 
   assert.deepEqual(await schedulerKeys(), ['poll-bone']);
   writeFileSync(path.join(dir, 'watches.yaml'), watchesYaml([{ id: 'spine', query: '"spinal metastas*"[tiab]' }]));
   await until(async () => (await schedulerKeys()).join() === 'poll-spine');
-  assert.deepEqual(services.config().watches.map((w) => w.id), ['spine']);
+  assert.deepEqual(
+    services.config().watches.map((w) => w.id),
+    ['spine'],
+  );
   assert.ok(logs.lines.some((l) => l.event === 'config.reloaded'));
 });
 
@@ -45,6 +54,9 @@ test('a broken edit is refused with the config check lines and the last good con
   const refusal = String(logs.lines.find((l) => l.event === 'config.rejected')?.msg);
   assert.match(refusal, /watches\.yaml:2: watches\[0\]\.id: "Spine!" is not a valid id/);
   assert.match(refusal, /watches\.yaml:5: watches\[0\]\.schedule: not a valid cron expression/);
-  assert.deepEqual(services.config().watches.map((w) => w.id), ['spine']);
+  assert.deepEqual(
+    services.config().watches.map((w) => w.id),
+    ['spine'],
+  );
   assert.deepEqual(await schedulerKeys(), ['poll-spine']);
 });

@@ -14,7 +14,16 @@ test('a send to an SMTP server that never answers gives up within half the send 
   const transport = smtpTransport(`smtp://127.0.0.1:${port}`, 2000);
   const started = performance.now();
   try {
-    await assert.rejects(transport.send({ from: 'litwatch@example.org', to: 'reader@example.org', subject: 's', text: 't', html: '<p>t</p>', messageId: '<timeout-test@litwatch.invalid>' }));
+    await assert.rejects(
+      transport.send({
+        from: 'litwatch@example.org',
+        to: 'reader@example.org',
+        subject: 's',
+        text: 't',
+        html: '<p>t</p>',
+        messageId: '<timeout-test@litwatch.invalid>',
+      }),
+    );
     const waited = performance.now() - started;
     assert.ok(waited < 2000, `gave up after ${Math.round(waited)} ms, the lease is 2000 ms`);
   } finally {

@@ -22,7 +22,9 @@ describe('replies in the shapes the live services document', () => {
 
   before(async () => {
     ncbi = await new FakeNcbi().start();
-    ncbi.addRecords([{ pmid: '41000501', edat: '2026/11/20', xml: pubmedArticleXml({ pmid: '41000501', doi: '10.5555/shapes.1', title: 'Bone metastasis in a quiet month' }) }]);
+    ncbi.addRecords([
+      { pmid: '41000501', edat: '2026/11/20', xml: pubmedArticleXml({ pmid: '41000501', doi: '10.5555/shapes.1', title: 'Bone metastasis in a quiet month' }) },
+    ]);
     ncbi.setQuery(QUERY, ['41000501']);
     // Nothing in PMC for this window: its esearch answers count "0" and no history entry.
     ncbi.setQuery(QUERY, [], 'pmc');

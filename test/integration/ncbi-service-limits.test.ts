@@ -15,7 +15,10 @@ const WINDOW = { min: '2026/11/01', max: '2026/11/27' };
 
 /** The most requests of one service in any 1-second window of arrivals. */
 function busiestSecond(requests: LoggedRequest[], service: FakeService): number {
-  const times = requests.filter((r) => r.service === service).map((r) => r.at).sort((a, b) => a - b);
+  const times = requests
+    .filter((r) => r.service === service)
+    .map((r) => r.at)
+    .sort((a, b) => a - b);
   let most = 0;
   for (let i = 0, j = 0; i < times.length; i++) {
     while (times[i]! - times[j]! >= 1000) j++;
@@ -92,7 +95,10 @@ describe('litwatch start without NCBI_EMAIL', () => {
   test('pointing at the live NCBI host gives one warning line naming NCBI policy', async () => {
     const prefix = testPrefix('no-email');
     // A worker role with no watch polls nothing: it never calls NCBI, it only starts.
-    const child = spawnCli(['start', '--role', 'worker'], cliEnv({ REDIS_URL, LITWATCH_PREFIX: prefix, LITWATCH_CONFIG: configDir(watchesYaml([{ id: 'w', query: 'bone' }])) }));
+    const child = spawnCli(
+      ['start', '--role', 'worker'],
+      cliEnv({ REDIS_URL, LITWATCH_PREFIX: prefix, LITWATCH_CONFIG: configDir(watchesYaml([{ id: 'w', query: 'bone' }])) }),
+    );
     try {
       const deadline = Date.now() + 15_000;
       while (!child.output.stderr.includes('"event":"litwatch.started"')) {

@@ -25,10 +25,22 @@ describe('replies that do not fit their documented shape', () => {
   before(async () => {
     ncbi = await new FakeNcbi().start();
     const pmids = Array.from({ length: 40 }, (_, i) => String(41_000_700 + i));
-    ncbi.addRecords(pmids.map((pmid) => ({ pmid, edat: '2026/11/20', xml: pubmedArticleXml({ pmid, doi: `10.5555/unexpected.${pmid}`, title: `Osteoclasts ${pmid}`, abstract: 'x'.repeat(400) }) })));
+    ncbi.addRecords(
+      pmids.map((pmid) => ({
+        pmid,
+        edat: '2026/11/20',
+        xml: pubmedArticleXml({ pmid, doi: `10.5555/unexpected.${pmid}`, title: `Osteoclasts ${pmid}`, abstract: 'x'.repeat(400) }),
+      })),
+    );
     ncbi.setQuery(QUERY, pmids);
     // 40 records are about 40 kB: a 16 kB limit cuts them off.
-    services = testServices({ prefix, eutilsUrl: ncbi.url, config: testConfig([{ id: 'odd', query: QUERY }]), log: logs.log, env: { NCBI_MAX_REPLY_BYTES: '16384' } });
+    services = testServices({
+      prefix,
+      eutilsUrl: ncbi.url,
+      config: testConfig([{ id: 'odd', query: QUERY }]),
+      log: logs.log,
+      env: { NCBI_MAX_REPLY_BYTES: '16384' },
+    });
     workers = startWorkers(services);
     events = await openQueueEvents(services, 'poll');
   });

@@ -28,17 +28,55 @@ describe('notices found without relying on the notice types', () => {
 
   before(async () => {
     ncbi = await new FakeNcbi().start();
-    services = testServices({ prefix, eutilsUrl: ncbi.url, config: testConfig([{ id: 'bone', name: 'Bone metastasis', query: 'a' }]), now: () => TODAY, log: captured.log });
-    for (let i = 0; i < STORED; i++) await services.works.upsert(makeArticle({ pmid: pmidOf(i), doi: `10.1000/reread.${i}`, title: `Stored work ${i}` }), 'bone');
+    services = testServices({
+      prefix,
+      eutilsUrl: ncbi.url,
+      config: testConfig([{ id: 'bone', name: 'Bone metastasis', query: 'a' }]),
+      now: () => TODAY,
+      log: captured.log,
+    });
+    for (let i = 0; i < STORED; i++)
+      await services.works.upsert(makeArticle({ pmid: pmidOf(i), doi: `10.1000/reread.${i}`, title: `Stored work ${i}` }), 'bone');
     const reader = await services.subscribers.save({ email: 'hal@example.org', watches: ['bone'], frequency: 'daily' }, 'admin', TODAY.getTime());
     await services.subscribers.recordSent(reader.id, ['10.1000/reread.0']);
     // PubMed's records of the stored works as they read today: most unchanged, three now naming a notice.
-    ncbi.addRecords(Array.from({ length: STORED }, (_, i) => ({ pmid: pmidOf(i), edat: '2025/12/01', xml: pubmedArticleXml({ pmid: pmidOf(i), doi: `10.1000/reread.${i}`, title: `Stored work ${i}` }) })));
+    ncbi.addRecords(
+      Array.from({ length: STORED }, (_, i) => ({
+        pmid: pmidOf(i),
+        edat: '2025/12/01',
+        xml: pubmedArticleXml({ pmid: pmidOf(i), doi: `10.1000/reread.${i}`, title: `Stored work ${i}` }),
+      })),
+    );
     ncbi.addRecords([
-      { pmid: pmidOf(0), edat: '2025/12/01', xml: pubmedArticleXml({ pmid: pmidOf(0), doi: '10.1000/reread.0', title: 'Stored work 0', comments: [{ refType: 'ErratumIn', pmid: '41199001' }, { refType: 'ExpressionOfConcernIn', pmid: '41199002' }] }) },
+      {
+        pmid: pmidOf(0),
+        edat: '2025/12/01',
+        xml: pubmedArticleXml({
+          pmid: pmidOf(0),
+          doi: '10.1000/reread.0',
+          title: 'Stored work 0',
+          comments: [
+            { refType: 'ErratumIn', pmid: '41199001' },
+            { refType: 'ExpressionOfConcernIn', pmid: '41199002' },
+          ],
+        }),
+      },
       // Retracted, its record says so by type only: no notice record is linked yet.
-      { pmid: pmidOf(1), edat: '2025/12/01', xml: pubmedArticleXml({ pmid: pmidOf(1), doi: '10.1000/reread.1', title: 'Stored work 1', publicationType: 'Retracted Publication' }) },
-      { pmid: pmidOf(STORED - 1), edat: '2025/12/01', xml: pubmedArticleXml({ pmid: pmidOf(STORED - 1), doi: `10.1000/reread.${STORED - 1}`, title: 'Last stored work', comments: [{ refType: 'RetractedandRepublishedIn', pmid: '41199003' }] }) },
+      {
+        pmid: pmidOf(1),
+        edat: '2025/12/01',
+        xml: pubmedArticleXml({ pmid: pmidOf(1), doi: '10.1000/reread.1', title: 'Stored work 1', publicationType: 'Retracted Publication' }),
+      },
+      {
+        pmid: pmidOf(STORED - 1),
+        edat: '2025/12/01',
+        xml: pubmedArticleXml({
+          pmid: pmidOf(STORED - 1),
+          doi: `10.1000/reread.${STORED - 1}`,
+          title: 'Last stored work',
+          comments: [{ refType: 'RetractedandRepublishedIn', pmid: '41199003' }],
+        }),
+      },
     ]);
     workers = startWorkers(services, { queues: ['poll'] });
     events = await openQueueEvents(services, 'poll');
@@ -67,7 +105,10 @@ describe('notices found without relying on the notice types', () => {
     const summary = await run<{ works: number; requests: number; recorded: number; owed: number }>(rereadWorks.name, 'reread-1');
     assert.deepEqual(summary, { works: STORED, requests: 2, recorded: 4, owed: 2 });
     const fetches = ncbi.requests.filter((r) => r.endpoint === 'efetch.fcgi');
-    assert.deepEqual(fetches.map((r) => r.params.id?.split(',').length), [200, 1]);
+    assert.deepEqual(
+      fetches.map((r) => r.params.id?.split(',').length),
+      [200, 1],
+    );
     const first = await card('10.1000/reread.0');
     assert.match(first, /^Notice: erratum \(https:\/\/pubmed\.ncbi\.nlm\.nih\.gov\/41199001\/\)$/m);
     assert.match(first, /^Notice: expression of concern \(https:\/\/pubmed\.ncbi\.nlm\.nih\.gov\/41199002\/\)$/m);
@@ -86,8 +127,28 @@ describe('notices found without relying on the notice types', () => {
     assert.match(checkNotices.NOTICE_QUERY, /"Retraction Notice"\[pt\]/);
     ncbi.declareUnknown('quotedphrasesnotfound', '"Retraction of Publication"[pt]');
     ncbi.addRecords([
-      { pmid: '41199010', edat: '2026/11/26', xml: pubmedArticleXml({ pmid: '41199010', title: 'Corrected and republished: stored work 5', publicationType: 'Corrected and Republished Article', day: 26, comments: [{ refType: 'CorrectedandRepublishedFrom', pmid: pmidOf(5) }] }) },
-      { pmid: '41199011', edat: '2026/11/26', xml: pubmedArticleXml({ pmid: '41199011', title: 'Retraction Notice: stored work 6', publicationType: 'Retraction Notice', day: 26, comments: [{ refType: 'RetractionOf', pmid: pmidOf(6) }] }) },
+      {
+        pmid: '41199010',
+        edat: '2026/11/26',
+        xml: pubmedArticleXml({
+          pmid: '41199010',
+          title: 'Corrected and republished: stored work 5',
+          publicationType: 'Corrected and Republished Article',
+          day: 26,
+          comments: [{ refType: 'CorrectedandRepublishedFrom', pmid: pmidOf(5) }],
+        }),
+      },
+      {
+        pmid: '41199011',
+        edat: '2026/11/26',
+        xml: pubmedArticleXml({
+          pmid: '41199011',
+          title: 'Retraction Notice: stored work 6',
+          publicationType: 'Retraction Notice',
+          day: 26,
+          comments: [{ refType: 'RetractionOf', pmid: pmidOf(6) }],
+        }),
+      },
     ]);
     ncbi.setQuery(checkNotices.NOTICE_QUERY, ['41199010', '41199011']);
     const summary = await run<{ notices: number; recorded: number }>(checkNotices.name, 'notices-daily');

@@ -36,7 +36,13 @@ before(async () => {
     {
       pmid: '41000999',
       edat: '2026/11/26',
-      xml: pubmedArticleXml({ pmid: '41000999', title: 'Retraction Note: Fabricated bone metastasis data', publicationType: 'Retraction of Publication', day: 26, comments: [{ refType: 'RetractionOf', pmid: '41000901' }] }),
+      xml: pubmedArticleXml({
+        pmid: '41000999',
+        title: 'Retraction Note: Fabricated bone metastasis data',
+        publicationType: 'Retraction of Publication',
+        day: 26,
+        comments: [{ refType: 'RetractionOf', pmid: '41000901' }],
+      }),
     },
   ]);
   ncbi.setQuery(checkNotices.NOTICE_QUERY, ['41000999']);
@@ -57,7 +63,7 @@ async function runCheck(id: string): Promise<{ notices: number; recorded: number
   return (await job.waitUntilFinished(events.events, 15_000)) as { notices: number; recorded: number; owed: number };
 }
 
-test("a retraction of a stored work gives its card a Notice line, and is owed to the reader who received it", async () => {
+test('a retraction of a stored work gives its card a Notice line, and is owed to the reader who received it', async () => {
   assert.deepEqual(await runCheck('notices-1'), { notices: 1, recorded: 1, owed: 1 });
   const work = (await services.works.get('10.1000/retracted.901'))!;
   const card = renderCard(await loadCardInput(work, services.enrichment, services.config(), services.notices));
@@ -71,7 +77,17 @@ test('the notice goes out in the next digest once, and a second check records no
   const digest = await run.compose((await services.subscribers.get(reader.id))!);
   assert.match(digest.email?.subject ?? '', /1 notice/);
   assert.match(digest.email?.text ?? '', /Notices about works you received[\s\S]*Fabricated bone metastasis data[\s\S]*retracted \(2026-11-26/);
-  await services.digests.create({ id: digest.id, subscriberId: reader.id, period: digest.period.key, subject: '', html: '', text: '', workKeys: digest.assembled.workKeys, notices: digest.notices, createdAt: Date.now() });
+  await services.digests.create({
+    id: digest.id,
+    subscriberId: reader.id,
+    period: digest.period.key,
+    subject: '',
+    html: '',
+    text: '',
+    workKeys: digest.assembled.workKeys,
+    notices: digest.notices,
+    createdAt: Date.now(),
+  });
   await services.digests.markSent({ id: digest.id, subscriberId: reader.id });
   assert.deepEqual(await services.notices.owed(reader.id), []);
   assert.deepEqual(await runCheck('notices-2'), { notices: 1, recorded: 0, owed: 0 });

@@ -39,7 +39,11 @@ after(async () => {
 
 test('without SMTP_URL a digest is written as an .eml file in the outbox, and counts as sent', async () => {
   await services.works.upsert(makeArticle({ pmid: '41000601', title: 'Bone-targeted radionuclides' }), 'bone');
-  const reader = await services.subscribers.save({ email: 'fay@example.org', watches: ['bone'], frequency: 'daily' }, 'admin', Date.parse('2026-11-27T00:00:00Z'));
+  const reader = await services.subscribers.save(
+    { email: 'fay@example.org', watches: ['bone'], frequency: 'daily' },
+    'admin',
+    Date.parse('2026-11-27T00:00:00Z'),
+  );
   const id = digestId(reader.id, '2026-11-27');
   await services.queues.digest.add(buildDigest.name, { subscriberId: reader.id, period: '2026-11-27' }, { jobId: 'build-fay' });
   for (let i = 0; i < 100 && !(await services.queues.mail.getJob(`send-${id}`)); i++) await new Promise((r) => setTimeout(r, 50));

@@ -23,8 +23,29 @@ describe('PMC is polled on its live date', () => {
     ncbi = await new FakeNcbi().start();
     ncbi.addPmcArticles([
       // Entered in PMC in September under an embargo, live in PMC (readable) since yesterday.
-      { pmcid: 'PMC9000401', edat: '2026/09/01', liveDate: '2026/11/26', xml: jatsArticleXml({ pmcid: 'PMC9000401', doi: '10.1000/embargo.401', title: 'Sternal metastases after embargo', abstract: 'Sternal metastases.', body: ['Text.'] }) },
-      { pmcid: 'PMC9000402', edat: '2026/11/25', xml: jatsArticleXml({ pmcid: 'PMC9000402', doi: '10.1000/open.402', title: 'Sternal metastases, open at once', abstract: 'Sternal metastases.', body: ['Text.'] }) },
+      {
+        pmcid: 'PMC9000401',
+        edat: '2026/09/01',
+        liveDate: '2026/11/26',
+        xml: jatsArticleXml({
+          pmcid: 'PMC9000401',
+          doi: '10.1000/embargo.401',
+          title: 'Sternal metastases after embargo',
+          abstract: 'Sternal metastases.',
+          body: ['Text.'],
+        }),
+      },
+      {
+        pmcid: 'PMC9000402',
+        edat: '2026/11/25',
+        xml: jatsArticleXml({
+          pmcid: 'PMC9000402',
+          doi: '10.1000/open.402',
+          title: 'Sternal metastases, open at once',
+          abstract: 'Sternal metastases.',
+          body: ['Text.'],
+        }),
+      },
     ]);
     ncbi.setQuery(QUERY, ['PMC9000401', 'PMC9000402'], 'pmc');
     services = testServices({ prefix, eutilsUrl: ncbi.url, config: testConfig([{ id: 'sternal', query: QUERY, sources: ['pmc'] }]) });

@@ -19,7 +19,11 @@ function seed(ncbi: FakeNcbi): void {
     {
       pmid: '41000001',
       edat: '2026/11/25',
-      xml: pubmedArticleXml({ pmid: '41000001', doi: '10.1016/j.jbo.2026.100601', title: 'Radium-223 in bone-metastatic castration-resistant prostate cancer' }),
+      xml: pubmedArticleXml({
+        pmid: '41000001',
+        doi: '10.1016/j.jbo.2026.100601',
+        title: 'Radium-223 in bone-metastatic castration-resistant prostate cancer',
+      }),
     },
     {
       pmid: '41000002',
@@ -133,7 +137,13 @@ describe('a poll through the queues', () => {
   });
 
   test('a 429, then a rate-limit error inside a 200, are retried and nothing is lost', async () => {
-    ncbi.addRecords([{ pmid: '41000005', edat: '2026/11/26', xml: pubmedArticleXml({ pmid: '41000005', doi: '10.1000/late.5', title: 'Spinal metastases: stereotactic radiotherapy outcomes' }) }]);
+    ncbi.addRecords([
+      {
+        pmid: '41000005',
+        edat: '2026/11/26',
+        xml: pubmedArticleXml({ pmid: '41000005', doi: '10.1000/late.5', title: 'Spinal metastases: stereotactic radiotherapy outcomes' }),
+      },
+    ]);
     ncbi.setQuery(BONE, ['41000001', '41000002', '41000004', '41000005']);
     ncbi.failNext('esearch.fcgi', '429');
     ncbi.failNext('efetch.fcgi', '429-in-200', '500', 'reset');

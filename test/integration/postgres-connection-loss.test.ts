@@ -56,8 +56,10 @@ test(
 
 test(
   'PostgreSQL lost while an advisory lock is held fails that call and leaves the process running',
-  lostBetweenStatements((work) => db.withAdvisoryLock(4242, async (tx) => {
-    await tx.query('SELECT 1');
-    await work();
-  })),
+  lostBetweenStatements((work) =>
+    db.withAdvisoryLock(4242, async (tx) => {
+      await tx.query('SELECT 1');
+      await work();
+    }),
+  ),
 );

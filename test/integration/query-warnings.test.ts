@@ -33,11 +33,20 @@ describe('a query PubMed does not search as written is reported everywhere', () 
   before(async () => {
     ncbi = await new FakeNcbi().start();
     const today = new Date().toISOString().slice(0, 10).replaceAll('-', '/');
-    ncbi.addRecords([{ pmid: '41000701', edat: '2026/11/25', xml: pubmedArticleXml({ pmid: '41000701', doi: '10.1000/warn.701', title: 'Bone metastasis in renal cancer' }) }, { pmid: '41000702', edat: today, xml: pubmedArticleXml({ pmid: '41000702', title: 'Bone metastasis today' }) }]);
+    ncbi.addRecords([
+      { pmid: '41000701', edat: '2026/11/25', xml: pubmedArticleXml({ pmid: '41000701', doi: '10.1000/warn.701', title: 'Bone metastasis in renal cancer' }) },
+      { pmid: '41000702', edat: today, xml: pubmedArticleXml({ pmid: '41000702', title: 'Bone metastasis today' }) },
+    ]);
     for (const term of [QUERY, CLEAN]) ncbi.setQuery(term, ['41000701', '41000702']);
     // PubMed knows no such word: it drops it and says so in errorlist.phrasesnotfound.
     ncbi.declareUnknown('phrasesnotfound', UNKNOWN);
-    services = testServices({ prefix, eutilsUrl: ncbi.url, config: testConfig([{ id: 'bone', name: 'Bone', query: QUERY }]), log: captured.log, env: { DASHBOARD_USER: 'admin', DASHBOARD_PASSWORD: 'secret-password' } });
+    services = testServices({
+      prefix,
+      eutilsUrl: ncbi.url,
+      config: testConfig([{ id: 'bone', name: 'Bone', query: QUERY }]),
+      log: captured.log,
+      env: { DASHBOARD_USER: 'admin', DASHBOARD_PASSWORD: 'secret-password' },
+    });
     workers = startWorkers(services, { queues: ['poll', 'fetch'] });
     events = await openQueueEvents(services, 'poll');
     server = await listen(createWebServer(services), 0);
@@ -89,17 +98,31 @@ describe('a query PubMed does not search as written is reported everywhere', () 
   });
 
   test('config check --live runs each query once, counting only, and points at the query in the file', async () => {
-    const dir = configDir(watchesYaml([{ id: 'clean', query: CLEAN }, { id: 'bone', query: QUERY }]));
+    const dir = configDir(
+      watchesYaml([
+        { id: 'clean', query: CLEAN },
+        { id: 'bone', query: QUERY },
+      ]),
+    );
     const before = ncbi.count('esearch.fcgi');
-    const { code, stdout, stderr } = await runCli(['config', 'check', '--live'], cliEnv({ REDIS_URL, LITWATCH_PREFIX: prefix, LITWATCH_CONFIG: dir, ...ncbiEnv(ncbi.url) }));
+    const { code, stdout, stderr } = await runCli(
+      ['config', 'check', '--live'],
+      cliEnv({ REDIS_URL, LITWATCH_PREFIX: prefix, LITWATCH_CONFIG: dir, ...ncbiEnv(ncbi.url) }),
+    );
     assert.equal(code, 1, stdout);
     assert.ok(stderr.includes(`${path.join(dir, 'watches.yaml')}:9: watches[1].query: ${SENTENCE}\n`), stderr);
     assert.doesNotMatch(stderr, /watches\[0\]/);
     const searches = ncbi.requests.filter((r) => r.endpoint === 'esearch.fcgi').slice(before);
     assert.equal(searches.length, 2, 'one search per watch and source');
-    assert.ok(searches.every((r) => r.params.retmax === '0' && r.params.usehistory === undefined), 'counts only, nothing kept on the history server');
+    assert.ok(
+      searches.every((r) => r.params.retmax === '0' && r.params.usehistory === undefined),
+      'counts only, nothing kept on the history server',
+    );
 
-    const clean = await runCli(['config', 'check', '--live'], cliEnv({ REDIS_URL, LITWATCH_PREFIX: prefix, LITWATCH_CONFIG: configDir(watchesYaml([{ id: 'clean', query: CLEAN }])), ...ncbiEnv(ncbi.url) }));
+    const clean = await runCli(
+      ['config', 'check', '--live'],
+      cliEnv({ REDIS_URL, LITWATCH_PREFIX: prefix, LITWATCH_CONFIG: configDir(watchesYaml([{ id: 'clean', query: CLEAN }])), ...ncbiEnv(ncbi.url) }),
+    );
     assert.equal(clean.code, 0, clean.stderr);
     assert.match(clean.stdout, /OK \(1 watch, 0 subscribers\); every query searched as written/);
   });
@@ -109,12 +132,18 @@ describe('a query PubMed does not search as written is reported everywhere', () 
     const { code, stdout, stderr } = await runCli(['config', 'check'], cliEnv({ LITWATCH_CONFIG: dir }));
     assert.equal(code, 0, stderr);
     assert.match(stdout, /OK \(1 watch/);
-    assert.ok(stderr.includes(`${path.join(dir, 'watches.yaml')}:4: watches[0].query: warning: [pt] is PubMed's Publication Type field, which PMC does not have`), stderr);
+    assert.ok(
+      stderr.includes(`${path.join(dir, 'watches.yaml')}:4: watches[0].query: warning: [pt] is PubMed's Publication Type field, which PMC does not have`),
+      stderr,
+    );
   });
 
   test('once the query is fixed, the next poll clears the flag', async () => {
     services.setConfig(testConfig([{ id: 'bone', name: 'Bone', query: CLEAN }]));
     await poll();
-    assert.equal((await healthz()).find((check) => check.event === 'watch.query_warning'), undefined);
+    assert.equal(
+      (await healthz()).find((check) => check.event === 'watch.query_warning'),
+      undefined,
+    );
   });
 });

@@ -59,7 +59,13 @@ describe('two worker processes polling together', () => {
   before(async () => {
     ncbi = await new FakeNcbi().start();
     const pmids = Array.from({ length: 2400 }, (_, i) => String(42_000_000 + i));
-    ncbi.addRecords(pmids.map((pmid, i) => ({ pmid, edat: `2026/11/${String(1 + (i % 26)).padStart(2, '0')}`, xml: pubmedArticleXml({ pmid, doi: `10.5555/bm.${pmid}`, title: `Bone metastasis cohort ${pmid}` }) })));
+    ncbi.addRecords(
+      pmids.map((pmid, i) => ({
+        pmid,
+        edat: `2026/11/${String(1 + (i % 26)).padStart(2, '0')}`,
+        xml: pubmedArticleXml({ pmid, doi: `10.5555/bm.${pmid}`, title: `Bone metastasis cohort ${pmid}` }),
+      })),
+    );
     ncbi.setQuery(QUERY, pmids);
     const env = cliEnv({ REDIS_URL, LITWATCH_PREFIX: prefix, ...ncbiEnv(ncbi.url), LITWATCH_CONFIG: configDir(watchesYaml([{ id: 'bone', query: QUERY }])) });
     for (let i = 0; i < 2; i++) workers.push(spawnCli(['start', '--role', 'worker'], env));
@@ -89,7 +95,10 @@ describe('two worker processes polling together', () => {
     assert.equal(ncbi.count('efetch.fcgi'), 12);
     // Each service counts its own requests (E-utilities, ID converter, PubTator3: 3/s each without a key).
     for (const service of ['eutils', 'idconv', 'pubtator'] as const) {
-      const times = ncbi.requests.filter((r) => r.service === service).map((r) => r.at).sort((x, y) => x - y);
+      const times = ncbi.requests
+        .filter((r) => r.service === service)
+        .map((r) => r.at)
+        .sort((x, y) => x - y);
       assert.ok(busiestWindow(times, 1000) <= 3, `${service}: ${busiestWindow(times, 1000)} requests within one second`);
     }
     assert.equal(ncbi.rateLimitedCount(), 0, 'no 429 from any service');

@@ -20,7 +20,9 @@ describe('a Redis that may evict keys', { skip: !hasRedisServer && 'redis-server
     // A private server of the test's own, configured the way that loses jobs.
     const port = await freePort();
     url = `redis://127.0.0.1:${port}`;
-    server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'allkeys-lru'], { stdio: 'ignore' });
+    server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'allkeys-lru'], {
+      stdio: 'ignore',
+    });
     await until(() => redisAnswers(url, 200), 10_000);
   });
 
@@ -30,9 +32,15 @@ describe('a Redis that may evict keys', { skip: !hasRedisServer && 'redis-server
   });
 
   test('litwatch start refuses it with one line saying how to set noeviction', async () => {
-    const { code, stderr } = await runCli(['start'], cliEnv({ REDIS_URL: url, LITWATCH_PREFIX: prefix, LITWATCH_CONFIG: configDir(watchesYaml([{ id: 'bone', query: 'bone' }])) }));
+    const { code, stderr } = await runCli(
+      ['start'],
+      cliEnv({ REDIS_URL: url, LITWATCH_PREFIX: prefix, LITWATCH_CONFIG: configDir(watchesYaml([{ id: 'bone', query: 'bone' }])) }),
+    );
     assert.equal(code, 1);
-    assert.match(stderr, /^Redis at 127\.0\.0\.1:\d+ has maxmemory-policy allkeys-lru: BullMQ needs noeviction, or queued jobs vanish under memory pressure\. Set it with `redis-cli CONFIG SET maxmemory-policy noeviction` and `maxmemory-policy noeviction` in redis\.conf \(docker compose does this already\)\.\n$/m);
+    assert.match(
+      stderr,
+      /^Redis at 127\.0\.0\.1:\d+ has maxmemory-policy allkeys-lru: BullMQ needs noeviction, or queued jobs vanish under memory pressure\. Set it with `redis-cli CONFIG SET maxmemory-policy noeviction` and `maxmemory-policy noeviction` in redis\.conf \(docker compose does this already\)\.\n$/m,
+    );
     assert.doesNotMatch(stderr, /\n\s+at /);
   });
 });

@@ -60,9 +60,19 @@ describe('losing every Redis key of the installation', () => {
   before(async () => {
     ncbi = await new FakeNcbi().start();
     smtp = await new SmtpSink().start();
-    ncbi.addRecords([record('41005001', 'Osteolytic lesions first', '2026/11/20'), record('41005002', 'Skeletal events second', '2026/11/21'), record('41005003', 'Spinal metastasis third', '2026/11/22')]);
+    ncbi.addRecords([
+      record('41005001', 'Osteolytic lesions first', '2026/11/20'),
+      record('41005002', 'Skeletal events second', '2026/11/21'),
+      record('41005003', 'Spinal metastasis third', '2026/11/22'),
+    ]);
     ncbi.setQuery(QUERY, ['41005001', '41005002', '41005003']);
-    services = testServices({ prefix, eutilsUrl: ncbi.url, config: testConfig([{ id: 'bone', name: 'Bone metastasis', query: QUERY }]), env: { SMTP_URL: smtp.url, LITWATCH_PUBLIC_URL: 'https://litwatch.test' }, now: () => today });
+    services = testServices({
+      prefix,
+      eutilsUrl: ncbi.url,
+      config: testConfig([{ id: 'bone', name: 'Bone metastasis', query: QUERY }]),
+      env: { SMTP_URL: smtp.url, LITWATCH_PUBLIC_URL: 'https://litwatch.test' },
+      now: () => today,
+    });
     await startAll();
   });
 
@@ -76,14 +86,21 @@ describe('losing every Redis key of the installation', () => {
 
   test('between polls and digest runs loses no work and no subscriber, and sends nothing twice', async () => {
     assert.equal((await poll()).created, 3);
-    const reader = await services.subscribers.save({ email: 'lee@example.org', watches: ['bone'], frequency: 'daily', filters: { bone: { exclude: ['10090'] } } }, 'admin');
+    const reader = await services.subscribers.save(
+      { email: 'lee@example.org', watches: ['bone'], frequency: 'daily', filters: { bone: { exclude: ['10090'] } } },
+      'admin',
+    );
     assert.equal((await digest(reader.id, '2026-11-27')).status, 'built');
     await until(() => smtp.messages.length === 1, 30_000);
     assert.match(smtp.messages[0]?.subject ?? '', /3 new publications/);
 
     await loseRedis();
     assert.equal(await services.works.count(), 3, 'no work lost');
-    assert.deepEqual((await services.subscribers.list()).map((s) => [s.email, s.filters]), [['lee@example.org', { bone: { exclude: ['10090'] } }]], 'no subscriber, no preference lost');
+    assert.deepEqual(
+      (await services.subscribers.list()).map((s) => [s.email, s.filters]),
+      [['lee@example.org', { bone: { exclude: ['10090'] } }]],
+      'no subscriber, no preference lost',
+    );
     assert.equal((await services.cursors.get('bone', queryHash(QUERY)))?.date, '2026/11/27', 'the cursor stays: the next poll catches up from it');
     assert.equal((await services.digests.get(digestId(reader.id, '2026-11-27')))?.status, 'sent');
 

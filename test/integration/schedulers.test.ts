@@ -48,10 +48,20 @@ test('the scheduler of a removed watch is removed, a changed schedule replaces t
 test('restarting any number of times leaves one scheduler per watch, and one of each system job', async () => {
   const { applyConfig } = await import('../../src/live-config.ts');
   const { syncSystemSchedulers } = await import('../../src/queue/sync-system-schedulers.ts');
-  const config = testConfig([{ id: 'bone', query: 'a' }, { id: 'lung', query: 'b' }]);
+  const config = testConfig([
+    { id: 'bone', query: 'a' },
+    { id: 'lung', query: 'b' },
+  ]);
   for (let start = 0; start < 4; start++) {
     await applyConfig(services, config, true);
     await syncSystemSchedulers(services.queues.poll);
   }
-  assert.deepEqual((await services.queues.poll.getJobSchedulers(0, -1)).map((s) => s.key).sort(), ['poll-bone', 'poll-lung', 'system-check-health', 'system-check-notices', 'system-prune-store', 'system-reread-works']);
+  assert.deepEqual((await services.queues.poll.getJobSchedulers(0, -1)).map((s) => s.key).sort(), [
+    'poll-bone',
+    'poll-lung',
+    'system-check-health',
+    'system-check-notices',
+    'system-prune-store',
+    'system-reread-works',
+  ]);
 });

@@ -27,7 +27,11 @@ after(async () => {
 });
 
 test('a window with more than 9,999 hits is split into halves that each stay under it', async () => {
-  const parts = await searchWindows(services.ncbi, { db: 'pubmed', term: QUERY, window: { min: '2026/11/11', max: '2026/11/20' } }, createLogger({ level: 'silent' }));
+  const parts = await searchWindows(
+    services.ncbi,
+    { db: 'pubmed', term: QUERY, window: { min: '2026/11/11', max: '2026/11/20' } },
+    createLogger({ level: 'silent' }),
+  );
   assert.deepEqual(
     parts.map((p) => [p.window, p.count, p.ids.length, p.truncated]),
     [
@@ -44,7 +48,11 @@ test('a single day with too many hits is searched up to the limit and flagged, n
   ncbi.addRecords(pmids.map((pmid) => ({ pmid, edat: '2026/11/05' })));
   ncbi.setQuery('busy-day', pmids);
   const before = ncbi.count('esearch.fcgi');
-  const parts = await searchWindows(services.ncbi, { db: 'pubmed', term: 'busy-day', window: { min: '2026/11/05', max: '2026/11/05' } }, createLogger({ level: 'silent' }));
+  const parts = await searchWindows(
+    services.ncbi,
+    { db: 'pubmed', term: 'busy-day', window: { min: '2026/11/05', max: '2026/11/05' } },
+    createLogger({ level: 'silent' }),
+  );
   assert.equal(parts.length, 1);
   assert.equal(parts[0]?.truncated, true);
   assert.equal(parts[0]?.ids.length, 9999);

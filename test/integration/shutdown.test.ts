@@ -20,7 +20,13 @@ let workers: Worker[] = [];
 
 before(async () => {
   ncbi = await new FakeNcbi().start();
-  ncbi.addRecords([{ pmid: '41001101', edat: '2026/11/26', xml: pubmedArticleXml({ pmid: '41001101', doi: '10.1000/vert.1101', title: 'Vertebral metastases and kyphoplasty' }) }]);
+  ncbi.addRecords([
+    {
+      pmid: '41001101',
+      edat: '2026/11/26',
+      xml: pubmedArticleXml({ pmid: '41001101', doi: '10.1000/vert.1101', title: 'Vertebral metastases and kyphoplasty' }),
+    },
+  ]);
   ncbi.setQuery(QUERY, ['41001101']);
   services = testServices({ prefix, eutilsUrl: ncbi.url, config: testConfig([{ id: 'vertebral', query: QUERY }]) });
 });

@@ -29,7 +29,13 @@ describe('SMTP servers that fail: try later, refuse a recipient, drop the connec
 
   before(async () => {
     smtp = await new SmtpFaultServer().start();
-    services = testServices({ prefix, eutilsUrl: 'http://127.0.0.1:9/entrez/eutils', config: { ...testConfig([{ id: 'bone', name: 'Bone metastasis', query: 'a' }]), mail: { bounceLimit: BOUNCE_LIMIT } }, now: () => clock, env: { SMTP_URL: smtp.url, LITWATCH_PUBLIC_URL: PUBLIC_URL } });
+    services = testServices({
+      prefix,
+      eutilsUrl: 'http://127.0.0.1:9/entrez/eutils',
+      config: { ...testConfig([{ id: 'bone', name: 'Bone metastasis', query: 'a' }]), mail: { bounceLimit: BOUNCE_LIMIT } },
+      now: () => clock,
+      env: { SMTP_URL: smtp.url, LITWATCH_PUBLIC_URL: PUBLIC_URL },
+    });
     await services.works.upsert(makeArticle({ pmid: '41000901', doi: '10.1000/smtp.1', title: 'Denosumab and skeletal events' }), 'bone', TODAY.getTime());
     workers = startWorkers(services, { queues: ['digest', 'mail'] });
   });
@@ -48,7 +54,9 @@ describe('SMTP servers that fail: try later, refuse a recipient, drop the connec
 
   /** Builds each reader's digest of `period` (the clock's day) and waits until each send is settled; undefined where nothing was built. */
   async function deliver(subscribers: Subscriber[], period = PERIOD): Promise<(Digest | undefined)[]> {
-    const builds = await services.queues.digest.addBulk(subscribers.map((s) => ({ name: buildDigest.name, data: { subscriberId: s.id, period }, opts: { jobId: `build-${s.id}-${period}` } })));
+    const builds = await services.queues.digest.addBulk(
+      subscribers.map((s) => ({ name: buildDigest.name, data: { subscriberId: s.id, period }, opts: { jobId: `build-${s.id}-${period}` } })),
+    );
     await until(async () => (await Promise.all(builds.map((job) => job.getState()))).every((state) => state === 'completed' || state === 'failed'));
     const ids = subscribers.map((s) => digestId(s.id, period));
     const built = (await Promise.all(ids.map((id) => services.digests.get(id)))).filter((d) => d !== undefined).map((d) => d.id);

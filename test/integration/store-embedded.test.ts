@@ -9,5 +9,9 @@ import { storeSuite } from '../store/store-suite.ts';
 // The same store suite against the embedded database (PGlite), in a temporary folder.
 storeSuite('the embedded database', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'litwatch-embedded-'));
-  return { db: migratedOnFirstUse(openEmbedded(dir)), prefix: `lwtest-embedded-${randomBytes(4).toString('hex')}`, cleanUp: async () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    db: migratedOnFirstUse(openEmbedded(dir)),
+    prefix: `lwtest-embedded-${randomBytes(4).toString('hex')}`,
+    cleanUp: async () => rmSync(dir, { recursive: true, force: true }),
+  };
 });

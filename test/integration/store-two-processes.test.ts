@@ -8,7 +8,11 @@ import { deletePrefix, testDatabase, testDatabaseUrl, testPrefix } from '../help
 const CHILD = path.join(PROJECT_ROOT, 'test', 'helpers', 'store-works-child.ts');
 
 function storeInChild(databaseUrl: string, watch: string, startAt: number): Promise<Record<string, number>> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD], { cwd: PROJECT_ROOT, env: { PATH: process.env.PATH, DATABASE_URL: databaseUrl, WATCH: watch, COUNT: '200', START_AT: String(startAt) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
+    cwd: PROJECT_ROOT,
+    env: { PATH: process.env.PATH, DATABASE_URL: databaseUrl, WATCH: watch, COUNT: '200', START_AT: String(startAt) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

@@ -77,7 +77,10 @@ describe('double opt-in and one-click unsubscribe, over HTTP and SMTP', () => {
 
   test('a digest scheduler now exists for weekly digests in her time zone', async () => {
     const schedulers = await services.queues.digest.getJobSchedulers(0, -1);
-    assert.deepEqual(schedulers.map((s) => [s.key, s.pattern, s.tz]), [['digest-weekly-Europe~Paris', '0 7 * * 1', 'Europe/Paris']]);
+    assert.deepEqual(
+      schedulers.map((s) => [s.key, s.pattern, s.tz]),
+      [['digest-weekly-Europe~Paris', '0 7 * * 1', 'Europe/Paris']],
+    );
   });
 
   test('a forged token is refused with 4xx and changes nothing', async () => {
@@ -95,7 +98,11 @@ describe('double opt-in and one-click unsubscribe, over HTTP and SMTP', () => {
     const eve = (await services.subscribers.findByEmail('eve@example.org'))!;
     const { links } = await import('../../src/web/links.ts');
     const unsubscribe = links(base, services.tokens!).unsubscribeUrl(eve.id);
-    const response = await fetch(unsubscribe, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+    const response = await fetch(unsubscribe, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
     assert.equal(response.status, 200);
     assert.equal((await services.subscribers.get(eve.id))?.status, 'unsubscribed');
   });

@@ -20,8 +20,12 @@ before(async () => {
     req.on('data', (chunk) => (body += chunk));
     req.on('end', () => {
       lastRequest = JSON.parse(body);
-      const content = behaviour === 'prose' ? 'Sure! Here is a summary.' : JSON.stringify({ tldr: 'Denosumab cut skeletal events.', findings: ['Skeletal events fell by 18%.'] });
-      const reply = () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ choices: [{ message: { role: 'assistant', content } }] }));
+      const content =
+        behaviour === 'prose'
+          ? 'Sure! Here is a summary.'
+          : JSON.stringify({ tldr: 'Denosumab cut skeletal events.', findings: ['Skeletal events fell by 18%.'] });
+      const reply = () =>
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ choices: [{ message: { role: 'assistant', content } }] }));
       if (behaviour === 'slow') setTimeout(reply, 500);
       else reply();
     });
@@ -41,7 +45,10 @@ describe('an optional summariser model', () => {
     const summary = await summariseWithModel({ url, model: 'test-model', timeoutMs: 2000 }, ARTICLE, silent);
     assert.deepEqual(summary, { tldr: 'Denosumab cut skeletal events.', findings: ['Skeletal events fell by 18%.'], method: 'model', model: 'test-model' });
     assert.equal(lastRequest.model, 'test-model');
-    assert.match(lastRequest.messages?.[1]?.content ?? '', /Title: Denosumab in bone metastasis\n\nAbstract:\nRESULTS: Skeletal events fell by 18% \(P<0\.001\)\./);
+    assert.match(
+      lastRequest.messages?.[1]?.content ?? '',
+      /Title: Denosumab in bone metastasis\n\nAbstract:\nRESULTS: Skeletal events fell by 18% \(P<0\.001\)\./,
+    );
   });
 
   test('an answer that comes too late is not used', async () => {

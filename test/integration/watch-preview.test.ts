@@ -16,7 +16,12 @@ let services: Services;
 before(async () => {
   ncbi = await new FakeNcbi().start();
   const day = new Date().toISOString().slice(0, 10).replaceAll('-', '/');
-  const titles: Record<string, string> = { '41000801': 'A case report of bone metastasis', '41000802': 'Bone metastasis cohort', '41000803': 'Bone metastasis trial', '41000804': 'Bone metastasis registry study' };
+  const titles: Record<string, string> = {
+    '41000801': 'A case report of bone metastasis',
+    '41000802': 'Bone metastasis cohort',
+    '41000803': 'Bone metastasis trial',
+    '41000804': 'Bone metastasis registry study',
+  };
   ncbi.addRecords(Object.entries(titles).map(([pmid, title]) => ({ pmid, edat: day, xml: pubmedArticleXml({ pmid, title }) })));
   ncbi.setQuery(CURRENT, ['41000801', '41000802', '41000803']);
   ncbi.setQuery(EDITED, ['41000802', '41000803', '41000804']);

@@ -26,7 +26,12 @@ describe('token pages against expired, replayed and cross-site requests', () => 
   let addresses = 0;
 
   before(async () => {
-    services = testServices({ prefix, eutilsUrl: 'http://127.0.0.1:9/entrez/eutils', config, env: { LITWATCH_PUBLIC_URL: PUBLIC_URL, DASHBOARD_USER: USER, DASHBOARD_PASSWORD: PASSWORD } });
+    services = testServices({
+      prefix,
+      eutilsUrl: 'http://127.0.0.1:9/entrez/eutils',
+      config,
+      env: { LITWATCH_PUBLIC_URL: PUBLIC_URL, DASHBOARD_USER: USER, DASHBOARD_PASSWORD: PASSWORD },
+    });
     link = links(PUBLIC_URL, services.tokens!);
     server = await listen(createWebServer(services), 0);
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -80,7 +85,7 @@ describe('token pages against expired, replayed and cross-site requests', () => 
       assert.deepEqual(await services.subscribers.list(), before, 'the replay changed nothing, the pause included');
     });
 
-    test("a preferences link replayed after the admin removed the subscriber gives 410, even once the address is back", async () => {
+    test('a preferences link replayed after the admin removed the subscriber gives 410, even once the address is back', async () => {
       const target = await subscriber();
       const url = link.preferencesUrl(target.id);
       await services.subscribers.remove(target.id);
@@ -130,13 +135,28 @@ describe('token pages against expired, replayed and cross-site requests', () => 
 
     test('one-click unsubscribe still works from anywhere (RFC 8058 mail providers post it)', async () => {
       const target = await subscriber();
-      assert.equal((await open(link.unsubscribeUrl(target.id), { 'List-Unsubscribe': 'One-Click' }, { 'sec-fetch-site': 'cross-site', origin: 'https://mail.example' })).status, 200);
+      assert.equal(
+        (await open(link.unsubscribeUrl(target.id), { 'List-Unsubscribe': 'One-Click' }, { 'sec-fetch-site': 'cross-site', origin: 'https://mail.example' }))
+          .status,
+        200,
+      );
       assert.equal((await services.subscribers.get(target.id))?.status, 'unsubscribed');
     });
   });
 
   describe('security headers', () => {
-    const PATHS = ['/healthz', '/metrics', '/subscribe', '/preferences?token=x', '/confirm?token=x', '/unsubscribe?token=x', '/digests/dg-000000000000000000000000', '/no-such-page', '/admin', '/admin/queues'];
+    const PATHS = [
+      '/healthz',
+      '/metrics',
+      '/subscribe',
+      '/preferences?token=x',
+      '/confirm?token=x',
+      '/unsubscribe?token=x',
+      '/digests/dg-000000000000000000000000',
+      '/no-such-page',
+      '/admin',
+      '/admin/queues',
+    ];
     for (const path of PATHS) {
       test(`${path} answers with the security headers`, async () => {
         const auth = `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}`;

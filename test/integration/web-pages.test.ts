@@ -144,10 +144,12 @@ describe('the subscribe page', () => {
     assert.match(await res.text(), /Check your inbox/);
     assert.equal(app.confirmations.length, 1);
     const request = await store.getRequest(app.confirmations[0] ?? '');
-    assert.deepEqual(
-      request && { email: request.email, watches: request.watches, frequency: request.frequency, timezone: request.timezone },
-      { email, watches: ['bone-metastasis', 'mouse-models'], frequency: 'weekly', timezone: 'Europe/Paris' },
-    );
+    assert.deepEqual(request && { email: request.email, watches: request.watches, frequency: request.frequency, timezone: request.timezone }, {
+      email,
+      watches: ['bone-metastasis', 'mouse-models'],
+      frequency: 'weekly',
+      timezone: 'Europe/Paris',
+    });
     assert.equal(await store.findByEmail(email), undefined, 'nobody is subscribed before confirming');
   });
 
@@ -349,7 +351,14 @@ describe('the preferences page', () => {
     assert.match(await res.text(), /Your preferences are saved/);
     const saved = await store.get(subscriber.id);
     assert.deepEqual(
-      saved && { watches: saved.watches, frequency: saved.frequency, timezone: saved.timezone, status: saved.status, sendEmpty: saved.sendEmpty, filters: saved.filters },
+      saved && {
+        watches: saved.watches,
+        frequency: saved.frequency,
+        timezone: saved.timezone,
+        status: saved.status,
+        sendEmpty: saved.sendEmpty,
+        filters: saved.filters,
+      },
       {
         watches: ['mouse-models', 'bone-metastasis'],
         frequency: 'weekly',

@@ -28,7 +28,12 @@ describe('work pages, the read-all page and feeds', () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     const config = testConfig([{ id: 'bone', name: 'Bone metastasis', query: 'a' }]);
-    services = testServices({ prefix, eutilsUrl: 'http://127.0.0.1:9/entrez/eutils', config: { ...config, digest: { ...config.digest, maxItems: 20 } }, env: { LITWATCH_PUBLIC_URL: base } });
+    services = testServices({
+      prefix,
+      eutilsUrl: 'http://127.0.0.1:9/entrez/eutils',
+      config: { ...config, digest: { ...config.digest, maxItems: 20 } },
+      env: { LITWATCH_PUBLIC_URL: base },
+    });
     for (let i = 0; i < WORKS; i++) {
       const article = longArticle(i);
       const { key } = await services.works.upsert(article, 'bone', REFERENCE_DAY.getTime() - (WORKS - i) * 60_000);
@@ -36,7 +41,12 @@ describe('work pages, the read-all page and feeds', () => {
       if (article.pmcid) await services.enrichment.saveFullText(key, longFullText(i));
       keys.push(key);
     }
-    await services.notices.add(keys[RETRACTED]!, { kind: 'retracted', noticePmid: '41999999', date: '2026-11-20', url: 'https://pubmed.ncbi.nlm.nih.gov/41999999/' });
+    await services.notices.add(keys[RETRACTED]!, {
+      kind: 'retracted',
+      noticePmid: '41999999',
+      date: '2026-11-20',
+      url: 'https://pubmed.ncbi.nlm.nih.gov/41999999/',
+    });
     reader = await services.subscribers.save({ email: 'private.reader@example.org', watches: ['bone'], frequency: 'daily' }, 'admin', REFERENCE_DAY.getTime());
     server = await listen(createWebServer(services), port);
   });
@@ -62,7 +72,12 @@ describe('work pages, the read-all page and feeds', () => {
       assert.match(text, /<h1>Single-cell and spatial transcriptomic atlas/);
     }
     const retracted = keys[RETRACTED]!;
-    assert.match(html, new RegExp(`href="${base}/works/${encodeURIComponent(retracted).replaceAll('.', '\\.')}"[^>]*>[^<]*(?:<[^>]+>[^<]*)*?</a></div>\\s*<div class="entry-badges"[^>]*><span class="badge"[^>]*>Retracted</span>`));
+    assert.match(
+      html,
+      new RegExp(
+        `href="${base}/works/${encodeURIComponent(retracted).replaceAll('.', '\\.')}"[^>]*>[^<]*(?:<[^>]+>[^<]*)*?</a></div>\\s*<div class="entry-badges"[^>]*><span class="badge"[^>]*>Retracted</span>`,
+      ),
+    );
     const page = await (await fetch(`${base}/works/${encodeURIComponent(retracted)}`)).text();
     assert.match(page, /Notice<\/span> retracted \(2026-11-20, https:\/\/pubmed\.ncbi\.nlm\.nih\.gov\/41999999\/\)/);
   });
@@ -92,7 +107,17 @@ describe('work pages, the read-all page and feeds', () => {
     assert.equal(composed.assembled.workKeys.length, WORKS);
     const more = /class="more-link" href="([^"]+)"[^>]*>Read all 50 on the web</.exec(composed.email!.html);
     assert.ok(more, 'the email links the read-all page');
-    await services.digests.create({ id: composed.id, subscriberId: reader.id, period: composed.period.key, subject: composed.email!.subject, html: composed.email!.html, text: composed.email!.text, workKeys: composed.assembled.workKeys, notices: [], createdAt: REFERENCE_DAY.getTime() });
+    await services.digests.create({
+      id: composed.id,
+      subscriberId: reader.id,
+      period: composed.period.key,
+      subject: composed.email!.subject,
+      html: composed.email!.html,
+      text: composed.email!.text,
+      workKeys: composed.assembled.workKeys,
+      notices: [],
+      createdAt: REFERENCE_DAY.getTime(),
+    });
     const response = await fetch(more[1]!);
     assert.equal(response.status, 200);
     const text = await response.text();
@@ -104,7 +129,9 @@ describe('work pages, the read-all page and feeds', () => {
     const response = await fetch(`${base}/feeds/bone.atom`);
     assert.equal(response.status, 200);
     assert.match(response.headers.get('content-type') ?? '', /^application\/atom\+xml/);
-    const parsed = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', isArray: (name) => ['entry', 'link', 'author'].includes(name) }).parse(await response.text());
+    const parsed = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', isArray: (name) => ['entry', 'link', 'author'].includes(name) }).parse(
+      await response.text(),
+    );
     const feed = parsed.feed;
     assert.equal(feed['@_xmlns'], 'http://www.w3.org/2005/Atom');
     assert.equal(feed.id, `${base}/feeds/bone.atom`);
@@ -128,7 +155,12 @@ describe('work pages, the read-all page and feeds', () => {
     const response = await fetch(`${base}/feeds/bone.json`);
     assert.equal(response.status, 200);
     assert.match(response.headers.get('content-type') ?? '', /^application\/feed\+json/);
-    const feed = (await response.json()) as { version: string; title: string; feed_url: string; items: { id: string; url: string; title: string; summary: string; date_published: string }[] };
+    const feed = (await response.json()) as {
+      version: string;
+      title: string;
+      feed_url: string;
+      items: { id: string; url: string; title: string; summary: string; date_published: string }[];
+    };
     assert.equal(feed.version, 'https://jsonfeed.org/version/1.1');
     assert.equal(feed.feed_url, `${base}/feeds/bone.json`);
     assert.equal(feed.items.length, WORKS);

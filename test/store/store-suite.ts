@@ -92,7 +92,13 @@ export function storeSuite(kind: string, open: () => { db: MigratedDatabase; pre
       const dup = await works.upsert(article({ pmid: '41000031', doi: '10.1000/DUP', title: 'Duplicate record' }), 'bone');
       assert.equal(dup.status, 'duplicate');
       assert.equal((await works.get('10.1000/dup'))?.title, 'Original');
-      assert.deepEqual(await works.keysForPmids(['41000030', '41000031', '1']), new Map([['41000030', '10.1000/dup'], ['41000031', '10.1000/dup']]));
+      assert.deepEqual(
+        await works.keysForPmids(['41000030', '41000031', '1']),
+        new Map([
+          ['41000030', '10.1000/dup'],
+          ['41000031', '10.1000/dup'],
+        ]),
+      );
       const logged = logs.lines.find((l) => l.event === 'store.id_conflict' && JSON.stringify(l).includes('41000031'));
       assert.ok(logged, 'the second record is logged, not dropped silently');
     });
@@ -115,7 +121,12 @@ export function storeSuite(kind: string, open: () => { db: MigratedDatabase; pre
       assert.equal((await works.keysForPmids(['41000050'])).get('41000050'), '10.1000/first');
       const conflicts = logs.lines.filter((l) => l.event === 'store.id_conflict' && JSON.stringify(l).includes('10.1000/first'));
       assert.equal(conflicts.length, 2);
-      assert.deepEqual((conflicts[0] as { record: object; existing: object }).existing, { key: '10.1000/first', doi: '10.1000/first', pmid: '41000050', pmcid: 'PMC7000050' });
+      assert.deepEqual((conflicts[0] as { record: object; existing: object }).existing, {
+        key: '10.1000/first',
+        doi: '10.1000/first',
+        pmid: '41000050',
+        pmcid: 'PMC7000050',
+      });
       assert.deepEqual((conflicts[0] as { record: object }).record, { doi: '10.1000/second', pmid: '41000051', pmcid: 'PMC7000050' });
     });
 
@@ -123,12 +134,19 @@ export function storeSuite(kind: string, open: () => { db: MigratedDatabase; pre
       const t0 = Date.parse('2026-11-01T10:00:00Z');
       await works.upsert(article({ pmid: '41000060', doi: '10.1000/older' }), 'listing', t0);
       await works.upsert(article({ pmid: '41000061', doi: '10.1000/newer' }), 'listing', t0 + 86_400_000);
-      assert.deepEqual((await works.list({ watchId: 'listing' })).map((w) => w.key), ['10.1000/newer', '10.1000/older']);
+      assert.deepEqual(
+        (await works.list({ watchId: 'listing' })).map((w) => w.key),
+        ['10.1000/newer', '10.1000/older'],
+      );
       assert.equal((await works.list({ limit: 2 })).length, 2);
       assert.deepEqual(await works.keysMatchedSince('listing', t0 + 1), ['10.1000/newer']);
       assert.equal(await works.firstMatchedAt('listing'), t0);
       const daily = await works.dailyMatched('listing', 3, t0 + 86_400_000);
-      assert.deepEqual(daily, [{ day: '2026-10-31', count: 0 }, { day: '2026-11-01', count: 1 }, { day: '2026-11-02', count: 1 }]);
+      assert.deepEqual(daily, [
+        { day: '2026-10-31', count: 0 },
+        { day: '2026-11-01', count: 1 },
+        { day: '2026-11-02', count: 1 },
+      ]);
       assert.equal(await works.linkWatch(['10.1000/older', 'pmid:404'], 'other', 'pmc'), 1);
       assert.deepEqual((await works.get('10.1000/older'))?.sources, ['pmc', 'pubmed']);
     });
@@ -147,10 +165,22 @@ export function storeSuite(kind: string, open: () => { db: MigratedDatabase; pre
       await enrichment.saveFullText(key, { pmcid: 'PMC1', hasBody: true, figures: [{ caption: 'Fig' }], referenceCount: 3 });
       assert.deepEqual(await enrichment.haveFullText([key, '10.1000/older']), new Set([key]));
       assert.equal((await enrichment.fullText(key))?.referenceCount, 3);
-      const entities = { source: 'pubtator' as const, scope: 'abstract' as const, diseases: [{ type: 'Disease' as const, id: 'MESH:D001859', mention: 'osteosarcoma' }], chemicals: [], genes: [], species: [], linkedDiseases: [], annotatedAt: 5 };
+      const entities = {
+        source: 'pubtator' as const,
+        scope: 'abstract' as const,
+        diseases: [{ type: 'Disease' as const, id: 'MESH:D001859', mention: 'osteosarcoma' }],
+        chemicals: [],
+        genes: [],
+        species: [],
+        linkedDiseases: [],
+        annotatedAt: 5,
+      };
       await enrichment.saveEntities(key, entities);
       assert.deepEqual(await enrichment.entities(key), entities);
-      assert.deepEqual((await works.search('osteosarcoma')).map((h) => h.key), [key]);
+      assert.deepEqual(
+        (await works.search('osteosarcoma')).map((h) => h.key),
+        [key],
+      );
       await enrichment.saveSummary(key, { findings: ['x'], method: 'model', model: 'm' });
       assert.equal((await enrichment.summary(key))?.model, 'm');
       assert.equal(await enrichment.summary('10.1000/older'), undefined);
@@ -192,19 +222,52 @@ export function storeSuite(kind: string, open: () => { db: MigratedDatabase; pre
     test('works with a PMID first seen since a time, oldest first', async () => {
       const since = Date.parse('2026-11-01T10:00:00Z');
       const found = await works.withPmidSince(since);
-      assert.deepEqual(found.slice(0, 2), [{ key: '10.1000/older', pmid: '41000060' }, { key: '10.1000/newer', pmid: '41000061' }]);
+      assert.deepEqual(found.slice(0, 2), [
+        { key: '10.1000/older', pmid: '41000060' },
+        { key: '10.1000/newer', pmid: '41000061' },
+      ]);
       assert.ok(found.every((w) => w.pmid));
     });
 
     test('full-text search over title, abstract, authors, journal and MeSH, newest first, with the matched watch', async () => {
       const t = Date.parse('2026-11-10T00:00:00Z');
-      await works.upsert(article({ pmid: '41000070', doi: '10.1000/s1', title: 'Denosumab and fractures', journal: { title: 'Osteoporosis International' } }), 'search-a', t);
-      await works.upsert(article({ pmid: '41000071', doi: '10.1000/s2', title: 'A trial', abstract: [{ text: 'Denosumab reduced vertebral fracture risk.' }] }), 'search-b', t + 1000);
-      await works.upsert(article({ pmid: '41000072', doi: '10.1000/s3', title: 'Another', authors: [{ lastName: 'Zoledronski', foreName: 'Ann' }], mesh: [{ ui: 'D1', name: 'Fractures, Bone', majorTopic: true, qualifiers: [] }] }), 'search-a', t + 2000);
+      await works.upsert(
+        article({ pmid: '41000070', doi: '10.1000/s1', title: 'Denosumab and fractures', journal: { title: 'Osteoporosis International' } }),
+        'search-a',
+        t,
+      );
+      await works.upsert(
+        article({ pmid: '41000071', doi: '10.1000/s2', title: 'A trial', abstract: [{ text: 'Denosumab reduced vertebral fracture risk.' }] }),
+        'search-b',
+        t + 1000,
+      );
+      await works.upsert(
+        article({
+          pmid: '41000072',
+          doi: '10.1000/s3',
+          title: 'Another',
+          authors: [{ lastName: 'Zoledronski', foreName: 'Ann' }],
+          mesh: [{ ui: 'D1', name: 'Fractures, Bone', majorTopic: true, qualifiers: [] }],
+        }),
+        'search-a',
+        t + 2000,
+      );
       const hits = await works.search('denosumab fracture');
-      assert.deepEqual(hits.map((h) => [h.key, h.watches]), [['10.1000/s2', ['search-b']], ['10.1000/s1', ['search-a']]]);
-      assert.deepEqual((await works.search('zoledronski')).map((h) => h.key), ['10.1000/s3']);
-      assert.deepEqual((await works.search('fractures', { watchId: 'search-a' })).map((h) => h.key), ['10.1000/s3', '10.1000/s1']);
+      assert.deepEqual(
+        hits.map((h) => [h.key, h.watches]),
+        [
+          ['10.1000/s2', ['search-b']],
+          ['10.1000/s1', ['search-a']],
+        ],
+      );
+      assert.deepEqual(
+        (await works.search('zoledronski')).map((h) => h.key),
+        ['10.1000/s3'],
+      );
+      assert.deepEqual(
+        (await works.search('fractures', { watchId: 'search-a' })).map((h) => h.key),
+        ['10.1000/s3', '10.1000/s1'],
+      );
       assert.equal((await works.search('osteoporosis international'))[0]?.journal, 'Osteoporosis International');
       assert.deepEqual(await works.search('"no such phrase anywhere"'), []);
     });
@@ -222,14 +285,21 @@ export function storeSuite(kind: string, open: () => { db: MigratedDatabase; pre
 
     test('subscribers, preferences, requests with expiry, sent history', async () => {
       const subscribers = new SubscriberStore(db);
-      const s = await subscribers.save({ email: ' Reader@Example.org ', watches: ['bone'], frequency: 'weekly', filters: { bone: { exclude: ['10090'] } } }, 'admin', 1000);
+      const s = await subscribers.save(
+        { email: ' Reader@Example.org ', watches: ['bone'], frequency: 'weekly', filters: { bone: { exclude: ['10090'] } } },
+        'admin',
+        1000,
+      );
       assert.deepEqual(await subscribers.findByEmail('reader@example.ORG'), s);
       const again = await subscribers.save({ email: 'reader@example.org', watches: ['bone', 'lung'], frequency: 'daily' }, 'self', 2000);
       assert.equal(again.id, s.id);
       assert.equal(again.origin, 'admin');
       assert.deepEqual(again.filters, { bone: { exclude: ['10090'] } });
       assert.equal((await subscribers.update(s.id, { timezone: 'Europe/Paris', sendEmpty: true }, 3000))?.timezone, 'Europe/Paris');
-      assert.deepEqual((await subscribers.list()).map((x) => x.id), [s.id]);
+      assert.deepEqual(
+        (await subscribers.list()).map((x) => x.id),
+        [s.id],
+      );
       const request = await subscribers.request({ email: 'new@example.org', watches: ['bone'], frequency: 'daily', timezone: 'UTC' });
       assert.equal((await subscribers.getRequest(request.id))?.email, 'new@example.org');
       const confirmed = await subscribers.confirm(request.id);
@@ -237,7 +307,7 @@ export function storeSuite(kind: string, open: () => { db: MigratedDatabase; pre
       assert.equal(await subscribers.confirm(request.id), undefined, 'a request is used once');
       await db.query(`UPDATE subscription_requests SET expires_at = now() - interval '1 second'`);
       const late = await subscribers.request({ email: 'late@example.org', watches: ['bone'], frequency: 'daily', timezone: 'UTC' });
-      await db.query('UPDATE subscription_requests SET expires_at = now() - interval \'1 second\' WHERE id = $1', [late.id]);
+      await db.query("UPDATE subscription_requests SET expires_at = now() - interval '1 second' WHERE id = $1", [late.id]);
       assert.equal(await subscribers.getRequest(late.id), undefined);
       assert.equal(await subscribers.confirm(late.id), undefined);
       assert.equal(await subscribers.dropExpiredRequests(), 1);
@@ -258,7 +328,17 @@ export function storeSuite(kind: string, open: () => { db: MigratedDatabase; pre
       await notices.owe(reader.id, { workKey: '10.1000/s1', noticePmid: '999' });
       assert.deepEqual(await notices.owed(reader.id), [{ workKey: '10.1000/s1', noticePmid: '999' }]);
       const id = digestId(reader.id, '2026-11-27');
-      const digest = { id, subscriberId: reader.id, period: '2026-11-27', subject: 'S', html: '<p>h</p>', text: 't', workKeys: ['10.1000/s2', '10.1000/s3'], notices: ['10.1000/s1|999'], createdAt: 1000 };
+      const digest = {
+        id,
+        subscriberId: reader.id,
+        period: '2026-11-27',
+        subject: 'S',
+        html: '<p>h</p>',
+        text: 't',
+        workKeys: ['10.1000/s2', '10.1000/s3'],
+        notices: ['10.1000/s1|999'],
+        createdAt: 1000,
+      };
       assert.equal(await digests.create(digest), true);
       assert.equal(await digests.create(digest), false, 'one digest per subscriber and period');
       assert.deepEqual(await digests.inFlight(reader.id), new Set(['10.1000/s2', '10.1000/s3']));
@@ -285,7 +365,10 @@ export function storeSuite(kind: string, open: () => { db: MigratedDatabase; pre
       await digests.markFailed(other, 'SMTP 550', true);
       assert.deepEqual(await digests.inFlight(reader.id), new Set());
       assert.equal((await digests.get(other.id))?.lastError, 'SMTP 550');
-      assert.deepEqual((await digests.recent(1)).map((d) => d.id), [other.id]);
+      assert.deepEqual(
+        (await digests.recent(1)).map((d) => d.id),
+        [other.id],
+      );
     });
 
     test('retention: old sent history and old digests are pruned, the rest kept; digest bodies went when sent', async () => {
@@ -296,7 +379,17 @@ export function storeSuite(kind: string, open: () => { db: MigratedDatabase; pre
       const reader = await subscribers.save({ email: 'old@example.org', watches: ['bone'], frequency: 'daily' }, 'admin');
       await subscribers.recordSent(reader.id, ['10.1000/ancient'], now - 401 * DAY);
       await subscribers.recordSent(reader.id, ['10.1000/recent'], now - 10 * DAY);
-      const old = { id: digestId(reader.id, '2026-04-01'), subscriberId: reader.id, period: '2026-04-01', subject: 'S', html: 'h', text: 't', workKeys: ['10.1000/ancient'], notices: [], createdAt: now - 181 * DAY };
+      const old = {
+        id: digestId(reader.id, '2026-04-01'),
+        subscriberId: reader.id,
+        period: '2026-04-01',
+        subject: 'S',
+        html: 'h',
+        text: 't',
+        workKeys: ['10.1000/ancient'],
+        notices: [],
+        createdAt: now - 181 * DAY,
+      };
       const kept = { ...old, id: digestId(reader.id, '2026-11-20'), period: '2026-11-20', createdAt: now - 7 * DAY };
       await digests.create(old);
       await digests.create(kept);
@@ -317,13 +410,26 @@ export function storeSuite(kind: string, open: () => { db: MigratedDatabase; pre
       await metrics.add('polls_total', 2);
       for (const outcome of ['error', 'rate_limited', 'ok', 'error'] as const) await metrics.ncbiRequest(outcome);
       const counters = await metrics.counters();
-      assert.deepEqual([counters.polls_total, counters.ncbi_requests_total, counters.ncbi_errors_total, counters.ncbi_rate_limited_total, counters.digests_sent_total], [3, 4, 2, 1, 0]);
+      assert.deepEqual(
+        [counters.polls_total, counters.ncbi_requests_total, counters.ncbi_errors_total, counters.ncbi_rate_limited_total, counters.digests_sent_total],
+        [3, 4, 2, 1, 0],
+      );
       assert.equal(await metrics.ncbiErrorStreak(), 1);
       await metrics.recordPoll('bone', { ok: true, found: 2, query: 'q' }, 5000);
       await metrics.recordPoll('bone', { ok: false, error: 'boom' }, 6000);
       assert.deepEqual(await metrics.watchStatus('bone'), { lastPollAt: 6000, lastPollOk: false, lastFoundAt: 5000, lastError: 'boom', query: 'q' });
-      await metrics.recordPoll('bone', { ok: true, found: 0, query: 'q2', queryWarnings: [{ source: 'pubmed', kind: 'phraseNotFound', phrase: 'osteo-thing' }] }, 7000);
-      assert.deepEqual(await metrics.watchStatus('bone'), { lastPollAt: 7000, lastPollOk: true, lastFoundAt: 5000, query: 'q2', queryWarnings: [{ source: 'pubmed', kind: 'phraseNotFound', phrase: 'osteo-thing' }] });
+      await metrics.recordPoll(
+        'bone',
+        { ok: true, found: 0, query: 'q2', queryWarnings: [{ source: 'pubmed', kind: 'phraseNotFound', phrase: 'osteo-thing' }] },
+        7000,
+      );
+      assert.deepEqual(await metrics.watchStatus('bone'), {
+        lastPollAt: 7000,
+        lastPollOk: true,
+        lastFoundAt: 5000,
+        query: 'q2',
+        queryWarnings: [{ source: 'pubmed', kind: 'phraseNotFound', phrase: 'osteo-thing' }],
+      });
       await metrics.recordPoll('bone', { ok: true, found: 0, query: 'q2' }, 8000);
       assert.equal((await metrics.watchStatus('bone')).queryWarnings, undefined, 'a clean poll clears them');
       assert.deepEqual(await metrics.watchStatus('never'), {});

@@ -32,7 +32,6 @@ const ENTITIES: WorkEntities = {
   annotatedAt: 0,
 };
 
-
 describe('a card with its PMC full text', () => {
   const card = renderCard({ article: PMC, fullText: FULL_TEXT });
 
@@ -76,8 +75,11 @@ describe('a card with entities', () => {
     );
   });
 
-  test('says when the tags are litwatch\'s own, made before PubTator annotated the article', () => {
-    const local = renderCard({ article: PMC, entities: { ...ENTITIES, source: 'local', genes: [], species: [{ type: 'Species', id: '10090', mention: 'mice' }] } });
+  test("says when the tags are litwatch's own, made before PubTator annotated the article", () => {
+    const local = renderCard({
+      article: PMC,
+      entities: { ...ENTITIES, source: 'local', genes: [], species: [{ type: 'Species', id: '10090', mention: 'mice' }] },
+    });
     const body = sectionBody(local, 'Full-text entities');
     assert.match(body, /- \*\*Species:\*\* mice \(species\) \[taxon 10090\]/);
     assert.match(body, /Tagged offline with litwatch's vocabulary/);

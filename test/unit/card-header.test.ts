@@ -57,10 +57,7 @@ describe('formatAuthors', () => {
 
 describe('the source line', () => {
   test('says PMC when the article has a PMCID', () => {
-    assert.equal(
-      sourceLine(makeArticle({ pmcid: 'PMC12877326' })),
-      'PMC · DOI: 10.1000/Example.2024.001 · Journal of Examples · 2024-03-09',
-    );
+    assert.equal(sourceLine(makeArticle({ pmcid: 'PMC12877326' })), 'PMC · DOI: 10.1000/Example.2024.001 · Journal of Examples · 2024-03-09');
   });
 
   test('says PubMed without a PMCID and keeps the DOI as written, not lowercased', () => {

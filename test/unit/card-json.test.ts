@@ -23,12 +23,8 @@ describe('cardJson', () => {
       matched: ['sleep'],
       summary: {
         tldr: 'These findings suggest that acute sleep loss impairs glucose control.',
-        contribution:
-          'Here we investigated whether one night of sleep deprivation alters insulin sensitivity in *Mus musculus*.',
-        findings: [
-          'Insulin sensitivity was reduced by 23% after deprivation (P<0.001).',
-          'Hepatic glucose output increased approx. 1.5-fold.',
-        ],
+        contribution: 'Here we investigated whether one night of sleep deprivation alters insulin sensitivity in *Mus musculus*.',
+        findings: ['Insulin sensitivity was reduced by 23% after deprivation (P<0.001).', 'Hepatic glucose output increased approx. 1.5-fold.'],
         method: 'extractive',
       },
       card: renderCard(input),

@@ -9,7 +9,6 @@ import { sectionBody } from '../helpers/card-sections.ts';
 
 const SEED_CARD = new URL('../../../shared/format/seed-card.md', import.meta.url);
 
-
 /** The lines that give a card its shape: section headings, the rule and the Source line. */
 function skeleton(card: string): string[] {
   return card
@@ -33,10 +32,13 @@ describe('the summary sections', () => {
     );
   });
 
-  test("name the model when a summariser wrote the summary", () => {
+  test('name the model when a summariser wrote the summary', () => {
     const text = card({ summary: { tldr: 'A short line.', findings: ['One finding.'], method: 'model', model: 'llama-3.1-8b' } });
     assert.equal(sectionBody(text, 'TL;DR'), 'A short line.');
-    assert.equal(sectionBody(text, 'Key findings'), '- One finding.\n\n_Summary written by llama-3.1-8b from the abstract: check it against the abstract below._');
+    assert.equal(
+      sectionBody(text, 'Key findings'),
+      '- One finding.\n\n_Summary written by llama-3.1-8b from the abstract: check it against the abstract below._',
+    );
   });
 
   test('say "Not stated in the abstract" when no sentence fits', () => {
@@ -58,10 +60,7 @@ describe('the abstract section', () => {
     const body = sectionBody(card({ article: makeArticle({ abstract: STRUCTURED_ABSTRACT }) }), 'Abstract');
     const paragraphs = body.split('\n\n');
     assert.equal(paragraphs.length, STRUCTURED_ABSTRACT.length);
-    assert.equal(
-      paragraphs[0],
-      '**Background:** Acute kidney injury (AKI) is common after cardiac surgery. Overall, its burden is poorly described.',
-    );
+    assert.equal(paragraphs[0], '**Background:** Acute kidney injury (AKI) is common after cardiac surgery. Overall, its burden is poorly described.');
     assert.deepEqual(
       paragraphs.map((p) => p.match(/^\*\*(.+?):\*\*/)?.[1]),
       ['Background', 'Methods', 'Results', 'Conclusions', 'Trial Registration'],
@@ -105,14 +104,8 @@ describe('the enrichment sections before enrichment', () => {
     const text = card({ article: makeArticle({ pmcid: 'PMC12877326' }) });
     const url = 'https://pmc.ncbi.nlm.nih.gov/articles/PMC12877326/';
     assert.equal(sectionBody(text, 'Full text'), `_Full text not fetched yet._ Read the complete paper in PMC: ${url}`);
-    assert.equal(
-      sectionBody(text, 'Figures'),
-      `_Figure count not available yet._ Figures with captions in the complete paper: ${url}`,
-    );
-    assert.equal(
-      sectionBody(text, 'References'),
-      `_Reference count not available yet._ Full list in the complete paper: ${url}`,
-    );
+    assert.equal(sectionBody(text, 'Figures'), `_Figure count not available yet._ Figures with captions in the complete paper: ${url}`);
+    assert.equal(sectionBody(text, 'References'), `_Reference count not available yet._ Full list in the complete paper: ${url}`);
   });
 });
 

@@ -2,12 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AbstractPart } from '../../src/parse/article.ts';
 import { summarise, type CardSummary } from '../../src/card/summarise.ts';
-import {
-  makeArticle,
-  REVIEW_ABSTRACT,
-  STRUCTURED_ABSTRACT,
-  UNSTRUCTURED_STUDY_ABSTRACT,
-} from '../fixtures/card/articles.ts';
+import { makeArticle, REVIEW_ABSTRACT, STRUCTURED_ABSTRACT, UNSTRUCTURED_STUDY_ABSTRACT } from '../fixtures/card/articles.ts';
 
 function summaryOf(abstract: AbstractPart[]): CardSummary {
   return summarise(makeArticle({ abstract }));
@@ -17,7 +12,10 @@ function summaryOf(abstract: AbstractPart[]): CardSummary {
 function assertQuoted(summary: CardSummary, abstract: AbstractPart[]): void {
   const quotes = [summary.tldr, summary.contribution, ...summary.findings].filter((q) => q !== undefined);
   for (const quote of quotes) {
-    assert.ok(abstract.some((part) => part.text.includes(quote)), `not in the abstract: ${quote}`);
+    assert.ok(
+      abstract.some((part) => part.text.includes(quote)),
+      `not in the abstract: ${quote}`,
+    );
   }
 }
 
@@ -106,10 +104,7 @@ describe('summarise on an unstructured study abstract', () => {
   });
 
   test('the contribution is the "Here we investigated…" sentence, markup kept', () => {
-    assert.equal(
-      summary.contribution,
-      'Here we investigated whether one night of sleep deprivation alters insulin sensitivity in *Mus musculus*.',
-    );
+    assert.equal(summary.contribution, 'Here we investigated whether one night of sleep deprivation alters insulin sensitivity in *Mus musculus*.');
   });
 
   test('findings are the cued result sentences in abstract order, not the TL;DR', () => {

@@ -28,7 +28,8 @@ test('a tree that keeps the layers passes', () => {
   const { status, output } = check({
     'src/cli/main.ts': "import { run } from '../../jobs/poll.ts';\n",
     'jobs/poll.ts': "import { parse } from '../src/parse/parse.ts';\nexport const run = 1;\n",
-    'src/parse/parse.ts': "import { save } from '../store/save.ts';\n// import { x } from '../../jobs/poll.ts' (a comment is not an import)\nexport const parse = 1;\n",
+    'src/parse/parse.ts':
+      "import { save } from '../store/save.ts';\n// import { x } from '../../jobs/poll.ts' (a comment is not an import)\nexport const parse = 1;\n",
     'src/store/save.ts': "import type { Parsed } from '../parse/types.ts';\nimport pg from 'pg';\nexport const save = 1;\n",
     'src/parse/types.ts': 'export type Parsed = string;\n',
   });

@@ -21,7 +21,7 @@ describe('cronProblem', () => {
     assert.equal(cronProblem('0 6 * * THU'), undefined);
   });
 
-  test('passes on cron-parser\'s reason for a value out of range', () => {
+  test("passes on cron-parser's reason for a value out of range", () => {
     assert.equal(cronProblem('0 25 * * *'), 'Constraint error, got value 25 expected range 0-23');
   });
 });

@@ -45,9 +45,7 @@ describe('loadConfig', () => {
     assert.equal(config.watches[0]?.timezone, 'UTC');
     assert.equal(config.watches[0]?.enabled, true);
     assert.equal(config.watches[1]?.enabled, false);
-    assert.deepEqual(config.subscribers, [
-      { email: 'reader@example.org', watches: ['bone-metastasis', 'other'], frequency: 'daily' },
-    ]);
+    assert.deepEqual(config.subscribers, [{ email: 'reader@example.org', watches: ['bone-metastasis', 'other'], frequency: 'daily' }]);
   });
 
   test('returns a config frozen all the way down', async () => {

@@ -21,7 +21,12 @@ function entities(diseases: string[], species: string[], linked?: string): WorkE
 }
 
 function candidate(key: string, watches: string[], day: number, e?: WorkEntities): DigestCandidate {
-  return { key, watches, firstSeen: day, card: { article: makeArticle({ pmid: key, title: key, electronicDate: { year: 2026, month: 11, day } }), ...(e ? { entities: e } : {}) } };
+  return {
+    key,
+    watches,
+    firstSeen: day,
+    card: { article: makeArticle({ pmid: key, title: key, electronicDate: { year: 2026, month: 11, day } }), ...(e ? { entities: e } : {}) },
+  };
 }
 
 const NAMES = new Map([
@@ -39,14 +44,20 @@ describe('assembling a digest', () => {
     candidate('unannotated', ['bone'], 18),
   ];
 
-  test('each work appears once, under the first of the subscriber\'s watches that found it, newest first', () => {
+  test("each work appears once, under the first of the subscriber's watches that found it, newest first", () => {
     const digest = assembleDigest({ watches: ['lung', 'bone'], filters: {} }, works, new Set(), NAMES, 50, entryFor);
     assert.deepEqual(digest.workKeys, ['shared', 'unannotated', 'mouse', 'old']);
     assert.deepEqual(
       digest.groups.map((g) => [g.watchName, g.sections.map((s) => [s.disease, s.entries.map((e) => e.title)])]),
       [
         ['Lung', [['prostate cancer', ['shared', 'mouse']]]],
-        ['Bone metastasis', [['breast cancer', ['old']], [undefined, ['unannotated']]]],
+        [
+          'Bone metastasis',
+          [
+            ['breast cancer', ['old']],
+            [undefined, ['unannotated']],
+          ],
+        ],
       ],
     );
   });
@@ -93,7 +104,7 @@ describe('entity filters', () => {
 });
 
 describe('digest periods', () => {
-  test('a daily digest is named by the day in the subscriber\'s time zone', () => {
+  test("a daily digest is named by the day in the subscriber's time zone", () => {
     assert.deepEqual(digestPeriod('daily', new Date('2026-11-27T23:30:00Z'), 'Europe/Paris'), { key: '2026-11-28', label: 'Saturday 28 November 2026' });
     assert.deepEqual(digestPeriod('daily', new Date('2026-11-27T23:30:00Z'), 'UTC'), { key: '2026-11-27', label: 'Friday 27 November 2026' });
   });

@@ -33,7 +33,10 @@ describe('PubTator3 BioC JSON', () => {
 
   test('mentions come in document order whatever the order of the annotations', () => {
     const offsets = doc.mentions.map((m) => m.offset);
-    assert.deepEqual(offsets, [...offsets].sort((a, b) => a - b));
+    assert.deepEqual(
+      offsets,
+      [...offsets].sort((a, b) => a - b),
+    );
     assert.equal(doc.mentions[0]!.text, 'TP53');
   });
 
@@ -78,14 +81,20 @@ describe('PubTator3 BioC JSON', () => {
   });
 
   test('a body that is not BioC fails with a message that says what was expected', () => {
-    assert.throws(() => parseBiocJson({ error: 'rate limited' }), (e: unknown) => e instanceof BiocError && /expected \{"PubTator3"/.test(e.message) && /error/.test(e.message));
+    assert.throws(
+      () => parseBiocJson({ error: 'rate limited' }),
+      (e: unknown) => e instanceof BiocError && /expected \{"PubTator3"/.test(e.message) && /error/.test(e.message),
+    );
     assert.throws(() => parseBiocJson('<html>'), BiocError);
     assert.throws(() => parseBiocJson(null), BiocError);
   });
 
   test('a malformed document fails with the path of the bad field', () => {
     const bad = { PubTator3: [{ id: '1', passages: [{ offset: 'zero', annotations: [] }] }] };
-    assert.throws(() => parseBiocJson(bad), (e: unknown) => e instanceof BiocError && e.message.includes('PubTator3[0].passages[0].offset'));
+    assert.throws(
+      () => parseBiocJson(bad),
+      (e: unknown) => e instanceof BiocError && e.message.includes('PubTator3[0].passages[0].offset'),
+    );
   });
 });
 
@@ -99,9 +108,18 @@ describe('the recorded PubTator3 exports', { skip: skipShared }, () => {
     const entities = buildWorkEntities(doc, undefined, 0);
     assert.deepEqual(entities.diseases.map((e) => e.id).slice(0, 2), ['MESH:D008545', 'MESH:D003643']);
     assert.equal(entities.diseases[0]!.mention, 'melanoma');
-    assert.deepEqual(entities.genes.map((e) => e.id), ['5609', '673', '150094']);
-    assert.deepEqual(entities.chemicals.map((e) => e.id), ['MESH:C560077', 'MESH:D003606', 'MESH:D017239']);
-    assert.deepEqual(entities.species.map((e) => [e.id, e.mention]), [['9606', 'patients']]);
+    assert.deepEqual(
+      entities.genes.map((e) => e.id),
+      ['5609', '673', '150094'],
+    );
+    assert.deepEqual(
+      entities.chemicals.map((e) => e.id),
+      ['MESH:C560077', 'MESH:D003606', 'MESH:D017239'],
+    );
+    assert.deepEqual(
+      entities.species.map((e) => [e.id, e.mention]),
+      [['9606', 'patients']],
+    );
   });
 
   test('PMID 20516115 gives its PMCID from the title infons, BRCA1 and the syndrome before cancer', () => {
@@ -109,8 +127,17 @@ describe('the recorded PubTator3 exports', { skip: skipShared }, () => {
     assert.equal(doc.pmcid, 'PMC3040717');
     assert.equal(doc.scope, 'abstract');
     const entities = buildWorkEntities(doc, undefined, 0);
-    assert.deepEqual(entities.diseases.map((e) => e.id), ['MESH:D061325', 'MESH:D009369']);
-    assert.deepEqual(entities.genes.map((e) => [e.id, e.mention]), [['672', 'BRCA1']]);
-    assert.deepEqual(entities.species.map((e) => e.id), ['9606']);
+    assert.deepEqual(
+      entities.diseases.map((e) => e.id),
+      ['MESH:D061325', 'MESH:D009369'],
+    );
+    assert.deepEqual(
+      entities.genes.map((e) => [e.id, e.mention]),
+      [['672', 'BRCA1']],
+    );
+    assert.deepEqual(
+      entities.species.map((e) => e.id),
+      ['9606'],
+    );
   });
 });

@@ -32,11 +32,17 @@ describe('the offline tagger: dictionary matching', () => {
   });
 
   test('case is ignored for ordinary names', () => {
-    assert.deepEqual(found('BREAST CANCER and Breast cancer'), [['BREAST CANCER', 'MESH:D001943'], ['Breast cancer', 'MESH:D001943']]);
+    assert.deepEqual(found('BREAST CANCER and Breast cancer'), [
+      ['BREAST CANCER', 'MESH:D001943'],
+      ['Breast cancer', 'MESH:D001943'],
+    ]);
   });
 
   test('an acronym-like name matches only as written: AIDS is tagged, aids is not', () => {
-    assert.deepEqual(found('Patients with AIDS used hearing aids.'), [['Patients', '9606'], ['AIDS', 'MESH:D000163']]);
+    assert.deepEqual(found('Patients with AIDS used hearing aids.'), [
+      ['Patients', '9606'],
+      ['AIDS', 'MESH:D000163'],
+    ]);
     assert.deepEqual(found('NSCLC and nsclc'), [['NSCLC', 'MESH:D002289']]);
   });
 
@@ -88,7 +94,12 @@ describe('the offline tagger: dictionary matching', () => {
 describe('the offline tagger: species words', () => {
   test('patients, women, men and children are human', () => {
     const ids = tag('patients, women, men and children').map((m) => [m.text, m.id]);
-    assert.deepEqual(ids, [['patients', '9606'], ['women', '9606'], ['men', '9606'], ['children', '9606']]);
+    assert.deepEqual(ids, [
+      ['patients', '9606'],
+      ['women', '9606'],
+      ['men', '9606'],
+      ['children', '9606'],
+    ]);
   });
 
   test('mice, mouse and murine are Mus musculus; rats are Rattus norvegicus, not Rattus sp.', () => {
@@ -97,7 +108,10 @@ describe('the offline tagger: species words', () => {
   });
 
   test('a scientific name and its abbreviated genus are found', () => {
-    assert.deepEqual(found('Escherichia coli and E. coli'), [['Escherichia coli', '562'], ['E. coli', '562']]);
+    assert.deepEqual(found('Escherichia coli and E. coli'), [
+      ['Escherichia coli', '562'],
+      ['E. coli', '562'],
+    ]);
   });
 });
 
@@ -118,16 +132,25 @@ describe('the offline tagger: abbreviations defined in the text', () => {
       { text: 'Non-small cell lung cancer (NSCLCa) in practice', offset: 0 },
       { text: 'Outcomes of NSCLCa were poor.', offset: 48 },
     ]);
-    assert.deepEqual(mentions.map((m) => [m.text, m.id, m.offset]), [
-      ['Non-small cell lung cancer', 'MESH:D002289', 0],
-      ['NSCLCa', 'MESH:D002289', 28],
-      ['NSCLCa', 'MESH:D002289', 60],
-    ]);
-    assert.deepEqual(found('NSCLCa first, then non-small cell lung cancer (NSCLCa).').map(([t]) => t), ['non-small cell lung cancer', 'NSCLCa']);
+    assert.deepEqual(
+      mentions.map((m) => [m.text, m.id, m.offset]),
+      [
+        ['Non-small cell lung cancer', 'MESH:D002289', 0],
+        ['NSCLCa', 'MESH:D002289', 28],
+        ['NSCLCa', 'MESH:D002289', 60],
+      ],
+    );
+    assert.deepEqual(
+      found('NSCLCa first, then non-small cell lung cancer (NSCLCa).').map(([t]) => t),
+      ['non-small cell lung cancer', 'NSCLCa'],
+    );
   });
 
   test('a parenthesis that does not abbreviate the words before it defines nothing', () => {
-    assert.deepEqual(found('Melanoma (n = 12) and melanoma (HR 0.45) in PD.'), [['Melanoma', 'MESH:D008545'], ['melanoma', 'MESH:D008545']]);
+    assert.deepEqual(found('Melanoma (n = 12) and melanoma (HR 0.45) in PD.'), [
+      ['Melanoma', 'MESH:D008545'],
+      ['melanoma', 'MESH:D008545'],
+    ]);
   });
 });
 
@@ -140,22 +163,35 @@ describe('the offline tagger: coordinated mentions', () => {
   });
 
   test('two conjuncts without a comma, and "or", are coordinated too', () => {
-    assert.deepEqual(tag('breast or prostate cancer').map((m) => m.ids), [['MESH:D001943', 'MESH:D011471']]);
+    assert.deepEqual(
+      tag('breast or prostate cancer').map((m) => m.ids),
+      [['MESH:D001943', 'MESH:D011471']],
+    );
   });
 
   test('the head may be several words: small- and non-small-cell lung cancer', () => {
-    assert.deepEqual(tag('small- and non-small-cell lung cancer').map((m) => m.ids), [['MESH:D055752', 'MESH:D002289']]);
+    assert.deepEqual(
+      tag('small- and non-small-cell lung cancer').map((m) => m.ids),
+      [['MESH:D055752', 'MESH:D002289']],
+    );
   });
 
   test('a conjunct that makes no disease with the head is left out', () => {
     const mentions = tag('early and lung cancer');
-    assert.deepEqual(mentions.map((m) => [m.text, m.id, m.ids]), [['lung cancer', 'MESH:D008175', undefined]]);
+    assert.deepEqual(
+      mentions.map((m) => [m.text, m.id, m.ids]),
+      [['lung cancer', 'MESH:D008175', undefined]],
+    );
   });
 });
 
 describe('the shared lexicon on the seed card', { skip: skipShared }, () => {
   // The abstract is read from the seed card at run time; no copy of it lives in the project.
-  const seedAbstract = () => readFileSync(path.join(shared, 'format', 'seed-card.md'), 'utf8').split('## Abstract\n')[1]!.split('\n## ')[0]!.trim();
+  const seedAbstract = () =>
+    readFileSync(path.join(shared, 'format', 'seed-card.md'), 'utf8')
+      .split('## Abstract\n')[1]!
+      .split('\n## ')[0]!
+      .trim();
   let lexicon: Vocabulary;
   before(async () => {
     lexicon = await loadVocabulary(path.join(shared, 'lexicon'));
@@ -172,11 +208,14 @@ describe('the shared lexicon on the seed card', { skip: skipShared }, () => {
   test('the card links breast, prostate and lung cancer first, and not cancer itself', () => {
     const mentions = tagText(lexicon, [{ text: seedAbstract(), offset: 0 }]);
     const entities = buildWorkEntities({ source: 'local', scope: 'abstract', mentions }, lexicon, 0);
-    assert.deepEqual(entities.linkedDiseases.slice(0, 3).map((d) => [d.mondoId, d.label]), [
-      ['MONDO:0021100', 'breast neoplasm'],
-      ['MONDO:0008315', 'prostate cancer'],
-      ['MONDO:0021117', 'lung neoplasm'],
-    ]);
+    assert.deepEqual(
+      entities.linkedDiseases.slice(0, 3).map((d) => [d.mondoId, d.label]),
+      [
+        ['MONDO:0021100', 'breast neoplasm'],
+        ['MONDO:0008315', 'prostate cancer'],
+        ['MONDO:0021117', 'lung neoplasm'],
+      ],
+    );
     assert.ok(!entities.linkedDiseases.some((d) => d.meshId === 'MESH:D009369' || d.meshId === 'MESH:D009362'));
     assert.deepEqual(entities.species, [{ type: 'Species', id: '9606', mention: 'patients', scientificName: 'Homo sapiens', commonName: 'human' }]);
   });

@@ -112,7 +112,10 @@ describe('vocab sync against a local server', () => {
   test('progress reports the bytes downloaded for every source', async () => {
     const { result, lines } = await sync(path.join(scratch, 'progress'));
     for (const file of ['d-sample.bin', 'c-sample.bin', 'mondo-exact.sssom.tsv', 'mondo-more.sssom.tsv', 'taxslim-sample.obo']) {
-      assert.ok(lines.some((line) => line.startsWith(`${file}: `) && line.endsWith('MB downloaded')), file);
+      assert.ok(
+        lines.some((line) => line.startsWith(`${file}: `) && line.endsWith('MB downloaded')),
+        file,
+      );
     }
     const served = readdirSync(sourcesDir).reduce((sum, file) => sum + readFileSync(path.join(sourcesDir, file)).length, 0);
     assert.equal(result.bytes, served);
@@ -123,7 +126,10 @@ describe('vocab sync against a local server', () => {
     const dir = path.join(scratch, 'kept');
     await sync(dir);
     const before = readFileSync(path.join(dir, 'diseases.tsv'), 'utf8');
-    await assert.rejects(sync(dir, { ...localSources(), taxonomy: `${baseUrl}/moved-away.obo` }), /GET http:\/\/127\.0\.0\.1:\d+\/moved-away\.obo answered HTTP 404/);
+    await assert.rejects(
+      sync(dir, { ...localSources(), taxonomy: `${baseUrl}/moved-away.obo` }),
+      /GET http:\/\/127\.0\.0\.1:\d+\/moved-away\.obo answered HTTP 404/,
+    );
     assert.equal(readFileSync(path.join(dir, 'diseases.tsv'), 'utf8'), before);
     assert.deepEqual(readdirSync(dir).sort(), ['diseases.tsv', 'mesh_to_mondo.tsv', 'species.tsv']);
   });
@@ -135,7 +141,7 @@ describe('vocab sync against a local server', () => {
     );
   });
 
-  test('with no MeSH files given, it takes the current year\'s pair from the MeSH folder', async () => {
+  test("with no MeSH files given, it takes the current year's pair from the MeSH folder", async () => {
     publishedMesh = { 'd2025.bin': 'd-sample.bin', 'c2025.bin': 'c-sample.bin', 'd2026.bin': 'd-sample.bin', 'c2026.bin': 'c-sample.bin' };
     const dir = path.join(scratch, 'mesh-current');
     const { meshDescriptors: _d, meshSupplementary: _c, ...rest } = localSources();

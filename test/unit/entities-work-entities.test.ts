@@ -81,7 +81,12 @@ describe('the linked diseases of a work', () => {
   });
 
   test('generic roots are left out even when MONDO maps them', () => {
-    const mentions = [disease('MESH:D009369', 'cancer'), disease('MESH:D004194', 'diseases'), disease('MESH:D009362', 'metastasis'), disease('MESH:D008545', 'melanoma')];
+    const mentions = [
+      disease('MESH:D009369', 'cancer'),
+      disease('MESH:D004194', 'diseases'),
+      disease('MESH:D009362', 'metastasis'),
+      disease('MESH:D008545', 'melanoma'),
+    ];
     assert.deepEqual(linked(mentions), ['MONDO:0005105']);
   });
 

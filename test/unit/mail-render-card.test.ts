@@ -30,11 +30,20 @@ describe('the HTML card', () => {
   test('has every section of the Markdown card, in the same order', () => {
     const headings = markdownHeadings(renderCard(REVIEW_CARD));
     assert.equal(headings.length, 9);
-    assert.ok(inOrder(html, headings.map((h) => `>${h}</h5>`)), 'section headings in order');
+    assert.ok(
+      inOrder(
+        html,
+        headings.map((h) => `>${h}</h5>`),
+      ),
+      'section headings in order',
+    );
   });
 
   test('links the title to the Source URL, with the stylesheet inlined on it', () => {
-    assert.match(html, /<h4 class="card-title" style="[^"]+"><a class="card-title-link" href="https:\/\/pmc\.ncbi\.nlm\.nih\.gov\/articles\/PMC12877326\/" style="[^"]+">Bone Metastasis: Molecular Mechanisms/);
+    assert.match(
+      html,
+      /<h4 class="card-title" style="[^"]+"><a class="card-title-link" href="https:\/\/pmc\.ncbi\.nlm\.nih\.gov\/articles\/PMC12877326\/" style="[^"]+">Bone Metastasis: Molecular Mechanisms/,
+    );
   });
 
   test('shows the header, entities, full text, figures, references, Source and Matched lines', () => {
@@ -82,7 +91,12 @@ describe('the text card', () => {
 
   test('has every section of the Markdown card, in the same order, each heading on its own line', () => {
     const headings = markdownHeadings(renderCard(REVIEW_CARD));
-    assert.ok(inOrder(text, headings.map((h) => `\n\n${h}\n`)));
+    assert.ok(
+      inOrder(
+        text,
+        headings.map((h) => `\n\n${h}\n`),
+      ),
+    );
   });
 
   test('writes the header, entities and links out in full', () => {

@@ -17,7 +17,10 @@ describe('the confirmation email', () => {
   });
 
   test('puts the confirmation link on a button in HTML and writes it out in text', () => {
-    assert.match(email.html, /<td class="button-cell" style="[^"]*background-color:#0b57d0[^"]*"[^>]*><a class="button" href="https:\/\/litwatch\.example\.org\/confirm\?token&#x3D;conf\.xyz" style="[^"]+">Confirm my subscription<\/a>/);
+    assert.match(
+      email.html,
+      /<td class="button-cell" style="[^"]*background-color:#0b57d0[^"]*"[^>]*><a class="button" href="https:\/\/litwatch\.example\.org\/confirm\?token&#x3D;conf\.xyz" style="[^"]+">Confirm my subscription<\/a>/,
+    );
     assert.ok(email.text.includes(`Confirm by opening this link:\n${CONFIRM.confirmUrl}\n`));
   });
 

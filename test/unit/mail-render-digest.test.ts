@@ -31,12 +31,21 @@ describe('the digest subject', () => {
 
 describe('the digest HTML part', () => {
   test('has the header with the period and the total count, a preheader and the language', () => {
-    assertIncludesAll(email.html, ['<html lang="en">', '>litwatch</p>', '>week of 23 November 2026</p>', '>41 new publications</h1>', '<title>Bone metastasis, Lung cancer in bone: 41 new publications</title>']);
+    assertIncludesAll(email.html, [
+      '<html lang="en">',
+      '>litwatch</p>',
+      '>week of 23 November 2026</p>',
+      '>41 new publications</h1>',
+      '<title>Bone metastasis, Lung cancer in bone: 41 new publications</title>',
+    ]);
     assert.match(email.html, /<div class="preheader"[^>]*>41 new publications for Bone metastasis, Lung cancer in bone, week of 23 November 2026\.<\/div>/);
   });
 
   test('heads each group with its watch name and each disease section with the disease', () => {
-    assert.match(email.html, /<h2 class="watch" style="[^"]+">Bone metastasis<\/h2>[\s\S]*<h3 class="disease" style="[^"]+">breast cancer<\/h3>[\s\S]*Bone Metastasis: Molecular Mechanisms[\s\S]*Serum Ca<sup>2\+<\/sup> after[\s\S]*<h2 class="watch" style="[^"]+">Lung cancer in bone<\/h2>[\s\S]*>lung cancer<\/h3>/);
+    assert.match(
+      email.html,
+      /<h2 class="watch" style="[^"]+">Bone metastasis<\/h2>[\s\S]*<h3 class="disease" style="[^"]+">breast cancer<\/h3>[\s\S]*Bone Metastasis: Molecular Mechanisms[\s\S]*Serum Ca<sup>2\+<\/sup> after[\s\S]*<h2 class="watch" style="[^"]+">Lung cancer in bone<\/h2>[\s\S]*>lung cancer<\/h3>/,
+    );
   });
 
   test('gives a section without a disease no subheading', () => {
@@ -70,7 +79,12 @@ describe('the digest HTML part', () => {
       groups: [{ watchName: 'Bone & <joint>', sections: [{ disease: '"quoted" <disease>', entries: [entry(PLAIN_CARD, 'Bone & <joint>')] }] }],
     });
     assert.equal(odd.subject, 'Bone & <joint>: 41 new publications');
-    assertIncludesAll(odd.html, ['>Bone &amp; &lt;joint&gt;</h2>', '>&quot;quoted&quot; &lt;disease&gt;</h3>', 'digests for Bone &amp; &lt;joint&gt;.', 'Matched: Bone &amp; &lt;joint&gt;']);
+    assertIncludesAll(odd.html, [
+      '>Bone &amp; &lt;joint&gt;</h2>',
+      '>&quot;quoted&quot; &lt;disease&gt;</h3>',
+      'digests for Bone &amp; &lt;joint&gt;.',
+      'Matched: Bone &amp; &lt;joint&gt;',
+    ]);
     assert.doesNotMatch(odd.html, /<joint>|<disease>/);
   });
 
@@ -105,7 +119,10 @@ describe('a digest entry', () => {
   const review = renderDigestEntry(entry(REVIEW_CARD, 'Bone metastasis'));
 
   test('links its title to the work page on litwatch', () => {
-    assert.match(review.html, /<a class="entry-link" href="https:\/\/litwatch.example.org\/works\/10.1002%2Fmco2.70604"[^>]*>Bone Metastasis: Molecular Mechanisms, Clinical Management, and Therapeutic Targets<\/a>/);
+    assert.match(
+      review.html,
+      /<a class="entry-link" href="https:\/\/litwatch.example.org\/works\/10.1002%2Fmco2.70604"[^>]*>Bone Metastasis: Molecular Mechanisms, Clinical Management, and Therapeutic Targets<\/a>/,
+    );
     assert.ok(review.text.includes('\nhttps://litwatch.example.org/works/10.1002%2Fmco2.70604\n'));
   });
 
@@ -149,7 +166,10 @@ describe('a digest entry', () => {
     const retracted = renderDigestEntry(digestEntryView({ ...PLAIN_CARD, notices: [notice('retracted')] }, 'u', 'w'));
     assert.match(retracted.html, /<span class="badge"[^>]*>Retracted<\/span>/);
     assert.match(retracted.text, /^\[RETRACTED\] Serum Ca2\+ after ex vivo surgery\n/);
-    assert.deepEqual(digestEntryView({ ...PLAIN_CARD, notices: [notice('erratum'), notice('expression of concern')] }, 'u', 'w').badges, ['Erratum', 'Expression of concern']);
+    assert.deepEqual(digestEntryView({ ...PLAIN_CARD, notices: [notice('erratum'), notice('expression of concern')] }, 'u', 'w').badges, [
+      'Erratum',
+      'Expression of concern',
+    ]);
     assert.doesNotMatch(renderDigestEntry(entry(PLAIN_CARD, 'w')).html, /class="badge"/);
   });
 
@@ -173,7 +193,13 @@ describe('a digest of 50 long real-shaped works', () => {
     totalWorks: 73,
     groups: [
       { watchName: 'Bone metastasis', sections: [{ disease: 'breast cancer', entries: cards.slice(0, 30).map((c) => entry(c, 'Bone metastasis')) }] },
-      { watchName: 'Lung cancer in bone', sections: [{ disease: 'lung adenocarcinoma', entries: cards.slice(30, 45).map((c) => entry(c, 'Lung cancer in bone')) }, { entries: cards.slice(45).map((c) => entry(c, 'Lung cancer in bone')) }] },
+      {
+        watchName: 'Lung cancer in bone',
+        sections: [
+          { disease: 'lung adenocarcinoma', entries: cards.slice(30, 45).map((c) => entry(c, 'Lung cancer in bone')) },
+          { entries: cards.slice(45).map((c) => entry(c, 'Lung cancer in bone')) },
+        ],
+      },
     ],
   };
   const big = renderDigest(request);

@@ -25,7 +25,10 @@ describe('the empty digest', () => {
   });
 
   test('has the preferences and unsubscribe links: as links in HTML, written out in text', () => {
-    assert.match(email.html, /<a class="footer-link" href="https:\/\/litwatch\.example\.org\/preferences\?token&#x3D;pref\.abc" style="[^"]+">Change your preferences<\/a>/);
+    assert.match(
+      email.html,
+      /<a class="footer-link" href="https:\/\/litwatch\.example\.org\/preferences\?token&#x3D;pref\.abc" style="[^"]+">Change your preferences<\/a>/,
+    );
     assert.match(email.html, /href="https:\/\/litwatch\.example\.org\/unsubscribe\?token&#x3D;unsub\.def" style="[^"]+">Unsubscribe<\/a>/);
     assert.ok(email.text.includes(`Change your preferences: ${LINKS.preferences}\nUnsubscribe: ${LINKS.unsubscribe}\n`));
   });

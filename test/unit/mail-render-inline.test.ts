@@ -4,10 +4,7 @@ import { cardInlineToHtml, cardInlineToText } from '../../src/mail/render-inline
 
 describe('card inline text in HTML', () => {
   test('shows an escaped tag opener as text and never as an element', () => {
-    assert.equal(
-      cardInlineToHtml('&lt;script>alert(1)&lt;/script> and *BRCA1*'),
-      '&lt;script&gt;alert(1)&lt;/script&gt; and <i>BRCA1</i>',
-    );
+    assert.equal(cardInlineToHtml('&lt;script>alert(1)&lt;/script> and *BRCA1*'), '&lt;script&gt;alert(1)&lt;/script&gt; and <i>BRCA1</i>');
   });
 
   test('escapes a raw tag even though the card form never has one', () => {

@@ -13,7 +13,15 @@ describe('reading an esearch JSON reply', () => {
     const reply = readSearchReply(
       JSON.stringify({
         header: { type: 'esearch', version: '0.3' },
-        esearchresult: { count: '1234', retmax: '2', retstart: '0', querykey: '1', webenv: 'MCID_abc', idlist: ['41000002', '41000001'], querytranslation: 'x' },
+        esearchresult: {
+          count: '1234',
+          retmax: '2',
+          retstart: '0',
+          querykey: '1',
+          webenv: 'MCID_abc',
+          idlist: ['41000002', '41000001'],
+          querytranslation: 'x',
+        },
       }),
     );
     assert.deepEqual(reply, { count: 1234, ids: ['41000002', '41000001'], webEnv: 'MCID_abc', queryKey: '1', warnings: [], queryTranslation: 'x' });
@@ -23,7 +31,15 @@ describe('reading an esearch JSON reply', () => {
     // entrezpy: "Empty search result has no webenv/querykey"; NCBI adds its "No items found." message.
     const empty = {
       header: { type: 'esearch', version: '0.3' },
-      esearchresult: { count: '0', retmax: '0', retstart: '0', idlist: [], translationset: [], querytranslation: 'x', warninglist: { phrasesignored: [], quotedphrasesnotfound: [], outputmessages: ['No items found.'] } },
+      esearchresult: {
+        count: '0',
+        retmax: '0',
+        retstart: '0',
+        idlist: [],
+        translationset: [],
+        querytranslation: 'x',
+        warninglist: { phrasesignored: [], quotedphrasesnotfound: [], outputmessages: ['No items found.'] },
+      },
     };
     const reply = readSearchReply(JSON.stringify(empty));
     assert.equal(reply.count, 0);
@@ -59,8 +75,17 @@ describe('reading an esearch JSON reply', () => {
   });
 
   test('an HTML page, truncated JSON, a wrong shape or hits without a history entry are unexpected replies', () => {
-    for (const text of ['<html>Bad Gateway</html>', '{"esearchresult":{"count":"3","idl', JSON.stringify({ esearchresult: { count: 3 } }), JSON.stringify({ esearchresult: { count: '3' } })]) {
-      assert.throws(() => readSearchReply(text), (err: unknown) => err instanceof NcbiUnexpectedReplyError && err.service === 'esearch' && err.excerpt === text.slice(0, 300), text);
+    for (const text of [
+      '<html>Bad Gateway</html>',
+      '{"esearchresult":{"count":"3","idl',
+      JSON.stringify({ esearchresult: { count: 3 } }),
+      JSON.stringify({ esearchresult: { count: '3' } }),
+    ]) {
+      assert.throws(
+        () => readSearchReply(text),
+        (err: unknown) => err instanceof NcbiUnexpectedReplyError && err.service === 'esearch' && err.excerpt === text.slice(0, 300),
+        text,
+      );
     }
   });
 
@@ -98,7 +123,13 @@ describe('recorded esearch replies (../shared/fixtures/ncbi/esearch)', () => {
   test('klortho XML replies: every ErrorList/WarningList element NCBI sent has a warning kind', { skip }, () => {
     // E-utilities' JSON is its XML translated (PhraseNotFound -> errorlist.phrasesnotfound ...):
     // the element names in the recorded XML must all be ones readSearchReply maps.
-    const JSON_LIST: Record<string, string> = { PhraseNotFound: 'phrasesnotfound', FieldNotFound: 'fieldsnotfound', QuotedPhraseNotFound: 'quotedphrasesnotfound', PhraseIgnored: 'phrasesignored', OutputMessage: 'outputmessages' };
+    const JSON_LIST: Record<string, string> = {
+      PhraseNotFound: 'phrasesnotfound',
+      FieldNotFound: 'fieldsnotfound',
+      QuotedPhraseNotFound: 'quotedphrasesnotfound',
+      PhraseIgnored: 'phrasesignored',
+      OutputMessage: 'outputmessages',
+    };
     const seen: { element: string; text: string }[] = [];
     for (const name of ['klortho-esearch.error-phrasenotfound.xml', 'biopython-esearch8.xml']) {
       const xml = readFileSync(file(name), 'utf8');

@@ -12,23 +12,26 @@ const good = (pmid: string) => pubmedArticleXml({ pmid, title: `Record ${pmid}`,
 const withSubset = (subset: string, body: string) =>
   `<?xml version="1.0"?>\n<!DOCTYPE PubmedArticleSet [\n${subset}\n]>\n<PubmedArticleSet>${body}</PubmedArticleSet>`;
 
-const BILLION_LAUGHS = [
-  '<!ENTITY lol "lol">',
-  ...Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i || ''};`.repeat(10)}">`),
-].join('\n');
+const BILLION_LAUGHS = ['<!ENTITY lol "lol">', ...Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i || ''};`.repeat(10)}">`)].join('\n');
 
 describe('a DOCTYPE that declares entities', () => {
   test('billion laughs: the response is refused unread, naming the entities', () => {
     const xml = withSubset(BILLION_LAUGHS, pubmedArticleXml({ pmid: '40100001', title: '&lol9;' }));
-    assert.throws(() => parsePubmedXml(xml), (err: unknown) => {
-      assert.ok(err instanceof PubmedXmlError);
-      assert.match(err.message, /declares entities in its DOCTYPE \(lol, lol1, lol2, lol3, lol4 and 5 more\): refused unread/);
-      return true;
-    });
+    assert.throws(
+      () => parsePubmedXml(xml),
+      (err: unknown) => {
+        assert.ok(err instanceof PubmedXmlError);
+        assert.match(err.message, /declares entities in its DOCTYPE \(lol, lol1, lol2, lol3, lol4 and 5 more\): refused unread/);
+        return true;
+      },
+    );
   });
 
   test('external and parameter entities are refused the same way, also when the subset arrives in pieces', async () => {
-    const xml = withSubset('<!ENTITY xxe SYSTEM "file:///etc/passwd">\n<!ENTITY % remote SYSTEM "http://127.0.0.1:9/evil.dtd">\n%remote;', good('40100002').replace('Record 40100002', '&xxe;'));
+    const xml = withSubset(
+      '<!ENTITY xxe SYSTEM "file:///etc/passwd">\n<!ENTITY % remote SYSTEM "http://127.0.0.1:9/evil.dtd">\n%remote;',
+      good('40100002').replace('Record 40100002', '&xxe;'),
+    );
     const bytes = Buffer.from(xml);
     const pieces = Array.from({ length: Math.ceil(bytes.length / 7) }, (_, i) => bytes.subarray(i * 7, i * 7 + 7));
     const records: PubmedRecord[] = [];
@@ -43,7 +46,10 @@ describe('a DOCTYPE that declares entities', () => {
 
   test('a PMC response with entity declarations is refused too', () => {
     const xml = `<!DOCTYPE pmc-articleset [<!ENTITY xxe SYSTEM "file:///etc/hostname">]><pmc-articleset>${jatsArticleXml({ pmcid: 'PMC9000001', title: 'Bone', abstract: 'Bone.' })}</pmc-articleset>`;
-    assert.throws(() => parseJatsXml(xml), (err: unknown) => err instanceof PmcXmlError && /declares entities .*xxe \(external\)/.test(err.message));
+    assert.throws(
+      () => parseJatsXml(xml),
+      (err: unknown) => err instanceof PmcXmlError && /declares entities .*xxe \(external\)/.test(err.message),
+    );
   });
 
   test('a DOCTYPE that never ends is refused once it passes 64 KB, before it can fill memory', async () => {
@@ -85,7 +91,10 @@ describe('a record larger than a record may be', () => {
     const records: PubmedRecord[] = [];
     const source = setWithHugeRecord(100e6, (bytes) => (peak = Math.max(peak, bytes)));
     for await (const record of streamPubmedRecords(source, { onRecordError: (err) => errors.push(err) })) records.push(record);
-    assert.deepEqual(records.map((r) => r.kind !== 'deleted' && r.pmid), ['40100101', '40100103']);
+    assert.deepEqual(
+      records.map((r) => r.kind !== 'deleted' && r.pmid),
+      ['40100101', '40100103'],
+    );
     assert.equal(errors.length, 1);
     assert.match(errors[0]!.message, /^PMID 40100102 is 100\.\d MB, over the 16\.0 MB a record may have: skipped unread$/);
     assert.equal(errors[0]!.pmid, '40100102');
@@ -106,7 +115,10 @@ describe('a record larger than a record may be', () => {
     const errors: PmcRecordError[] = [];
     const articles = [];
     for await (const article of streamJatsArticles(chunks(), { onRecordError: (err) => errors.push(err) })) articles.push(article);
-    assert.deepEqual(articles.map((a) => a.article.pmcid), ['PMC9000102']);
+    assert.deepEqual(
+      articles.map((a) => a.article.pmcid),
+      ['PMC9000102'],
+    );
     assert.equal(errors.length, 1);
     assert.match(errors[0]!.message, /^PMC9000101 is 5\d\.\d MB, over the 32\.0 MB an article may have: skipped unread$/);
   });
@@ -130,7 +142,10 @@ describe('lists read without the XML parser fail a broken record as the parser d
     const broken = good('40100301').replace('</AbstractText>', '');
     const errors: PubmedRecordError[] = [];
     const records = parsePubmedXml(pubmedArticleSetXml([good('40100300'), broken, good('40100302')]), { onRecordError: (err) => errors.push(err) });
-    assert.deepEqual(records.map((r) => r.kind !== 'deleted' && r.pmid), ['40100300', '40100302']);
+    assert.deepEqual(
+      records.map((r) => r.kind !== 'deleted' && r.pmid),
+      ['40100300', '40100302'],
+    );
     assert.match(errors[0]!.message, /^could not read PMID 40100301, skipped: Unexpected end of AbstractText$/);
   });
 });

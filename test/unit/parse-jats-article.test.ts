@@ -48,7 +48,10 @@ describe('article ids', () => {
 
 describe('title', () => {
   test('keeps italics and sup as card markup, decodes P &lt; 0.001 whole and drops the footnote mark', () => {
-    assert.equal(bare.article.title, 'Osteoclast-derived *TGF-β* drives Ca<sup>2+</sup>-dependent osteolysis in breast cancer bone metastasis (P < 0.001 in xenografts)');
+    assert.equal(
+      bare.article.title,
+      'Osteoclast-derived *TGF-β* drives Ca<sup>2+</sup>-dependent osteolysis in breast cancer bone metastasis (P < 0.001 in xenografts)',
+    );
   });
 
   test('a < that would open a tag is written &lt; in the card title', () => {
@@ -57,10 +60,19 @@ describe('title', () => {
 });
 
 describe('abstract', () => {
-  test('a structured abstract gives one labelled part per section, without the abstract\'s own title or a trailing colon', () => {
-    assert.deepEqual(bare.article.abstract.map((part) => part.label), ['Background', 'Methods', 'Results', 'Conclusions']);
-    assert.equal(bare.article.abstract[1]?.text, 'We injected MDA-MB-231 cells into the tibiae of nude mice and treated them with zoledronic acid or vehicle *in vivo*.');
-    assert.equal(bare.article.abstract[2]?.text, 'Zoledronic acid reduced the osteolytic lesion area by 48% (P < 0.001) and serum Ca<sup>2+</sup> returned to baseline.');
+  test("a structured abstract gives one labelled part per section, without the abstract's own title or a trailing colon", () => {
+    assert.deepEqual(
+      bare.article.abstract.map((part) => part.label),
+      ['Background', 'Methods', 'Results', 'Conclusions'],
+    );
+    assert.equal(
+      bare.article.abstract[1]?.text,
+      'We injected MDA-MB-231 cells into the tibiae of nude mice and treated them with zoledronic acid or vehicle *in vivo*.',
+    );
+    assert.equal(
+      bare.article.abstract[2]?.text,
+      'Zoledronic acid reduced the osteolytic lesion area by 48% (P < 0.001) and serum Ca<sup>2+</sup> returned to baseline.',
+    );
   });
 
   test('an unstructured abstract gives one unlabelled part per paragraph', () => {
@@ -121,7 +133,7 @@ describe('journal and dates', () => {
 });
 
 describe('other fields', () => {
-  test('keywords are plain text; article-type is the publication type; xml:lang maps to PubMed\'s code', () => {
+  test("keywords are plain text; article-type is the publication type; xml:lang maps to PubMed's code", () => {
     assert.deepEqual(bare.article.keywords, ['Bone metastasis', 'Osteoclast', 'TGF-β', 'Zoledronic acid']);
     assert.deepEqual(bare.article.publicationTypes, ['research-article']);
     assert.deepEqual(nihms?.article.languages, ['eng']);

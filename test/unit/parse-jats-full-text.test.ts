@@ -26,7 +26,10 @@ describe('figures', () => {
   });
 
   test('figures in the floats-group of an NIHMS manuscript count', () => {
-    assert.deepEqual(nihms?.fullText.figures.map((f) => f.label), ['Figure 1', 'Figure 2']);
+    assert.deepEqual(
+      nihms?.fullText.figures.map((f) => f.label),
+      ['Figure 1', 'Figure 2'],
+    );
     assert.equal(nihms?.fullText.figures[0]?.caption, 'Dormant (label-retaining) cells sit within 20 μm of osteoblasts in murine tibiae.');
   });
 
@@ -36,7 +39,7 @@ describe('figures', () => {
 });
 
 describe('references', () => {
-  test('element-citation, mixed-citation and citation refs all count, a nested ref-list\'s once, a sub-article\'s not at all', () => {
+  test("element-citation, mixed-citation and citation refs all count, a nested ref-list's once, a sub-article's not at all", () => {
     assert.equal(bare?.fullText.referenceCount, 4);
   });
 
@@ -54,7 +57,10 @@ describe('an article returned without its body', () => {
   });
 
   test('gives only the title and abstract passages', () => {
-    assert.deepEqual(restricted?.passages.map((p) => p.kind), ['title', 'abstract']);
+    assert.deepEqual(
+      restricted?.passages.map((p) => p.kind),
+      ['title', 'abstract'],
+    );
   });
 
   test('an empty <body/> is no body either', () => {
@@ -65,8 +71,14 @@ describe('an article returned without its body', () => {
 
 describe('graphical abstract', () => {
   test('an abstract-type="graphical" gives its paragraph as the caption, without its heading', () => {
-    assert.equal(graphicalAbstract?.fullText.graphicalAbstract, 'This figure summarises how tumour-derived RANKL recruits osteoclasts in the bone metastatic niche, and where denosumab interrupts the cycle.');
-    assert.deepEqual(graphicalAbstract?.fullText.figures.map((f) => f.label), ['FIGURE 1']);
+    assert.equal(
+      graphicalAbstract?.fullText.graphicalAbstract,
+      'This figure summarises how tumour-derived RANKL recruits osteoclasts in the bone metastatic niche, and where denosumab interrupts the cycle.',
+    );
+    assert.deepEqual(
+      graphicalAbstract?.fullText.figures.map((f) => f.label),
+      ['FIGURE 1'],
+    );
   });
 
   test('a fig marked as the graphical abstract gives its caption and is not one of the figures', () => {
@@ -87,13 +99,18 @@ describe('passages', () => {
   });
 
   test('are plain text: no markup, entities decoded', () => {
-    assert.deepEqual(texts(bare, 'title'), ['Osteoclast-derived TGF-β drives Ca2+-dependent osteolysis in breast cancer bone metastasis (P < 0.001 in xenografts)']);
+    assert.deepEqual(texts(bare, 'title'), [
+      'Osteoclast-derived TGF-β drives Ca2+-dependent osteolysis in breast cancer bone metastasis (P < 0.001 in xenografts)',
+    ]);
     for (const passage of bare?.passages ?? []) assert.doesNotMatch(passage.text, /<[A-Za-z/]|\*|&#?\w+;/, passage.text);
   });
 
   test('the abstract is one passage, section labels left out', () => {
     const [abstract] = texts(bare, 'abstract');
-    assert.match(abstract ?? '', /^Bone is the most frequent site of metastasis.*osteoclasts\. We injected .* by 48% \(P < 0\.001\) and serum Ca2\+ returned.*bone metastases\.$/);
+    assert.match(
+      abstract ?? '',
+      /^Bone is the most frequent site of metastasis.*osteoclasts\. We injected .* by 48% \(P < 0\.001\) and serum Ca2\+ returned.*bone metastases\.$/,
+    );
   });
 
   test('the body gives one passage per section title and paragraph; a list stays in its paragraph with its items apart, processing instructions go', () => {
@@ -115,7 +132,7 @@ describe('passages', () => {
     ]);
   });
 
-  test('the graphical abstract\'s caption is the first caption passage', () => {
+  test("the graphical abstract's caption is the first caption passage", () => {
     assert.equal(texts(graphicalFigure, 'caption')[0], 'Rebound of bone turnover markers after the last denosumab dose.');
     assert.equal(texts(graphicalAbstract, 'caption')[0]?.startsWith('This figure summarises'), true);
   });

@@ -3,9 +3,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import type { JatsArticle } from '../../src/parse/full-text.ts';
-import {
-  parseJatsXml, PmcRecordError, PmcXmlError, streamJatsArticles, type Chunk, type JatsParseOptions,
-} from '../../src/parse/jats-stream.ts';
+import { parseJatsXml, PmcRecordError, PmcXmlError, streamJatsArticles, type Chunk, type JatsParseOptions } from '../../src/parse/jats-stream.ts';
 
 function fixture(name: string): Buffer {
   return readFileSync(new URL(`../fixtures/jats/${name}`, import.meta.url));
@@ -41,20 +39,26 @@ describe('documents the parser accepts', () => {
 });
 
 describe('responses that are not an article set', () => {
-  test('an eFetchResult ERROR throws a PmcXmlError with NCBI\'s text', () => {
-    assert.throws(() => parseJatsXml(fixture('efetch-error.xml').toString()), (error: unknown) => {
-      assert.ok(error instanceof PmcXmlError);
-      assert.match(error.message, /not a pmc-articleset: Empty id list - nothing todo/);
-      assert.equal(error.ncbiError, 'Empty id list - nothing todo');
-      return true;
-    });
+  test("an eFetchResult ERROR throws a PmcXmlError with NCBI's text", () => {
+    assert.throws(
+      () => parseJatsXml(fixture('efetch-error.xml').toString()),
+      (error: unknown) => {
+        assert.ok(error instanceof PmcXmlError);
+        assert.match(error.message, /not a pmc-articleset: Empty id list - nothing todo/);
+        assert.equal(error.ncbiError, 'Empty id list - nothing todo');
+        return true;
+      },
+    );
   });
 
   test('an ERROR inside the set throws after the articles before it were yielded', async () => {
     const seen: string[] = [];
-    await assert.rejects(async () => {
-      for await (const article of streamJatsArticles([fixture('error-in-set.xml')])) seen.push(article.article.pmcid);
-    }, { name: 'PmcXmlError', message: /error inside the pmc-articleset: Search Backend failed: Database is not supported: pmc & retry later/ });
+    await assert.rejects(
+      async () => {
+        for await (const article of streamJatsArticles([fixture('error-in-set.xml')])) seen.push(article.article.pmcid);
+      },
+      { name: 'PmcXmlError', message: /error inside the pmc-articleset: Search Backend failed: Database is not supported: pmc & retry later/ },
+    );
     assert.deepEqual(seen, ['PMC11900601']);
   });
 
@@ -71,9 +75,12 @@ describe('responses that are not an article set', () => {
     const whole = fixture('articleset-two.xml');
     const cut = whole.subarray(0, whole.indexOf('<article-id pub-id-type="pmc">11900302'));
     const seen: string[] = [];
-    await assert.rejects(async () => {
-      for await (const article of streamJatsArticles(inPieces(cut, 500))) seen.push(article.article.pmcid);
-    }, { name: 'PmcXmlError', message: /ended before <\/pmc-articleset>/ });
+    await assert.rejects(
+      async () => {
+        for await (const article of streamJatsArticles(inPieces(cut, 500))) seen.push(article.article.pmcid);
+      },
+      { name: 'PmcXmlError', message: /ended before <\/pmc-articleset>/ },
+    );
     assert.deepEqual(seen, ['PMC11900301']);
   });
 

@@ -63,9 +63,15 @@ describe('titles and abstracts', () => {
 
   test('a structured abstract keeps its parts, labels and NLM categories in order', () => {
     const { abstract } = article('inline-markup.xml', '40100021');
-    assert.deepEqual(abstract.map((p) => [p.label, p.nlmCategory]), [
-      ['BACKGROUND', 'BACKGROUND'], ['METHODS', 'METHODS'], ['RESULTS', 'RESULTS'], ['CONCLUSIONS', 'CONCLUSIONS'],
-    ]);
+    assert.deepEqual(
+      abstract.map((p) => [p.label, p.nlmCategory]),
+      [
+        ['BACKGROUND', 'BACKGROUND'],
+        ['METHODS', 'METHODS'],
+        ['RESULTS', 'RESULTS'],
+        ['CONCLUSIONS', 'CONCLUSIONS'],
+      ],
+    );
     assert.equal(
       abstract[0]?.text,
       'RANKL drives osteoclast activation *in vivo* and *in vitro* ; bold claims and underlined caveats aside, its role in *BRCA1*-mutated disease is unclear.',
@@ -78,7 +84,9 @@ describe('titles and abstracts', () => {
   });
 
   test('OtherAbstract is ignored', () => {
-    const text = article('inline-markup.xml', '40100021').abstract.map((p) => p.text).join(' ');
+    const text = article('inline-markup.xml', '40100021')
+      .abstract.map((p) => p.text)
+      .join(' ');
     assert.doesNotMatch(text, /Resumen/);
   });
 
@@ -112,10 +120,18 @@ describe('authors', () => {
 
   test('personal authors carry names, ORCID as a bare id and equal contribution', () => {
     assert.deepEqual(authors[0], {
-      lastName: 'Nakamura', foreName: 'Haruto', initials: 'H', orcid: '0000-0002-1825-0097', equalContrib: true,
+      lastName: 'Nakamura',
+      foreName: 'Haruto',
+      initials: 'H',
+      orcid: '0000-0002-1825-0097',
+      equalContrib: true,
     });
     assert.deepEqual(authors[1], {
-      lastName: "O'Brien", foreName: 'Siobhán', initials: 'S', orcid: '0000-0001-5109-370X', equalContrib: true,
+      lastName: "O'Brien",
+      foreName: 'Siobhán',
+      initials: 'S',
+      orcid: '0000-0001-5109-370X',
+      equalContrib: true,
     });
   });
 
@@ -178,10 +194,15 @@ describe('subject terms', () => {
   });
 
   test('a MeSH heading is a major topic when its descriptor or any qualifier is', () => {
-    assert.deepEqual(a.mesh.map((h) => [h.ui, h.name, h.majorTopic]), [
-      ['D000818', 'Animals', false], ['D001859', 'Bone Neoplasms', true],
-      ['D054718', 'Cathepsin K', true], ['D010014', 'Osteolysis', false],
-    ]);
+    assert.deepEqual(
+      a.mesh.map((h) => [h.ui, h.name, h.majorTopic]),
+      [
+        ['D000818', 'Animals', false],
+        ['D001859', 'Bone Neoplasms', true],
+        ['D054718', 'Cathepsin K', true],
+        ['D010014', 'Osteolysis', false],
+      ],
+    );
     assert.deepEqual(a.mesh[2]?.qualifiers, [{ ui: 'Q000037', name: 'antagonists & inhibitors', majorTopic: true }]);
   });
 
@@ -195,15 +216,27 @@ describe('comments and corrections', () => {
   const records = articles('corrections.xml');
 
   test('errata, retractions, updates and comments are kept with source and PMID; Cites is dropped', () => {
-    assert.deepEqual(records.get('40100061')?.comments.map((c) => [c.kind, c.pmid]), [
-      ['ErratumIn', '40100062'], ['RetractionIn', '40100063'], ['UpdateOf', '38464301'], ['CommentIn', undefined],
-    ]);
+    assert.deepEqual(
+      records.get('40100061')?.comments.map((c) => [c.kind, c.pmid]),
+      [
+        ['ErratumIn', '40100062'],
+        ['RetractionIn', '40100063'],
+        ['UpdateOf', '38464301'],
+        ['CommentIn', undefined],
+      ],
+    );
     assert.equal(records.get('40100061')?.comments[0]?.source, 'Oncogene. 2025 Mar;44(9):655. doi: 10.1038/s41388-025-03300-2.');
   });
 
   test('the notices point back at the article', () => {
-    assert.deepEqual(records.get('40100062')?.comments.map((c) => [c.kind, c.pmid]), [['ErratumFor', '40100061']]);
-    assert.deepEqual(records.get('40100063')?.comments.map((c) => [c.kind, c.pmid]), [['RetractionOf', '40100061']]);
+    assert.deepEqual(
+      records.get('40100062')?.comments.map((c) => [c.kind, c.pmid]),
+      [['ErratumFor', '40100061']],
+    );
+    assert.deepEqual(
+      records.get('40100063')?.comments.map((c) => [c.kind, c.pmid]),
+      [['RetractionOf', '40100061']],
+    );
   });
 
   test('a republished article points back at the retracted or corrected one, and that one forward', () => {
@@ -213,9 +246,14 @@ describe('comments and corrections', () => {
       { refType: 'RetractedandRepublishedIn', pmid: '40100073' },
       { refType: 'CorrectedandRepublishedIn', pmid: '40100074' },
     ];
-    const [record] = parsePubmedXml(pubmedArticleSetXml([pubmedArticleXml({ pmid: '40100070', title: 'Republished', comments })]), { onRecordError: (error) => assert.fail(error) });
+    const [record] = parsePubmedXml(pubmedArticleSetXml([pubmedArticleXml({ pmid: '40100070', title: 'Republished', comments })]), {
+      onRecordError: (error) => assert.fail(error),
+    });
     assert.ok(record && record.kind !== 'deleted');
-    assert.deepEqual(record.comments.map((c) => [c.kind, c.pmid]), comments.map((c) => [c.refType, c.pmid]));
+    assert.deepEqual(
+      record.comments.map((c) => [c.kind, c.pmid]),
+      comments.map((c) => [c.refType, c.pmid]),
+    );
   });
 });
 
@@ -227,7 +265,10 @@ describe('book records', () => {
     assert.equal(chapter?.kind, 'book');
     assert.equal(chapter?.title, 'Bone Metastasis<sup>*</sup> and Hypercalcemia');
     assert.equal(chapter?.journal.title, 'StatPearls');
-    assert.deepEqual(chapter?.authors.map((a) => a.lastName), ['Fernandes', 'Ibrahim']);
+    assert.deepEqual(
+      chapter?.authors.map((a) => a.lastName),
+      ['Fernandes', 'Ibrahim'],
+    );
     assert.deepEqual(chapter?.pubDate, { year: 2025, month: 1 });
     assert.equal(chapter?.abstract[0]?.text, 'Bone is the third most common site of metastasis, after the lung and liver.');
   });

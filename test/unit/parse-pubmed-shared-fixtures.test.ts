@@ -68,7 +68,10 @@ describe('the recorded efetch responses', { skip }, () => {
   test('PMID 27797938 has italics in the title and a labelled structured abstract', () => {
     const a = shared('biopython-pubmed4.xml', '27797938');
     assert.equal(a.title, 'Leucocyte telomere length, genetic variants at the *TERT* gene region and risk of pancreatic cancer.');
-    assert.deepEqual(a.abstract.map((p) => p.label), ['OBJECTIVE', 'DESIGN', 'RESULTS', 'CONCLUSIONS']);
+    assert.deepEqual(
+      a.abstract.map((p) => p.label),
+      ['OBJECTIVE', 'DESIGN', 'RESULTS', 'CONCLUSIONS'],
+    );
     assert.match(a.abstract[2]?.text ?? '', /p<sub>trend<\/sub>=0\.048/);
   });
 
@@ -84,9 +87,18 @@ describe('the recorded efetch responses', { skip }, () => {
   });
 
   test('corrections, errata and updates are linked by PMID', () => {
-    assert.deepEqual(shared('metapub-35649368.xml', '35649368').comments.map((c) => [c.kind, c.pmid]), [['ErratumIn', '35767954']]);
-    assert.deepEqual(shared('metapub-38833988.xml', '38833988').comments.map((c) => [c.kind, c.pmid]), [['ErratumFor', '33279609']]);
-    assert.deepEqual(shared('metapub-36156117.xml', '36156117').comments.map((c) => [c.kind, c.pmid]), [['UpdateOf', '35794888']]);
+    assert.deepEqual(
+      shared('metapub-35649368.xml', '35649368').comments.map((c) => [c.kind, c.pmid]),
+      [['ErratumIn', '35767954']],
+    );
+    assert.deepEqual(
+      shared('metapub-38833988.xml', '38833988').comments.map((c) => [c.kind, c.pmid]),
+      [['ErratumFor', '33279609']],
+    );
+    assert.deepEqual(
+      shared('metapub-36156117.xml', '36156117').comments.map((c) => [c.kind, c.pmid]),
+      [['UpdateOf', '35794888']],
+    );
   });
 
   test('a correction notice without an AuthorList has no authors', () => {
@@ -116,7 +128,10 @@ describe('the recorded efetch responses', { skip }, () => {
     assert.equal(book.kind, 'book');
     assert.equal(book.title, 'GeneReviews™');
     assert.deepEqual(book.pubDate, { year: 1993 });
-    assert.deepEqual(book.authors.map((a) => a.lastName), ['Pagon', 'Bird', 'Dolan', 'Stephens', 'Adam']);
+    assert.deepEqual(
+      book.authors.map((a) => a.lastName),
+      ['Pagon', 'Bird', 'Dolan', 'Stephens', 'Adam'],
+    );
     assert.equal(book.doi, undefined);
   });
 });

@@ -3,9 +3,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import type { PubmedRecord } from '../../src/parse/article.ts';
-import {
-  parsePubmedXml, PubmedRecordError, PubmedXmlError, streamPubmedRecords, type Chunk, type PubmedParseOptions,
-} from '../../src/parse/pubmed-stream.ts';
+import { parsePubmedXml, PubmedRecordError, PubmedXmlError, streamPubmedRecords, type Chunk, type PubmedParseOptions } from '../../src/parse/pubmed-stream.ts';
 
 function fixture(name: string): Buffer {
   return readFileSync(new URL(`../fixtures/pubmed/${name}`, import.meta.url));
@@ -22,12 +20,16 @@ async function* inPieces(bytes: Buffer, size: number): AsyncGenerator<Buffer> {
   for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
 }
 
-const PROLOG = '<?xml version="1.0" ?>\n<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD PubMedArticle, 1st January 2025//EN" "https://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_250101.dtd">\n';
+const PROLOG =
+  '<?xml version="1.0" ?>\n<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD PubMedArticle, 1st January 2025//EN" "https://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_250101.dtd">\n';
 
 describe('record kinds', () => {
   test('a DeleteCitation yields the withdrawn PMIDs', () => {
     const records = parsePubmedXml(fixture('deleted.xml').toString());
-    assert.deepEqual(records.map((r) => r.kind), ['pubmed', 'deleted']);
+    assert.deepEqual(
+      records.map((r) => r.kind),
+      ['pubmed', 'deleted'],
+    );
     assert.deepEqual(records[1], { kind: 'deleted', pmids: ['40100082', '40100083'] });
   });
 
@@ -38,13 +40,16 @@ describe('record kinds', () => {
 });
 
 describe('responses that are not a record set', () => {
-  test('an eFetchResult ERROR throws a PubmedXmlError with NCBI\'s text', () => {
-    assert.throws(() => parsePubmedXml(fixture('efetch-error.xml').toString()), (error: unknown) => {
-      assert.ok(error instanceof PubmedXmlError);
-      assert.match(error.message, /Unable to obtain query #1/);
-      assert.equal(error.ncbiError, 'Unable to obtain query #1');
-      return true;
-    });
+  test("an eFetchResult ERROR throws a PubmedXmlError with NCBI's text", () => {
+    assert.throws(
+      () => parsePubmedXml(fixture('efetch-error.xml').toString()),
+      (error: unknown) => {
+        assert.ok(error instanceof PubmedXmlError);
+        assert.match(error.message, /Unable to obtain query #1/);
+        assert.equal(error.ncbiError, 'Unable to obtain query #1');
+        return true;
+      },
+    );
   });
 
   test('an ERROR inside the set throws after the records before it were yielded', async () => {
@@ -119,7 +124,10 @@ describe('a record that cannot be read', () => {
   test('is skipped and reported while the good records around it are kept', async () => {
     const errors: PubmedRecordError[] = [];
     const records = await collect(inPieces(fixture('bad-record.xml'), 4096), { onRecordError: (e) => errors.push(e) });
-    assert.deepEqual(records.map((r) => (r.kind === 'deleted' ? '' : r.pmid)), ['40100101', '40100103']);
+    assert.deepEqual(
+      records.map((r) => (r.kind === 'deleted' ? '' : r.pmid)),
+      ['40100101', '40100103'],
+    );
     assert.equal(errors.length, 1);
     assert.ok(errors[0] instanceof PubmedRecordError);
     assert.equal(errors[0]?.pmid, '40100102');

@@ -59,7 +59,13 @@ export async function importCommand(file: string): Promise<void> {
       if (rows % PROGRESS_EVERY < 1000) process.stderr.write(`${rows} rows loaded\n`);
     });
     const total = Object.values(loaded).reduce((a, b) => a + b, 0);
-    process.stderr.write(`imported ${total} rows: ${Object.entries(loaded).map(([t, n]) => `${t} ${n}`).join(', ') || 'nothing'}\n`);
+    process.stderr.write(
+      `imported ${total} rows: ${
+        Object.entries(loaded)
+          .map(([t, n]) => `${t} ${n}`)
+          .join(', ') || 'nothing'
+      }\n`,
+    );
   } finally {
     await db.close();
   }

@@ -75,7 +75,10 @@ const READ_BYTES = 256 * 1024;
  */
 function workerCount(options: CardOptions): number {
   const chosen = Number(process.env.LITWATCH_CARD_WORKERS ?? 1);
-  if (!Number.isInteger(chosen) || chosen < 1) throw new ConfigError([{ file: 'env', field: 'LITWATCH_CARD_WORKERS', message: `"${process.env.LITWATCH_CARD_WORKERS}" is not a whole number of workers (1 or more)` }]);
+  if (!Number.isInteger(chosen) || chosen < 1)
+    throw new ConfigError([
+      { file: 'env', field: 'LITWATCH_CARD_WORKERS', message: `"${process.env.LITWATCH_CARD_WORKERS}" is not a whole number of workers (1 or more)` },
+    ]);
   if (options.pmc?.length || options.pubtator?.length || options.vocab) return 1;
   return chosen;
 }
@@ -102,10 +105,6 @@ function enrichOffline(article: PubmedArticle, sides: SideFiles): CardInput {
   // The PMC copy may name a PMCID the PubMed record does not give yet.
   const withPmcid = jats && !article.pmcid ? { ...article, pmcid: jats.article.pmcid } : article;
   const document = sides.bioc.find(matches);
-  const entities = document
-    ? buildWorkEntities(document, sides.vocabulary)
-    : sides.vocabulary
-      ? tagLocally(sides.vocabulary, withPmcid, jats)
-      : undefined;
+  const entities = document ? buildWorkEntities(document, sides.vocabulary) : sides.vocabulary ? tagLocally(sides.vocabulary, withPmcid, jats) : undefined;
   return { article: withPmcid, ...(jats ? { fullText: jats.fullText } : {}), ...(entities ? { entities } : {}) };
 }

@@ -9,7 +9,9 @@ export async function dbMigrateCommand(): Promise<void> {
   try {
     const applied = await migrate(db);
     for (const m of applied) await writeLine(`applied ${m.name}`);
-    process.stderr.write(`${db.kind === 'embedded' ? 'embedded database' : 'PostgreSQL'} at ${db.where}: ${applied.length === 0 ? 'up to date' : `${applied.length} migration${applied.length === 1 ? '' : 's'} applied`}\n`);
+    process.stderr.write(
+      `${db.kind === 'embedded' ? 'embedded database' : 'PostgreSQL'} at ${db.where}: ${applied.length === 0 ? 'up to date' : `${applied.length} migration${applied.length === 1 ? '' : 's'} applied`}\n`,
+    );
   } finally {
     await db.close();
   }
@@ -21,14 +23,23 @@ export async function dbStatusCommand(options: { json?: boolean }): Promise<void
   try {
     const status = await migrationStatus(db);
     if (options.json) {
-      await writeLine(JSON.stringify({ kind: db.kind, where: db.where, codeVersion: status.codeVersion, applied: status.applied, pending: status.pending.map((m) => m.name) }));
+      await writeLine(
+        JSON.stringify({
+          kind: db.kind,
+          where: db.where,
+          codeVersion: status.codeVersion,
+          applied: status.applied,
+          pending: status.pending.map((m) => m.name),
+        }),
+      );
       return;
     }
     await writeLine(`${db.kind === 'embedded' ? 'embedded database' : 'PostgreSQL'} at ${db.where}`);
     for (const m of status.applied) await writeLine(`applied  ${m.name}  ${m.appliedAt.toISOString()}`);
     for (const m of status.pending) await writeLine(`pending  ${m.name}`);
     const newest = status.applied.at(-1)?.version ?? 0;
-    if (newest > status.codeVersion) await writeLine(`the database is newer than this litwatch (${newest} > ${status.codeVersion}): litwatch start will refuse it`);
+    if (newest > status.codeVersion)
+      await writeLine(`the database is newer than this litwatch (${newest} > ${status.codeVersion}): litwatch start will refuse it`);
   } finally {
     await db.close();
   }

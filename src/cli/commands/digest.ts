@@ -79,7 +79,12 @@ export async function digestRunCommand(options: { now?: boolean; subscriber?: st
     if (built.length > 0) progress.update('digests sent', 0, built.length);
     for (const [i, digestId] of built.entries()) {
       const send = await services.queues.mail.getJob(`send-${digestId}`);
-      const result = send ? await send.waitUntilFinished(sends.events).then(() => 'sent' as const, () => 'failed' as const) : 'sent';
+      const result = send
+        ? await send.waitUntilFinished(sends.events).then(
+            () => 'sent' as const,
+            () => 'failed' as const,
+          )
+        : 'sent';
       counts[result]++;
       progress.update('digests sent', i + 1, built.length);
     }

@@ -65,7 +65,9 @@ function describe(summary: pollWatch.PollSummary | { watchId: string; skipped: s
   if ('skipped' in summary) return `${summary.watchId}: skipped (${summary.skipped})\n`;
   const enrichment =
     pending === 0
-      ? summary.enrichment.works > 0 ? `; ${summary.enrichment.works} enrichments done` : ''
+      ? summary.enrichment.works > 0
+        ? `; ${summary.enrichment.works} enrichments done`
+        : ''
       : waited
         ? `; ${pending} enrichments still pending (a service failed: a later poll tries again)`
         : `; ${pending} enrichments pending (a running \`litwatch start\` completes them; --wait-enrichment waits)`;

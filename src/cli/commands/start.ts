@@ -47,12 +47,24 @@ export async function startCommand(options: { role: string }): Promise<void> {
   const workers = role === 'all' || role === 'worker' ? startWorkers(services) : [];
   const server = role === 'all' || role === 'web' ? await serveWeb(services) : undefined;
   log.info({ event: 'litwatch.started', role, prefix: services.prefix, workers: workers.length, web: server !== undefined }, `litwatch started (role ${role})`);
-  const banner = startBanner({ env: services.env, role, redisUrl: runtime.redis.url, redisStarted: runtime.redis.stop !== undefined, web: server !== undefined, admin: adminAccess(services.env).enabled, generated: settings.generated, database: services.database });
+  const banner = startBanner({
+    env: services.env,
+    role,
+    redisUrl: runtime.redis.url,
+    redisStarted: runtime.redis.stop !== undefined,
+    web: server !== undefined,
+    admin: adminAccess(services.env).enabled,
+    generated: settings.generated,
+    database: services.database,
+  });
   log.info({ event: 'litwatch.ready', publicUrl: services.env.LITWATCH_PUBLIC_URL }, banner);
 
   const signal = await Promise.race([once(process, 'SIGTERM'), once(process, 'SIGINT')]);
   const boundMs = services.env.LITWATCH_SHUTDOWN_MS;
-  log.info({ event: 'litwatch.stopping', signal: signal[0], boundMs }, `stopping: active jobs have ${Math.round(boundMs / 1000)} s to finish, then go back to the queue`);
+  log.info(
+    { event: 'litwatch.stopping', signal: signal[0], boundMs },
+    `stopping: active jobs have ${Math.round(boundMs / 1000)} s to finish, then go back to the queue`,
+  );
   stopFollowing();
   server?.close();
   const handedBack = await closeWorkersWithin(workers, boundMs);
@@ -66,7 +78,12 @@ export async function startCommand(options: { role: string }): Promise<void> {
 async function serveWeb(services: Services): Promise<Server> {
   const server = await listen(createWebServer(services), services.env.PORT);
   const base = services.env.LITWATCH_PUBLIC_URL;
-  const pages = [`${base}/healthz`, `${base}/metrics`, ...(services.tokens ? [`${base}/subscribe`] : []), ...(adminAccess(services.env).enabled ? [`${base}/admin`] : [])];
+  const pages = [
+    `${base}/healthz`,
+    `${base}/metrics`,
+    ...(services.tokens ? [`${base}/subscribe`] : []),
+    ...(adminAccess(services.env).enabled ? [`${base}/admin`] : []),
+  ];
   services.log.info({ event: 'web.listening', port: services.env.PORT, publicUrl: base }, `web pages: ${pages.join(', ')}`);
   return server;
 }

@@ -19,7 +19,10 @@ export async function listSubscribersCommand(options: { json?: boolean }): Promi
   await withRuntime(async ({ services }) => {
     const subscribers = await services.subscribers.list();
     for (const s of subscribers) {
-      if (options.json) await writeLine(JSON.stringify({ id: s.id, email: s.email, status: s.status, origin: s.origin, watches: s.watches, frequency: s.frequency, timezone: s.timezone }));
+      if (options.json)
+        await writeLine(
+          JSON.stringify({ id: s.id, email: s.email, status: s.status, origin: s.origin, watches: s.watches, frequency: s.frequency, timezone: s.timezone }),
+        );
       else await writeLine(`${s.email}\t${s.status}\t${s.frequency}\t${s.timezone}\t${s.watches.join(',')}\t${s.origin}`);
     }
     if (!options.json) process.stderr.write(`${subscribers.length} subscriber${subscribers.length === 1 ? '' : 's'}\n`);
@@ -55,7 +58,8 @@ function checkAdd(email: string, options: AddOptions): string[] {
   const problems: string[] = [];
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) problems.push(`email: "${email}" is not an email address`);
   if (!FREQUENCIES.includes(options.frequency as Frequency)) problems.push(`--frequency: use ${FREQUENCIES.join(' or ')}`);
-  if (options.timezone && !isTimeZone(options.timezone)) problems.push(`--timezone: unknown time zone "${options.timezone}" (an IANA name such as Europe/Paris)`);
+  if (options.timezone && !isTimeZone(options.timezone))
+    problems.push(`--timezone: unknown time zone "${options.timezone}" (an IANA name such as Europe/Paris)`);
   return problems;
 }
 

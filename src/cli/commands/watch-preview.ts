@@ -44,15 +44,25 @@ export async function watchPreviewCommand(watchId: string, options: WatchPreview
     const shown = [...comparison.added.slice(0, options.limit), ...comparison.dropped.slice(0, options.limit)];
     const titles = await titlesFor(services, shown);
     if (options.json) {
-      await writeLine(JSON.stringify({ watch: watch.id, changed: current !== undefined && current !== watch.query, ...comparison, titles: Object.fromEntries(titles) }));
+      await writeLine(
+        JSON.stringify({ watch: watch.id, changed: current !== undefined && current !== watch.query, ...comparison, titles: Object.fromEntries(titles) }),
+      );
       return;
     }
-    const heading = current === undefined ? 'no poll has run yet: everything it finds is new' : current === watch.query ? 'the query is the one in force' : 'edited query compared with the one in force';
+    const heading =
+      current === undefined
+        ? 'no poll has run yet: everything it finds is new'
+        : current === watch.query
+          ? 'the query is the one in force'
+          : 'edited query compared with the one in force';
     await writeLine(`${watch.id}: Entrez dates ${window.min}-${window.max}; ${heading}`);
     await writeLine(`  ${comparison.added.length} new, ${comparison.dropped.length} dropped, ${comparison.unchanged.length} unchanged`);
     // What PubMed did to the query as written: it then finds more (or other) works than it says.
     for (const warning of comparison.warnings) await writeLine(`  warning: ${describeQueryWarning(warning)}`);
-    for (const [label, ids] of [['new', comparison.added], ['dropped', comparison.dropped]] as const) {
+    for (const [label, ids] of [
+      ['new', comparison.added],
+      ['dropped', comparison.dropped],
+    ] as const) {
       if (ids.length === 0) continue;
       await writeLine(`\n${label}:`);
       for (const pmid of ids.slice(0, options.limit)) await writeLine(`  ${pmid}  ${titles.get(pmid) ?? ''}`);

@@ -22,14 +22,26 @@ export async function worksCommand(options: WorksOptions): Promise<void> {
       ? await runtime.services.works.search(options.search, { watchId: options.watch, limit: options.limit ?? 50 })
       : await runtime.services.works.list({ watchId: options.watch, limit: options.limit });
     for (const [i, work] of works.entries()) await writeLine(await describe(work, i, options, runtime.services));
-    if (!options.json) process.stderr.write(`${works.length} work${works.length === 1 ? '' : 's'}${options.search ? ` matching "${options.search}"` : ''}${options.watch ? ` matched by ${options.watch}` : ''}\n`);
+    if (!options.json)
+      process.stderr.write(
+        `${works.length} work${works.length === 1 ? '' : 's'}${options.search ? ` matching "${options.search}"` : ''}${options.watch ? ` matched by ${options.watch}` : ''}\n`,
+      );
   } finally {
     await runtime.close();
   }
 }
 
 async function describe(work: WorkSummary, index: number, options: WorksOptions, services: Services): Promise<string> {
-  if (options.json) return JSON.stringify({ key: work.key, doi: work.doi, pmid: work.pmid, pmcid: work.pmcid, title: work.title, watches: work.watches, firstSeen: new Date(work.firstSeen).toISOString() });
+  if (options.json)
+    return JSON.stringify({
+      key: work.key,
+      doi: work.doi,
+      pmid: work.pmid,
+      pmcid: work.pmcid,
+      title: work.title,
+      watches: work.watches,
+      firstSeen: new Date(work.firstSeen).toISOString(),
+    });
   if (!options.cards) return `${work.key}\t${work.pmid ?? '-'}\t${work.watches.join(',')}\t${work.title}`;
   const stored = await services.works.get(work.key);
   if (!stored) return '';

@@ -22,7 +22,9 @@ export class DatabaseInUseError extends DatabaseError {
 export class DatabaseTooNewError extends DatabaseError {
   override name = 'DatabaseTooNewError';
   constructor(where: string, dbVersion: number, codeVersion: number) {
-    super(`The database at ${where} is at migration ${pad(dbVersion)}, newer than this litwatch knows (${pad(codeVersion)}): run the newer litwatch, or restore a backup made with this version.`);
+    super(
+      `The database at ${where} is at migration ${pad(dbVersion)}, newer than this litwatch knows (${pad(codeVersion)}): run the newer litwatch, or restore a backup made with this version.`,
+    );
   }
 }
 
@@ -30,7 +32,9 @@ export class DatabaseTooNewError extends DatabaseError {
 export class DatabaseUnavailableError extends DatabaseError {
   override name = 'DatabaseUnavailableError';
   constructor(where: string, reason: string) {
-    super(`PostgreSQL at ${where} cannot be used (${reason}): start it (docker compose up -d postgres), fix DATABASE_URL, or unset DATABASE_URL to use the embedded database.`);
+    super(
+      `PostgreSQL at ${where} cannot be used (${reason}): start it (docker compose up -d postgres), fix DATABASE_URL, or unset DATABASE_URL to use the embedded database.`,
+    );
   }
 }
 

@@ -39,7 +39,11 @@ const CREATE_LEDGER = `CREATE TABLE IF NOT EXISTS schema_migrations (
 )`;
 
 async function appliedRows(db: Queryable) {
-  const rows = parseRows(z.object({ version: z.number(), name: z.string(), applied_at: z.coerce.date() }), await db.query('SELECT version, name, applied_at FROM schema_migrations ORDER BY version'), 'schema_migrations');
+  const rows = parseRows(
+    z.object({ version: z.number(), name: z.string(), applied_at: z.coerce.date() }),
+    await db.query('SELECT version, name, applied_at FROM schema_migrations ORDER BY version'),
+    'schema_migrations',
+  );
   return rows.map((row) => ({ version: row.version, name: row.name, appliedAt: row.applied_at }));
 }
 

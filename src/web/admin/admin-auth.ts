@@ -38,7 +38,11 @@ export function basicAuth(credentials: AdminCredentials, throttle: LoginThrottle
     const passwordOk = given !== undefined && timingSafeEqual(digest(given.password), expectedPassword);
     if (userOk && passwordOk) return next();
     const challenge = () =>
-      void res.status(401).set('WWW-Authenticate', 'Basic realm="litwatch admin"').type('text/plain').send('The litwatch admin pages need the dashboard user name and password.');
+      void res
+        .status(401)
+        .set('WWW-Authenticate', 'Basic realm="litwatch admin"')
+        .type('text/plain')
+        .send('The litwatch admin pages need the dashboard user name and password.');
     if (req.headers.authorization === undefined) return challenge();
     // Counted now, before any wait, so parallel guesses are all counted.
     const verdict = throttle.fail(address);
@@ -49,7 +53,11 @@ export function basicAuth(credentials: AdminCredentials, throttle: LoginThrottle
 }
 
 function refuse(res: Response, retryAfterMs: number): void {
-  res.status(429).set('Retry-After', String(Math.ceil(retryAfterMs / 1000))).type('text/plain').send('Too many wrong dashboard passwords from this address; try again later.');
+  res
+    .status(429)
+    .set('Retry-After', String(Math.ceil(retryAfterMs / 1000)))
+    .type('text/plain')
+    .send('Too many wrong dashboard passwords from this address; try again later.');
 }
 
 /** Hashing first gives buffers of equal length, so the comparison cannot leak the secret's length. */

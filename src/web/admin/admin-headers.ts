@@ -3,7 +3,13 @@ import { STYLE_SOURCE } from '../layout.ts';
 import { ADMIN_STYLE_SOURCE } from './admin-layout.ts';
 
 /** The admin pages: no script, no forms, only the two stylesheets, allowed by their hashes. */
-const ADMIN_POLICY = ["default-src 'none'", `style-src ${STYLE_SOURCE} ${ADMIN_STYLE_SOURCE}`, "form-action 'none'", "frame-ancestors 'none'", "base-uri 'none'"];
+const ADMIN_POLICY = [
+  "default-src 'none'",
+  `style-src ${STYLE_SOURCE} ${ADMIN_STYLE_SOURCE}`,
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+];
 
 /**
  * Cards are the email's HTML, styled by `style` attributes: those are allowed (CSS cannot run

@@ -30,14 +30,24 @@ export function cardsRouter(services: Services): Router {
     const intro = query
       ? html`<p id="search-summary">${cards.length === RECENT_CARDS ? `The ${cards.length} newest` : String(cards.length)} work${cards.length === 1 ? '' : 's'} matching “${query}”, newest first.</p>`
       : html`<p>The ${cards.length} most recently stored works, newest first.</p>`;
-    const body = cards.length > 0 ? html`${form}${intro}<div id="cards">${cards}</div>` : query ? html`${form}<p id="no-cards">No stored work matches “${query}”.</p>` : html`${form}<p id="no-cards">No works stored yet.</p>`;
+    const body =
+      cards.length > 0
+        ? html`${form}${intro}<div id="cards">${cards}</div>`
+        : query
+          ? html`${form}<p id="no-cards">No stored work matches “${query}”.</p>`
+          : html`${form}<p id="no-cards">No works stored yet.</p>`;
     sendAdminPage(res, query ? `Cards matching “${query}”` : 'Recent cards', body);
   });
   router.get('/cards/*key', cardsPolicy, async (req, res) => {
     const key = [req.params.key ?? []].flat().join('/');
     const work = await services.works.get(key);
     if (!work) {
-      sendAdminPage(res, 'No such work', html`<p>No work is stored under the key <code>${key}</code>. <a href="${adminLinks.cards}">Recent cards</a>.</p>`, 404);
+      sendAdminPage(
+        res,
+        'No such work',
+        html`<p>No work is stored under the key <code>${key}</code>. <a href="${adminLinks.cards}">Recent cards</a>.</p>`,
+        404,
+      );
       return;
     }
     sendAdminPage(res, work.title || work.key, await cardEntry(services, work));

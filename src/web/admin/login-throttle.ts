@@ -15,7 +15,14 @@ export interface LoginThrottleOptions {
   maxAddresses: number;
 }
 
-export const DEFAULT_LOGIN_THROTTLE: LoginThrottleOptions = { slowAfter: 5, delayStepMs: 1000, maxDelayMs: 10_000, lockAfter: 20, windowMs: 15 * 60_000, maxAddresses: 10_000 };
+export const DEFAULT_LOGIN_THROTTLE: LoginThrottleOptions = {
+  slowAfter: 5,
+  delayStepMs: 1000,
+  maxDelayMs: 10_000,
+  lockAfter: 20,
+  windowMs: 15 * 60_000,
+  maxAddresses: 10_000,
+};
 
 export type ThrottleVerdict = { refused: true; retryAfterMs: number } | { refused: false; delayMs: number };
 
@@ -76,5 +83,8 @@ export function addressKey(address: string): string {
   const left = head ? head.split(':') : [];
   const right = tail ? tail.split(':') : [];
   const groups = tail === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
-  return `${groups.slice(0, 4).map((g) => g.toLowerCase().replace(/^0+(?=.)/, '')).join(':')}::/64`;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.toLowerCase().replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
 }

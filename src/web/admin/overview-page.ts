@@ -46,7 +46,8 @@ function databaseSection({ database }: Overview): SafeHtml {
 
 /** Failing checks first and loud: this is what a PubMed alert never tells you. */
 function healthFlags(failing: HealthCheck[]): SafeHtml {
-  if (failing.length === 0) return html`<section id="health-flags" class="flags all-ok" aria-labelledby="health-heading"><h2 id="health-heading">Health</h2><p>Every check passes.</p></section>`;
+  if (failing.length === 0)
+    return html`<section id="health-flags" class="flags all-ok" aria-labelledby="health-heading"><h2 id="health-heading">Health</h2><p>Every check passes.</p></section>`;
   return html`<section id="health-flags" class="flags" aria-labelledby="health-heading">
 <h2 id="health-heading">Health: ${failing.length} ${failing.length === 1 ? 'problem' : 'problems'}</h2>
 <ul>${failing.map((check) => html`<li class="flag" data-event="${check.event}" data-subject="${check.subject ?? ''}"><strong><code>${check.event}</code>${check.subject && html` ${check.subject}`}</strong>: ${check.detail}</li>`)}</ul>
@@ -65,7 +66,8 @@ ${
     : html`<table id="unsent-digests"><caption>Pending and failed digests</caption>
 <thead><tr><th scope="col">Digest</th><th scope="col">Subscriber</th><th scope="col">Period</th><th scope="col">Status</th><th scope="col">Attempts</th><th scope="col">Built</th><th scope="col">Last error</th></tr></thead>
 <tbody>${unsent.map(
-        (d) => html`<tr class="digest" data-digest-id="${d.id}" data-status="${d.status}"><td><code>${d.id}</code></td><td><a href="${adminLinks.subscriber(d.subscriberId)}"><code>${d.subscriberId}</code></a></td><td>${d.period}</td><td class="${d.status === 'failed' ? 'state-failed' : ''}">${d.status}</td><td>${d.attempts}</td><td>${timeHtml(d.createdAt, '')}</td><td>${d.lastError ?? ''}</td></tr>`,
+        (d) =>
+          html`<tr class="digest" data-digest-id="${d.id}" data-status="${d.status}"><td><code>${d.id}</code></td><td><a href="${adminLinks.subscriber(d.subscriberId)}"><code>${d.subscriberId}</code></a></td><td>${d.period}</td><td class="${d.status === 'failed' ? 'state-failed' : ''}">${d.status}</td><td>${d.attempts}</td><td>${timeHtml(d.createdAt, '')}</td><td>${d.lastError ?? ''}</td></tr>`,
       )}</tbody></table>`
 }
 </section>`;
@@ -73,9 +75,10 @@ ${
 
 function queuesSection({ queues }: Overview): SafeHtml {
   const rows = Object.entries(queues).map(
-    ([name, counts]) => html`<tr class="queue" data-queue="${name}"><th scope="row"><a href="${adminLinks.queue(name)}">${name}</a></th>${JOB_STATES.map(
-      (state) => html`<td data-state="${state}" class="${state === 'failed' && counts.failed > 0 ? 'state-failed' : ''}">${counts[state]}</td>`,
-    )}</tr>`,
+    ([name, counts]) =>
+      html`<tr class="queue" data-queue="${name}"><th scope="row"><a href="${adminLinks.queue(name)}">${name}</a></th>${JOB_STATES.map(
+        (state) => html`<td data-state="${state}" class="${state === 'failed' && counts.failed > 0 ? 'state-failed' : ''}">${counts[state]}</td>`,
+      )}</tr>`,
   );
   return html`<section id="queues" aria-labelledby="queues-heading">
 <h2 id="queues-heading">Queues</h2>
