@@ -15,8 +15,12 @@ import type { Services } from '../src/services.ts';
 export const name = 'enrich-works';
 export const queue = 'enrich';
 
-/** PubTator3 takes 100 ids a request: one job, at most one PubTator request per id kind. */
-export const MAX_WORKS = 100;
+/**
+ * The ID converter takes 200 ids a request and a fetch batch stores 200 works: one job per batch
+ * makes one ID-converter request and two PubTator3 requests (100 ids each), the fewest the
+ * services' batch limits allow. (Queued jobs of the old 100-work size still parse.)
+ */
+export const MAX_WORKS = 200;
 
 export const payloadSchema = z.object({
   workKeys: z.array(z.string().min(1)).min(1).max(MAX_WORKS),
