@@ -1,4 +1,5 @@
 import { XMLBuilder } from 'fast-xml-parser';
+import { dropControlCharacters } from '../text/drop-control-characters.ts';
 
 /**
  * A watch's newest works as feeds: Atom (RFC 4287) and JSON Feed 1.1
@@ -31,9 +32,13 @@ export interface FeedMeta {
   now: string;
 }
 
-/** Characters XML 1.0 forbids (C0 controls but tab, newline, return): a record can carry them. */
-const XML_FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
-const clean = (text: string) => text.replace(XML_FORBIDDEN, '');
+/**
+ * Characters XML 1.0 forbids beyond the control characters (a record can carry them). The
+ * controls go as on every page and email: C0 ones make the feed ill-formed, C1 ones show up in
+ * feed readers as garbage.
+ */
+const XML_FORBIDDEN = /[\uFFFE\uFFFF]/g;
+const clean = (text: string) => dropControlCharacters(text).replace(XML_FORBIDDEN, '');
 
 const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', format: true, suppressEmptyNode: true });
 
@@ -68,25 +73,28 @@ export function atomFeed(meta: FeedMeta, items: readonly FeedItem[]): string {
 }
 
 export function jsonFeed(meta: FeedMeta, items: readonly FeedItem[]): string {
-  return JSON.stringify({
-    version: 'https://jsonfeed.org/version/1.1',
-    title: meta.title,
-    description: meta.description,
-    home_page_url: meta.homeUrl,
-    feed_url: meta.feedUrl,
-    language: 'en',
-    authors: [{ name: 'litwatch' }],
-    items: items.map((item) => ({
-      id: item.url,
-      url: item.url,
-      title: item.title,
-      content_html: `<p>${escapeHtml(item.summary)}</p>`,
-      summary: item.summary,
-      date_published: item.published,
-      date_modified: item.updated,
-      ...(item.authors.length > 0 ? { authors: item.authors.map((name) => ({ name })) } : {}),
-    })),
-  });
+  return JSON.stringify(
+    {
+      version: 'https://jsonfeed.org/version/1.1',
+      title: meta.title,
+      description: meta.description,
+      home_page_url: meta.homeUrl,
+      feed_url: meta.feedUrl,
+      language: 'en',
+      authors: [{ name: 'litwatch' }],
+      items: items.map((item) => ({
+        id: item.url,
+        url: item.url,
+        title: item.title,
+        content_html: `<p>${escapeHtml(item.summary)}</p>`,
+        summary: item.summary,
+        date_published: item.published,
+        date_modified: item.updated,
+        ...(item.authors.length > 0 ? { authors: item.authors.map((name) => ({ name })) } : {}),
+      })),
+    },
+    (_key, value: unknown) => (typeof value === 'string' ? dropControlCharacters(value) : value),
+  );
 }
 
 function escapeHtml(text: string): string {

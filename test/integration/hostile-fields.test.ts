@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
+import { XMLParser } from 'fast-xml-parser';
 import { DigestRun } from '../../src/digest/compose-digest.ts';
 import type { Services } from '../../src/services.ts';
 import { links } from '../../src/web/links.ts';
@@ -133,6 +134,30 @@ describe('record fields carrying markup, script URLs, broken-out attributes, con
       assertEscaped(where, await page(where, { headers: { authorization: AUTH } }));
     });
   }
+
+  test("the work's public page shows them as text, the 10,000-character title in full", async () => {
+    assertEscaped('work page', await page(`/works/${encodeURIComponent(workKey)}`), [SHOWN, LONG_SHOWN]);
+  });
+
+  test('the Atom feed is well-formed XML without control characters, and its HTML title is safe', async () => {
+    const xml = await page('/feeds/bone.atom');
+    // XML 1.0 forbids these characters outright: one of them makes the whole feed unreadable.
+    assert.doesNotMatch(xml, /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/);
+    const feed = new XMLParser({ ignoreAttributes: false, processEntities: true, htmlEntities: true }).parse(xml) as {
+      feed: { entry: { title: { '#text': string }; summary: { '#text': string } } };
+    };
+    const entry = feed.feed.entry;
+    assert.deepEqual(unsafeMarkup(entry.title['#text']), [], 'the title a feed reader renders as HTML');
+    assert.ok(visibleText(entry.title['#text']).includes(SHOWN.slice(0, 60)), 'the hostile title is shown as text');
+    assert.ok(!/<script/i.test(xml.replace(/&lt;script/gi, '')), 'no script element in the feed');
+  });
+
+  test("the JSON feed's HTML content is safe", async () => {
+    const feed = JSON.parse(await page('/feeds/bone.json')) as { items: { content_html: string; title: string }[] };
+    assert.equal(feed.items.length, 1);
+    assert.deepEqual(unsafeMarkup(feed.items[0]!.content_html), []);
+    assert.doesNotMatch(feed.items[0]!.title, /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/);
+  });
 
   test("bull-board's API returns the hostile error as JSON data, never as a page", async () => {
     const response = await fetch(`${base}/admin/queues/api/queues`, { headers: { authorization: AUTH } });
