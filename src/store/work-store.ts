@@ -313,15 +313,6 @@ export class WorkStore {
     return parseRows(summaryRow, rows, 'work').map(toSummary);
   }
 
-  /** Keys of the works `watchId` first matched at or after `sinceMs`. */
-  async keysMatchedSince(watchId: string, sinceMs: number): Promise<string[]> {
-    const rows = await this.db.query('SELECT work_key FROM work_watches WHERE watch_id = $1 AND matched_at >= $2 ORDER BY matched_at', [
-      watchId,
-      new Date(sinceMs),
-    ]);
-    return parseRows(z.object({ work_key: z.string() }), rows, 'work watch').map((row) => row.work_key);
-  }
-
   /** When the watch first matched any work (ms), undefined when it never did. */
   async firstMatchedAt(watchId: string): Promise<number | undefined> {
     const row = parseRow(

@@ -139,7 +139,7 @@ export function storeSuite(kind: string, open: () => { db: MigratedDatabase; pre
         ['10.1000/newer', '10.1000/older'],
       );
       assert.equal((await works.list({ limit: 2 })).length, 2);
-      assert.deepEqual(await works.keysMatchedSince('listing', t0 + 1), ['10.1000/newer']);
+      assert.deepEqual(await works.matchedSince('listing', t0 + 1), [{ key: '10.1000/newer', matchedAt: t0 + 86_400_000 }]);
       assert.equal(await works.firstMatchedAt('listing'), t0);
       const daily = await works.dailyMatched('listing', 3, t0 + 86_400_000);
       assert.deepEqual(daily, [
