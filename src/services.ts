@@ -74,7 +74,12 @@ export interface ServicesOptions {
 
 export function createServices(options: ServicesOptions): Services {
   const redis = connectRedis(options.redisUrl);
-  redis.on('error', (err) => options.log.error({ err, event: 'redis.error' }, 'Redis connection error'));
+  // Errors of a connection being closed (a command still in flight when a short CLI command
+  // quits, EPIPE on the way out) say nothing about Redis: only those before close() are logged.
+  let closing = false;
+  redis.on('error', (err) => {
+    if (!closing) options.log.error({ err, event: 'redis.error' }, 'Redis connection error');
+  });
   const prefix = options.env.LITWATCH_PREFIX;
   const queues = createQueues(redis, prefix, options.retry);
   let config = options.config;
@@ -111,9 +116,11 @@ export function createServices(options: ServicesOptions): Services {
     log: options.log,
     now: options.now ?? (() => new Date()),
     async close() {
+      closing = true;
       transport?.close();
       await closeQueues(queues);
-      await redis.quit();
+      // quit() rejects with "Connection is closed." when the socket already went: drop it then.
+      await redis.quit().catch(() => redis.disconnect());
       await db.close();
     },
   };
