@@ -9,7 +9,7 @@ import { queueEnrichment } from './enrich-works.ts';
  * Fetch one batch of a poll's PubMed search from the history server and store every record as a
  * work matched by the watch: from then on the work is deliverable. The new or changed works'
  * cards are completed by enrich-works jobs queued here and not waited for (no enrichment service
- * may hold the poll). Storing is an idempotent upsert keyed by DOI/PMID; the step is recorded,
+ * may hold the poll). Storing is an idempotent upsert keyed by DOI/PMID, the batch in one transaction; the step is recorded,
  * so a retried job does not fetch again once its works are stored, and the enrichment jobs'
  * chosen ids make queueing them again harmless.
  */
@@ -38,6 +38,8 @@ export interface FetchResult extends BatchSummary {
   toEnrich: number;
   /** Their enrich-works job ids. */
   enrichJobs: string[];
+  /** The full-text pool they add to (the poll's stage): the poll counts them per pool. */
+  fullTextScope?: string;
 }
 
 export const payloadSchema = z.object({
@@ -47,6 +49,8 @@ export const payloadSchema = z.object({
   queryKey: z.string().min(1),
   retstart: z.number().int().min(0),
   retmax: z.number().int().min(1).max(10_000),
+  /** The poll stage's full-text pool, for the enrich jobs queued here. */
+  fullTextScope: z.string().min(1).optional(),
   // Written by the job as it goes.
   stored: z.object({ summary: batchSummarySchema, toEnrich: z.array(z.string()) }).optional(),
 });
@@ -59,8 +63,9 @@ export async function process(payload: Payload, ctx: JobContext): Promise<FetchR
     stored = await fetchAndStore(payload, ctx);
     await ctx.job.updateData({ ...payload, stored });
   }
-  const enrichJobs = await queueEnrichment(ctx.services, stored.toEnrich, { jobIdBase: `enrich-new-${ctx.job.id ?? ''}`, watchId: payload.watchId });
-  return { ...stored.summary, toEnrich: stored.toEnrich.length, enrichJobs };
+  const { watchId, fullTextScope } = payload;
+  const enrichJobs = await queueEnrichment(ctx.services, stored.toEnrich, { jobIdBase: `enrich-new-${ctx.job.id ?? ''}`, watchId, fullTextScope });
+  return { ...stored.summary, toEnrich: stored.toEnrich.length, enrichJobs, ...(fullTextScope ? { fullTextScope } : {}) };
 }
 
 async function fetchAndStore(payload: Payload, ctx: JobContext): Promise<{ summary: BatchSummary; toEnrich: string[] }> {
@@ -69,13 +74,14 @@ async function fetchAndStore(payload: Payload, ctx: JobContext): Promise<{ summa
   const summary: BatchSummary = { received: 0, created: 0, updated: 0, unchanged: 0, duplicate: 0, deleted: 0, newToWatch: 0 };
   const toEnrich: string[] = [];
   const onRecordError = (err: Error) => log.warn({ event: 'parse.record_failed', err }, 'a record in the batch could not be parsed; skipped');
+  const articles = [];
   for await (const record of streamPubmedRecords([xml], { onRecordError })) {
-    if (record.kind === 'deleted') {
-      summary.deleted += record.pmids.length;
-      continue;
-    }
-    summary.received++;
-    const result = await services.works.upsert(record, payload.watchId);
+    if (record.kind === 'deleted') summary.deleted += record.pmids.length;
+    else articles.push(record);
+  }
+  summary.received = articles.length;
+  // One transaction for the batch: one commit, not one per work (stored all together, or retried all together).
+  for (const result of await services.works.upsertMany(articles, payload.watchId)) {
     summary[result.status]++;
     if (result.watchAdded) summary.newToWatch++;
     if (result.status === 'created' || result.status === 'updated') toEnrich.push(result.key);

@@ -117,6 +117,11 @@ function lockIds(ids: { doi?: string; pmid?: string; pmcid?: string }): string[]
   return [ids.doi && `doi:${ids.doi}`, ids.pmid && `pmid:${ids.pmid}`, ids.pmcid && `pmcid:${ids.pmcid}`].filter((x): x is string => Boolean(x));
 }
 
+/** Transaction-scoped advisory locks on these ids, taken in hash order (the same order everywhere: no deadlock). */
+async function lockAll(tx: Queryable, ids: string[]): Promise<void> {
+  await tx.query('SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtext(id) AS h FROM unnest($1::text[]) AS id) locks ORDER BY h', [ids]);
+}
+
 export class WorkStore {
   constructor(
     private readonly db: Database,
@@ -132,12 +137,16 @@ export class WorkStore {
 
   /**
    * A batch (one efetch's records) in one transaction: stored all together or not at all, with
-   * one commit instead of one per work.
+   * one commit instead of one per work. The locks of every id in the batch are taken first, in
+   * one sorted order: two batches sharing ids then queue up instead of deadlocking.
    */
   async upsertMany(articles: Article[], watchId: string, now = Date.now()): Promise<UpsertResult[]> {
+    if (articles.length === 0) return [];
+    const ids = articles.flatMap((a) => lockIds({ doi: normaliseDoi(a.doi), pmid: a.pmid || undefined, pmcid: a.pmcid || undefined }));
     const results = await this.db.transaction(async (tx) => {
+      await lockAll(tx, ids);
       const out: UpsertResult[] = [];
-      for (const article of articles) out.push(await this.upsertIn(tx, article, watchId, now));
+      for (const article of articles) out.push(await this.upsertIn(tx, article, watchId, now, { locked: true }));
       return out;
     });
     for (const result of results)
@@ -145,14 +154,12 @@ export class WorkStore {
     return results;
   }
 
-  private async upsertIn(tx: Queryable, article: Article, watchId: string, now: number): Promise<UpsertResult> {
+  private async upsertIn(tx: Queryable, article: Article, watchId: string, now: number, options: { locked?: boolean } = {}): Promise<UpsertResult> {
     const doi = normaliseDoi(article.doi);
     const pmid = article.pmid || undefined;
     const pmcid = article.pmcid || undefined;
     const record: WorkIds = { doi: article.doi, pmid, pmcid };
-    await tx.query('SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtext(id) AS h FROM unnest($1::text[]) AS id) locks ORDER BY h', [
-      lockIds({ doi, pmid, pmcid }),
-    ]);
+    if (!options.locked) await lockAll(tx, lockIds({ doi, pmid, pmcid }));
     const found = parseRows(
       z.object({ id_kind: z.enum(['doi', 'pmid', 'pmcid']), work_key: z.string(), work_doi: optionalText }),
       await tx.query(
