@@ -84,7 +84,9 @@ export async function pollRequests(log: (line: string) => void): Promise<PollFig
     return { skipped };
   }
   const runs: PollRun[] = [];
-  for (const apiKey of [false, true]) {
+  // BENCH_POLL_KEY=with or =without runs one of the two polls.
+  const which = process.env.BENCH_POLL_KEY;
+  for (const apiKey of [false, true].filter((k) => !which || (which === 'with') === k)) {
     const run = await onePoll(apiKey);
     runs.push(run);
     log(
@@ -176,6 +178,7 @@ function seed(ncbi: FakeNcbi): void {
 type Outcome = Pick<PollRun, 'summary' | 'seconds' | 'worksStored' | 'retries' | 'withPmcid'>;
 
 function report(ncbi: FakeNcbi, apiKey: string | undefined, outcome: Outcome): PollRun {
+  if (process.env.BENCH_POLL_TIMELINE) console.log(timeline(ncbi.requests));
   const requests: Record<string, number> = {};
   // efetch is named with its database: PubMed records (the poll) and PMC full texts (enrichment) differ.
   for (const r of ncbi.requests) {
@@ -203,6 +206,24 @@ function report(ncbi: FakeNcbi, apiKey: string | undefined, outcome: Outcome): P
   const boundSeconds = Math.max(...NCBI_SERVICES.map((s) => services[s].budget / services[s].rate));
   const madeBoundSeconds = Math.max(...NCBI_SERVICES.map((s) => services[s].requests / services[s].rate));
   return { apiKey: apiKey !== undefined, requests, services, boundSeconds, madeBoundSeconds, ...outcome };
+}
+
+/**
+ * BENCH_POLL_TIMELINE=1: requests per endpoint in each half second after the first, to see
+ * which stage leaves a service's limit unused.
+ */
+function timeline(requests: LoggedRequest[]): string {
+  const start = Math.min(...requests.map((r) => r.at));
+  const rows = new Map<number, Record<string, number>>();
+  for (const r of requests) {
+    const slot = Math.floor((r.at - start) / 500);
+    const name = r.endpoint === 'efetch.fcgi' ? `efetch-${r.params.db ?? 'pubmed'}` : r.endpoint.replace('.fcgi', '');
+    const row = rows.get(slot) ?? {};
+    row[name] = (row[name] ?? 0) + 1;
+    rows.set(slot, row);
+  }
+  const last = Math.max(...rows.keys());
+  return Array.from({ length: last + 1 }, (_, slot) => `  ${(slot / 2).toFixed(1).padStart(5)} s  ${format(rows.get(slot) ?? {})}`).join('\n');
 }
 
 /** Sliding 1-second window over arrival times: the figure each service's limit is about. */

@@ -2,7 +2,14 @@ import type { NcbiFault } from './ncbi-fault-proxy.ts';
 import type { SmtpFault } from '../test/helpers/smtp-fault-server.ts';
 
 /** The job kinds a worker is killed during, in turn (their BullMQ job names). */
-export const JOB_KINDS = { poll: 'poll-watch', fetch: 'fetch-batch', enrich: 'enrich-works', build: 'build-digest', send: 'send-digest' } as const;
+export const JOB_KINDS = {
+  poll: 'poll-watch',
+  fetch: 'fetch-batch',
+  enrich: 'enrich-works',
+  fulltext: 'fetch-full-texts',
+  build: 'build-digest',
+  send: 'send-digest',
+} as const;
 
 export type Fault =
   | { kind: 'kill-worker'; during: keyof typeof JOB_KINDS }

@@ -28,6 +28,8 @@ export const payloadSchema = z.object({
     .array(z.string().regex(/^PMC\d+$/))
     .min(1)
     .max(PMC_BATCH_SIZE),
+  /** The poll stage's full-text pool, for the enrich jobs queued here. */
+  fullTextScope: z.string().min(1).optional(),
 });
 
 export type Payload = z.infer<typeof payloadSchema>;
@@ -36,7 +38,8 @@ export async function process(payload: Payload, ctx: JobContext): Promise<FetchR
   const { services, log } = ctx;
   const summary: BatchSummary = { received: 0, created: 0, updated: 0, unchanged: 0, duplicate: 0, deleted: 0, newToWatch: 0 };
   const pmcids = await leaveToOthers(payload, ctx, summary);
-  if (pmcids.length === 0) return { ...summary, toEnrich: 0, enrichJobs: [] };
+  const scoped = payload.fullTextScope ? { fullTextScope: payload.fullTextScope } : {};
+  if (pmcids.length === 0) return { ...summary, toEnrich: 0, enrichJobs: [], ...scoped };
   const xml = await efetchPmc(services.ncbi, pmcids);
   const held: { key: string; jats: JatsArticle }[] = [];
   const onRecordError = (err: Error) => log.warn({ event: 'parse.jats_failed', err }, 'a PMC article could not be parsed; skipped');
@@ -52,8 +55,8 @@ export async function process(payload: Payload, ctx: JobContext): Promise<FetchR
   }
   await storeHeldFullTexts(services, held);
   const keys = held.map((h) => h.key);
-  const enrichJobs = await queueEnrichment(services, keys, { jobIdBase: `enrich-new-${ctx.job.id ?? ''}`, watchId: payload.watchId });
-  return { ...summary, toEnrich: keys.length, enrichJobs };
+  const enrichJobs = await queueEnrichment(services, keys, { jobIdBase: `enrich-new-${ctx.job.id ?? ''}`, watchId: payload.watchId, ...scoped });
+  return { ...summary, toEnrich: keys.length, enrichJobs, ...scoped };
 }
 
 /**

@@ -7,6 +7,7 @@ import { planSource, type FetchPlan } from '../src/poll/plan-source.ts';
 import { QUERY_WARNING_KINDS } from '../src/poll/query-warnings.ts';
 import { queryHash } from '../src/store/cursor-store.ts';
 import { queueEnrichment } from './enrich-works.ts';
+import { queueFullTexts } from './fetch-full-texts.ts';
 import * as fetchBatch from './fetch-batch.ts';
 import * as fetchPmcBatch from './fetch-pmc-batch.ts';
 
@@ -112,6 +113,7 @@ export async function process(payload: Payload, ctx: JobContext): Promise<PollSu
       await ctx.job.updateData(data);
     }
     if (ctx.token && (await ctx.job.moveToWaitingChildren(ctx.token))) throw new WaitingChildrenError();
+    await closeFullTextPool(fullTextScope(ctx, plans.length - 1), data.watchId, ctx);
     data = { ...data, step: undefined };
     await ctx.job.updateData(data);
   }
@@ -141,7 +143,7 @@ async function fanOut(plan: FetchPlan, stage: number, watchId: string, ctx: JobC
   await ctx.services.queues.fetch.addBulk(
     plan.batches.map((batch, i) => ({
       name: job.name,
-      data: { watchId, db: plan.source, ...batch },
+      data: { watchId, db: plan.source, fullTextScope: fullTextScope(ctx, stage), ...batch },
       opts: {
         // Chosen ids: a fan-out repeated after a crash adds nothing twice (':' is reserved by BullMQ).
         jobId: `${job.name}-${parentId.replaceAll(':', '-')}-${stage}-${i}`,
@@ -150,6 +152,22 @@ async function fanOut(plan: FetchPlan, stage: number, watchId: string, ctx: JobC
       },
     })),
   );
+}
+
+/** The full-text pool of one stage of this poll: every enrich job its fetch jobs queue adds to it. */
+function fullTextScope(ctx: JobContext, stage: number): string {
+  return `${(ctx.job.id ?? '').replaceAll(':', '-')}-${stage}`;
+}
+
+/**
+ * The stage's fetch jobs are done, so the enrich jobs they queued are known: once each has added
+ * its PMCIDs (now, or when the last one does), the pool's last part-filled request goes out.
+ */
+async function closeFullTextPool(scope: string, watchId: string, ctx: JobContext): Promise<void> {
+  const children = Object.values(await ctx.job.getChildrenValues<Partial<fetchBatch.FetchResult>>());
+  const producers = new Set(children.filter((c) => c.fullTextScope === scope).flatMap((c) => c.enrichJobs ?? []));
+  const batches = await ctx.services.enrichment.fullTextPool.close(scope, producers.size);
+  await queueFullTexts(ctx.services, batches, watchId);
 }
 
 function linkedTotal(plans: { linked: number }[]): number {

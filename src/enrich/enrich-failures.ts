@@ -19,6 +19,7 @@ export class EnrichFailures {
   private readonly steps = new Map<string, Set<EnrichStep>>();
   private readonly errors = new Map<string, string>();
   private readonly deferred = new Set<string>();
+  private readonly handedOff = new Set<string>();
 
   constructor(private readonly log: Logger) {}
 
@@ -49,6 +50,15 @@ export class EnrichFailures {
     this.deferred.add(workKey);
   }
 
+  /**
+   * Its full text was handed to a fetch-full-texts job, which records it as pending itself
+   * (EnrichmentPendingStore.handOffFullTexts) and completes it: not cleared here, only a failure
+   * of another step is recorded.
+   */
+  handOff(workKey: string): void {
+    this.handedOff.add(workKey);
+  }
+
   has(workKey: string): boolean {
     return this.steps.has(workKey);
   }
@@ -59,7 +69,7 @@ export class EnrichFailures {
 
   /** Record the outcome: failed works wait with backoff for a later poll, the others are complete. */
   async record(store: EnrichmentPendingStore, workKeys: string[], nowMs: number): Promise<void> {
-    const complete = workKeys.filter((key) => !this.steps.has(key) && !this.deferred.has(key));
+    const complete = workKeys.filter((key) => !this.steps.has(key) && !this.deferred.has(key) && !this.handedOff.has(key));
     await store.clear(complete);
     // The other job completes it; should it not, a later poll takes it up after the first backoff.
     for (const key of this.deferred) if (!this.steps.has(key)) await store.defer(key, nowMs + RETRY_BASE_MS);

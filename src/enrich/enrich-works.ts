@@ -2,14 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { AnnotatedDocument } from '../entities/entity-types.ts';
 import { buildWorkEntities } from '../entities/work-entities.ts';
 import type { Logger } from '../log.ts';
-import { efetchPmc, PMC_FETCH_BATCH } from '../ncbi/pmc-efetch.ts';
 import { pmcidsForPmids } from '../ncbi/pmc-idconv.ts';
-import type { JatsArticle } from '../parse/full-text.ts';
-import { parseJatsXml } from '../parse/jats-stream.ts';
 import type { Services } from '../services.ts';
 import type { StoredWork } from '../store/work-store.ts';
 import { summariseWithModel } from '../summary/model-summariser.ts';
-import { EnrichFailures } from './enrich-failures.ts';
+import type { WantedFullText } from '../store/full-text-pool.ts';
+import { EnrichFailures, RETRY_BASE_MS } from './enrich-failures.ts';
 import { tagLocally } from './tag-locally.ts';
 import { fetchPubtatorDocuments } from './pubtator-documents.ts';
 
@@ -17,6 +15,7 @@ export interface EnrichSummary {
   works: number;
   /** PMCIDs learnt from the ID converter. */
   pmcidsFound: number;
+  /** Full texts handed to fetch-full-texts jobs. */
   fullTexts: number;
   pubtator: number;
   local: number;
@@ -26,36 +25,45 @@ export interface EnrichSummary {
   failed?: number;
 }
 
+/** Hands works' full texts to the jobs that fetch them (jobs/enrich-works.ts: through the poll's pool). */
+export type FullTextHandOff = (wanted: WantedFullText[]) => Promise<void>;
+
 /**
  * Completes the cards of some stored works, fetching only what is missing:
  *   1. a PMCID the PubMed record does not give yet, from the ID converter (once per work);
- *   2. the PMC full text of works that have a PMCID and no stored full text;
- *   3. PubTator3 annotations for works without PubTator entities;
- *   4. for works PubTator has not annotated yet, offline tags from the vocabulary, and a note to
- *      ask PubTator again on later polls for `pubtatorRetryDays`;
+ *   2. the PMC full text of works that have a PMCID and no stored full text: handed off to
+ *      fetch-full-texts jobs (`handOff`), which batch the PMCIDs of a whole poll 20 a request;
+ *   3. PubTator3 annotations for works without PubTator entities, asked alongside 1 and 2 (by
+ *      PMID, so it needs neither);
+ *   4. for works PubTator has not annotated yet, offline tags from the vocabulary (over the
+ *      abstract; the full-text job tags over the body), and a note to ask PubTator again on later
+ *      polls for `pubtatorRetryDays`;
  *   5. a summariser model's summary, when one is configured.
  * A step whose service fails is noted for its works and the others go on (enrich-failures.ts):
  * the run never fails because of a service, the works stay deliverable, their cards say what is
  * pending, and a later poll tries them again with backoff. Safe to run twice.
  */
-export async function enrichWorks(services: Services, log: Logger, keys: string[], owner: string = `enrich-${randomUUID()}`): Promise<EnrichSummary> {
+export async function enrichWorks(
+  services: Services,
+  log: Logger,
+  keys: string[],
+  options: { owner?: string; handOff: FullTextHandOff },
+): Promise<EnrichSummary> {
+  const owner = options.owner ?? `enrich-${randomUUID()}`;
   const works = await services.works.getMany(keys);
   const failures = new EnrichFailures(log);
-  const pmcidsFound = await learnPmcids(services, works, failures);
-  const { jats, absent } = await fetchMissingFullTexts(services, log, works, failures, owner);
-  for (const work of works) {
-    const pmcid = work.article.pmcid;
-    const article = pmcid ? jats.get(pmcid) : undefined;
-    if (article) await services.enrichment.saveFullText(work.key, article.fullText);
-    // PMC returned nothing for it (withdrawn, embargoed): record that, so it is not asked for again.
-    else if (pmcid && absent.has(pmcid)) await services.enrichment.saveFullText(work.key, { pmcid, hasBody: false, figures: [], referenceCount: 0 });
-  }
   const existing = new Map(await Promise.all(works.map(async (w) => [w.key, await services.enrichment.entities(w.key)] as const)));
   const unannotated = works.filter((w) => existing.get(w.key)?.source !== 'pubtator');
-  const keysOf = (list: StoredWork[]) => list.map((w) => w.key);
-  const documents = (await failures.run('entities', keysOf(unannotated), () => fetchPubtatorDocuments(services, unannotated))) ?? [];
+  // The ID converter and PubTator3 are separate services with limits of their own: asked side by side.
+  const [{ pmcidsFound, fullTexts }, documents = []] = await Promise.all([
+    learnPmcids(services, works, failures).then(async (found) => ({
+      pmcidsFound: found,
+      fullTexts: await handOffFullTexts(services, works, failures, owner, options.handOff),
+    })),
+    failures.run('entities', keysOf(unannotated), () => fetchPubtatorDocuments(services, unannotated)),
+  ]);
   const vocabulary = await services.vocabulary();
-  const summary: EnrichSummary = { works: works.length, pmcidsFound, fullTexts: jats.size, pubtator: 0, local: 0 };
+  const summary: EnrichSummary = { works: works.length, pmcidsFound, fullTexts, pubtator: 0, local: 0 };
   for (const work of unannotated) {
     const document = documentFor(documents, work);
     if (document) {
@@ -64,10 +72,10 @@ export async function enrichWorks(services: Services, log: Logger, keys: string[
       summary.pubtator++;
       continue;
     }
-    // Offline tags are made once, from the richest text at hand (also while PubTator fails); later runs only ask PubTator.
-    if (existing.get(work.key) || !vocabulary) continue;
-    const jatsArticle = work.article.pmcid ? jats.get(work.article.pmcid) : undefined;
-    await services.enrichment.saveEntities(work.key, tagLocally(vocabulary, work.article, jatsArticle));
+    // Offline tags are made once (also while PubTator fails); later runs only ask PubTator. Read
+    // again: a full-text job may have tagged the body meanwhile, which the abstract must not replace.
+    if (existing.get(work.key) || !vocabulary || (await services.enrichment.entities(work.key))) continue;
+    await services.enrichment.saveEntities(work.key, tagLocally(vocabulary, work.article));
     await services.enrichment.retryUntil(work.key, work.firstSeen + services.config().enrichment.pubtatorRetryDays * 86_400_000);
     summary.local++;
   }
@@ -125,18 +133,12 @@ async function learnPmcids(services: Services, works: StoredWork[], failures: En
 }
 
 /**
- * JATS of works with a PMCID whose full text is not stored yet, in batches; `absent` lists the
- * PMCIDs PMC returned no article for. A batch that fails leaves its works pending. A PMCID
- * another job is fetching right now (the poll's PMC batch, which found the same work) is left
- * to it: the work is deferred, and that job's own enrichment completes it.
+ * Works with a PMCID whose full text is not stored yet: claimed (so the poll's PMC batch, which
+ * may have found the same work, does not fetch it too), recorded as pending on their full text,
+ * and handed off. A PMCID another job is fetching right now is left to it: the work is deferred,
+ * and that job's own enrichment completes it. Returns how many were handed off.
  */
-async function fetchMissingFullTexts(
-  services: Services,
-  log: Logger,
-  works: StoredWork[],
-  failures: EnrichFailures,
-  owner: string,
-): Promise<{ jats: Map<string, JatsArticle>; absent: Set<string> }> {
+async function handOffFullTexts(services: Services, works: StoredWork[], failures: EnrichFailures, owner: string, handOff: FullTextHandOff): Promise<number> {
   const stored = await services.enrichment.haveFullText(works.map((w) => w.key));
   const wanted = works.filter((w) => w.article.pmcid && !stored.has(w.key));
   const claimed = await services.enrichment.claimFullTexts(
@@ -144,24 +146,17 @@ async function fetchMissingFullTexts(
     owner,
   );
   for (const work of wanted) if (!claimed.has(work.article.pmcid!)) failures.defer(work.key);
-  const missing = wanted.filter((w) => claimed.has(w.article.pmcid!));
-  const jats = new Map<string, JatsArticle>();
-  const absent = new Set<string>();
-  const onRecordError = (err: Error) => log.warn({ event: 'parse.jats_failed', err }, 'a PMC article could not be parsed; skipped');
-  for (let start = 0; start < missing.length; start += PMC_FETCH_BATCH) {
-    const batch = missing.slice(start, start + PMC_FETCH_BATCH);
-    const pmcids = batch.map((w) => w.article.pmcid!);
-    const xml = await failures.run(
-      'full text',
-      batch.map((w) => w.key),
-      () => efetchPmc(services.ncbi, pmcids),
-    );
-    if (xml === undefined) continue;
-    for (const article of parseJatsXml(xml, { onRecordError })) jats.set(article.article.pmcid, article);
-    for (const pmcid of pmcids) if (!jats.has(pmcid)) absent.add(pmcid);
-  }
-  return { jats, absent };
+  const mine = wanted.filter((w) => claimed.has(w.article.pmcid!));
+  if (mine.length === 0) return 0;
+  const now = services.now().getTime();
+  // Pending first: the fetch-full-texts job clears it, and may run before this job ends.
+  await services.enrichment.pending.handOffFullTexts(keysOf(mine), now + RETRY_BASE_MS, now);
+  await failures.run('full text', keysOf(mine), () => handOff(mine.map((w) => ({ pmcid: w.article.pmcid!, workKey: w.key }))));
+  for (const work of mine) if (!failures.has(work.key)) failures.handOff(work.key);
+  return mine.length;
 }
+
+const keysOf = (list: StoredWork[]) => list.map((w) => w.key);
 
 function documentFor(documents: AnnotatedDocument[], work: StoredWork): AnnotatedDocument | undefined {
   const { pmid, pmcid } = work.article;

@@ -3,16 +3,17 @@ import type { Services } from '../services.ts';
 import { tagLocally } from './tag-locally.ts';
 
 /**
- * What a PMC fetch already holds, stored at once without asking any service: each work's full
- * text, and offline tags over the JATS body for works without entities yet (the enrich-works
- * job queued next asks PubTator, which replaces them once it has the work). The JATS body is
- * not stored, so this is the only moment the tags can be made from the full text.
+ * Full texts just fetched from PMC, stored at once: each work's full text, and offline tags over
+ * the JATS body for works PubTator has not annotated (none yet, or only offline tags from the
+ * abstract: the body is richer). PubTator's own annotations replace them once it has the work.
+ * The JATS body is not stored, so this is the only moment the tags can be made from it.
  */
 export async function storeHeldFullTexts(services: Services, held: { key: string; jats: JatsArticle }[]): Promise<void> {
   const vocabulary = await services.vocabulary();
   for (const { key, jats } of held) {
     await services.enrichment.saveFullText(key, jats.fullText);
-    if (!vocabulary || (await services.enrichment.entities(key))) continue;
+    const existing = vocabulary && (await services.enrichment.entities(key));
+    if (!vocabulary || existing?.source === 'pubtator' || existing?.scope === 'fulltext') continue;
     const work = await services.works.get(key);
     if (!work) continue;
     await services.enrichment.saveEntities(key, tagLocally(vocabulary, work.article, jats));

@@ -3,6 +3,7 @@ import * as checkHealth from '../../jobs/check-health.ts';
 import * as checkNotices from '../../jobs/check-notices.ts';
 import * as enrichWorks from '../../jobs/enrich-works.ts';
 import * as fetchBatch from '../../jobs/fetch-batch.ts';
+import * as fetchFullTexts from '../../jobs/fetch-full-texts.ts';
 import * as fetchPmcBatch from '../../jobs/fetch-pmc-batch.ts';
 import * as planDigests from '../../jobs/plan-digests.ts';
 import * as pollWatch from '../../jobs/poll-watch.ts';
@@ -18,6 +19,7 @@ const MODULES: JobModule[] = [
   pollWatch,
   fetchBatch,
   fetchPmcBatch,
+  fetchFullTexts,
   enrichWorks,
   planDigests,
   buildDigest,

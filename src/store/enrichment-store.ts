@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis';
 import type { Database } from './db/database.ts';
 import { entitiesSchema, fullTextSchema, summarySchema } from './document-schemas.ts';
 import { count, document, documentOf, ms, optionalMs, parseRow, parseRows } from './documents.ts';
+import { FullTextPool } from './full-text-pool.ts';
 import { storeKeys, type StoreKeys } from './keys.ts';
 
 /** A part of a card that enrichment fills from a remote service. */
@@ -34,6 +35,8 @@ export class EnrichmentStore {
   private readonly keys: StoreKeys;
   /** Which works' cards are still waiting for enrichment, and which failed. */
   readonly pending: EnrichmentPendingStore;
+  /** PMCIDs waiting for a full-text request, pooled per poll so requests go out full. */
+  readonly fullTextPool: FullTextPool;
 
   constructor(
     private readonly db: Database,
@@ -42,6 +45,7 @@ export class EnrichmentStore {
   ) {
     this.keys = storeKeys(prefix);
     this.pending = new EnrichmentPendingStore(db);
+    this.fullTextPool = new FullTextPool(redis, prefix);
   }
 
   private async set(workKey: string, column: 'full_text' | 'entities' | 'summary', value: unknown): Promise<void> {
@@ -189,6 +193,31 @@ export class EnrichmentPendingStore {
     );
   }
 
+  /**
+   * Their full texts were handed to fetch-full-texts jobs (through the pool): pending with the
+   * full text as the missing part, due again at `nextAt` should that job never complete them.
+   * The enrich job handing them off records its own steps' failures afterwards.
+   */
+  async handOffFullTexts(workKeys: string[], nextAt: number, now = Date.now()): Promise<void> {
+    if (workKeys.length === 0) return;
+    await this.db.query(
+      `INSERT INTO enrichment_pending (work_key, since, attempts, steps, next_at) SELECT k, $2, 0, ARRAY['full text'], $3 FROM unnest($1::text[]) AS k
+       ON CONFLICT (work_key) DO UPDATE SET steps = ARRAY['full text'], next_at = excluded.next_at`,
+      [workKeys, new Date(now), new Date(nextAt)],
+    );
+  }
+
+  /** Their full texts are stored (or known absent): that part is no longer missing, and a work missing nothing else is complete. */
+  async fullTextDone(workKeys: string[]): Promise<void> {
+    if (workKeys.length === 0) return;
+    await this.db.transaction(async (tx) => {
+      await tx.query("UPDATE enrichment_pending SET steps = array_remove(steps, 'full text') WHERE work_key = ANY($1::text[]) AND 'full text' = ANY(steps)", [
+        workKeys,
+      ]);
+      await tx.query("DELETE FROM enrichment_pending WHERE work_key = ANY($1::text[]) AND steps = '{}'", [workKeys]);
+    });
+  }
+
   /** These works' cards are complete. */
   async clear(workKeys: string[]): Promise<void> {
     if (workKeys.length > 0) await this.db.query('DELETE FROM enrichment_pending WHERE work_key = ANY($1::text[])', [workKeys]);
@@ -218,6 +247,17 @@ export class EnrichmentPendingStore {
     return parseRows(z.object({ work_key: z.string() }), rows, 'enrichment pending')
       .map((row) => row.work_key)
       .sort();
+  }
+
+  /** How many of these works still wait for a part of their card that was not tried yet (queued, or handed to another job); failed ones are not counted. */
+  async untried(workKeys: string[]): Promise<number> {
+    if (workKeys.length === 0) return 0;
+    const row = parseRow(
+      z.object({ n: count }),
+      (await this.db.query('SELECT count(*) AS n FROM enrichment_pending WHERE work_key = ANY($1::text[]) AND attempts = 0', [workKeys]))[0],
+      'enrichment pending',
+    );
+    return row?.n ?? 0;
   }
 
   /** For health: works waiting for enrichment, and how many of them failed at least once. */

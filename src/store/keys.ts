@@ -10,6 +10,16 @@ export function storeKeys(prefix: string) {
     ncbiErrorStreak: `${base}:metrics:ncbi-error-streak`,
     /** String with a TTL: the job fetching this PMCID's full text right now (so no other fetches it too). */
     fullTextClaim: (pmcid: string) => `${base}:enrich:fulltext-claim:${pmcid}`,
+    /**
+     * One pool of PMCIDs waiting for a full-text request, per scope (a poll's stage, or one
+     * enrich job): `entries` sorted set PMCID by arrival, `works` hash PMCID -> work key, `seq`
+     * arrival counter, `producers` set of the enrich jobs that added theirs, `expected` how many
+     * will (set when the scope closes). All expire a day after the last change.
+     */
+    fullTextPool: (scope: string) => {
+      const pool = `${base}:enrich:fulltext-pool:${scope}`;
+      return [`${pool}:entries`, `${pool}:works`, `${pool}:seq`, `${pool}:producers`, `${pool}:expected`];
+    },
     /** Set: "event|subject" of the health checks failing at the last check (recomputed each check). */
     healthFlagged: `${base}:health:flagged`,
   } as const;
