@@ -12,9 +12,15 @@
  * allow: the slowest service's requests at its rate.
  *
  * Services are built with production defaults (backoff, retries, concurrency) rather than the
- * tests' fast ones; only the clock is pinned, so the Entrez-date window is known.
+ * tests' fast ones; only the clock is pinned, so the Entrez-date window is known. The stand-in
+ * runs in its own process (bench/poll-stand-in.ts): its CPU time is NCBI's, not litwatch's.
+ * BENCH_POLL_KEY=with|without runs one of the two polls; BENCH_POLL_TIMELINE=1 prints the
+ * requests per half second.
  */
+import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import * as pollWatch from '../jobs/poll-watch.ts';
 import { loadEnv } from '../src/config/env.ts';
@@ -26,8 +32,7 @@ import { openQueueEvents } from '../src/queue/queue-events.ts';
 import { closeWorkers, startWorkers } from '../src/queue/run-workers.ts';
 import { redisAnswers } from '../src/redis/connect-redis.ts';
 import { createServices } from '../src/services.ts';
-import { FakeNcbi, type LoggedRequest } from '../test/helpers/fake-ncbi.ts';
-import { jatsArticleXml } from '../test/helpers/jats-xml.ts';
+import type { LoggedRequest } from '../test/helpers/fake-ncbi.ts';
 import {
   createTestDatabase,
   deletePrefix,
@@ -38,14 +43,10 @@ import {
   testDatabaseName,
   testDatabaseUrl,
 } from '../test/helpers/test-services.ts';
-import { articleXml } from './generate-efetch.ts';
-import { createRng } from './prng.ts';
 
 const WATCH = 'bench-bone';
 const QUERY = '"Bone Neoplasms/secondary"[Mesh] OR "bone metastas*"[tiab]';
 const RECORDS = 1_000;
-/** Works PMC holds: every PMID ending in 0, 1 or 2. */
-const IN_PMC = (i: number) => i % 10 < 3;
 
 export interface ServiceFigures {
   requests: number;
@@ -102,8 +103,9 @@ export async function pollRequests(log: (line: string) => void): Promise<PollFig
 
 async function onePoll(withKey: boolean): Promise<PollRun> {
   const prefix = `lwbench-poll-${randomBytes(4).toString('hex')}`;
-  const ncbi = await new FakeNcbi().start();
-  seed(ncbi);
+  // The stand-in runs in a process of its own: building and sending its replies is NCBI's work,
+  // done on NCBI's machines, and must not take litwatch's CPU time in the figures.
+  const ncbi = await startStandIn();
   // A fresh key per run: its limiter keys are this run's alone.
   const apiKey = withKey ? randomBytes(18).toString('hex') : undefined;
   // A database of the bench's own on the local PostgreSQL (deletePrefix drops it).
@@ -123,12 +125,12 @@ async function onePoll(withKey: boolean): Promise<PollRun> {
     const job = await services.queues.poll.add(pollWatch.name, { watchId: WATCH }, { jobId: `poll-${WATCH}-bench` });
     const summary = (await job.waitUntilFinished(events.events, 300_000)) as pollWatch.PollSummary;
     // The poll no longer waits for enrichment: the figures cover it too, so wait for its jobs.
-    await waitForEnrichment(services, summary.enrichment.jobs);
+    await waitForEnrichment(services, summary.enrichment.jobs, undefined, 50);
     const seconds = (performance.now() - started) / 1000;
     const worksStored = await services.works.count(WATCH);
     const stored = await services.works.getMany((await services.works.list({ watchId: WATCH, limit: RECORDS * 2 })).map((w) => w.key));
     const withPmcid = stored.filter((w) => w.article.pmcid).length;
-    return report(ncbi, apiKey, { summary, seconds, worksStored, withPmcid, retries: services.ncbi.stats.retries });
+    return report(await ncbi.requests(), apiKey, { summary, seconds, worksStored, withPmcid, retries: services.ncbi.stats.retries });
   } finally {
     await closeWorkers(workers);
     await events.close();
@@ -140,48 +142,13 @@ async function onePoll(withKey: boolean): Promise<PollRun> {
   }
 }
 
-/** 1,000 records entered in November 2026 (all inside the first poll's 30-day window); 300 in PMC. */
-function seed(ncbi: FakeNcbi): void {
-  const rng = createRng(41);
-  const records = Array.from({ length: RECORDS }, (_, i) => {
-    const pmid = 42_000_000 + i;
-    const day = 1 + (i % 26);
-    const edat = `2026/11/${String(day).padStart(2, '0')}`;
-    if (IN_PMC(i)) {
-      const pmcid = `PMC${9_000_000 + i}`;
-      ncbi.setPmcid(String(pmid), pmcid);
-      ncbi.addPmcArticles([
-        {
-          pmcid,
-          edat,
-          xml: jatsArticleXml({
-            pmcid,
-            pmid: String(pmid),
-            title: `Bone metastasis ${pmid}`,
-            abstract: 'Bone metastasis.',
-            body: ['Osteolytic lesions.'],
-            captionedFigures: 2,
-            references: 10,
-          }),
-        },
-      ]);
-    }
-    return { pmid: String(pmid), edat, xml: articleXml(rng, pmid, { year: 2026, month: 11, day }) };
-  });
-  ncbi.addRecords(records);
-  ncbi.setQuery(
-    QUERY,
-    records.map((r) => r.pmid),
-  );
-}
-
 type Outcome = Pick<PollRun, 'summary' | 'seconds' | 'worksStored' | 'retries' | 'withPmcid'>;
 
-function report(ncbi: FakeNcbi, apiKey: string | undefined, outcome: Outcome): PollRun {
-  if (process.env.BENCH_POLL_TIMELINE) console.log(timeline(ncbi.requests));
+function report(logged: LoggedRequest[], apiKey: string | undefined, outcome: Outcome): PollRun {
+  if (process.env.BENCH_POLL_TIMELINE) console.log(timeline(logged));
   const requests: Record<string, number> = {};
   // efetch is named with its database: PubMed records (the poll) and PMC full texts (enrichment) differ.
-  for (const r of ncbi.requests) {
+  for (const r of logged) {
     const name = r.endpoint === 'efetch.fcgi' ? `efetch db=${r.params.db ?? 'pubmed'}` : r.endpoint;
     requests[name] = (requests[name] ?? 0) + 1;
   }
@@ -192,7 +159,7 @@ function report(ncbi: FakeNcbi, apiKey: string | undefined, outcome: Outcome): P
   };
   const services = Object.fromEntries(
     NCBI_SERVICES.map((service) => {
-      const mine = ncbi.requests.filter((r) => r.service === service);
+      const mine = logged.filter((r) => r.service === service);
       const figures: ServiceFigures = {
         requests: mine.length,
         budget: budget[service],
@@ -206,6 +173,29 @@ function report(ncbi: FakeNcbi, apiKey: string | undefined, outcome: Outcome): P
   const boundSeconds = Math.max(...NCBI_SERVICES.map((s) => services[s].budget / services[s].rate));
   const madeBoundSeconds = Math.max(...NCBI_SERVICES.map((s) => services[s].requests / services[s].rate));
   return { apiKey: apiKey !== undefined, requests, services, boundSeconds, madeBoundSeconds, ...outcome };
+}
+
+/** The stand-in's process (bench/poll-stand-in.ts): its URL, its request log, and a way to stop it. */
+async function startStandIn(): Promise<{ url: string; requests(): Promise<LoggedRequest[]>; close(): Promise<void> }> {
+  const child = fork(fileURLToPath(new URL('./poll-stand-in.ts', import.meta.url)), [String(RECORDS), QUERY], { execArgv: ['--import', 'tsx'] });
+  const next = <T>() =>
+    new Promise<T>((resolve, reject) => {
+      child.once('message', (message) => resolve(message as T));
+      child.once('exit', (code) => reject(new Error(`the NCBI stand-in exited (${code})`)));
+    });
+  const { url } = await next<{ url: string }>();
+  return {
+    url,
+    requests: async () => {
+      const reply = next<{ requests: LoggedRequest[] }>();
+      child.send('requests');
+      return (await reply).requests;
+    },
+    close: async () => {
+      child.kill();
+      await once(child, 'exit');
+    },
+  };
 }
 
 /**

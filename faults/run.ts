@@ -337,7 +337,7 @@ async function injectFault(ctx: RoundContext, phase: 'poll' | 'digest'): Promise
       poll: services.queues.poll,
       fetch: services.queues.fetch,
       enrich: services.queues.enrich,
-      fulltext: services.queues.fetch,
+      fulltext: services.queues.fulltext,
       build: services.queues.digest,
       send: services.queues.mail,
     }[fault.during];

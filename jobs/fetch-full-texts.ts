@@ -12,17 +12,14 @@ import type { WantedFullText } from '../src/store/full-text-pool.ts';
  * One PMC full-text request: up to 20 works' JATS, fetched by PMCID and stored with their
  * offline tags (src/enrich/held-full-texts.ts). Queued by enrich-works jobs through the pool of
  * their poll (src/store/full-text-pool.ts), so a poll makes ceil(F/20) such requests for its F
- * works with a PMCID. On the fetch queue, behind the fetches of PubMed records (a lower
- * priority): a work is deliverable once stored, its full text only completes the card.
+ * works with a PMCID. On a queue of their own, so they never wait behind the fetches of PubMed
+ * records (nor hold them up) and get a concurrency of their own.
  * A work PMC has no article for (withdrawn, embargoed) is recorded as such, so it is not asked
  * for again. BullMQ retries a failed request with backoff; failed for good, the works stay
  * pending and a later poll tries them again.
  */
 export const name = 'fetch-full-texts';
-export const queue = 'fetch';
-
-/** Below fetch-batch (which has none): stored records first, then the requests that complete their cards. */
-export const PRIORITY = 10;
+export const queue = 'fulltext';
 
 export const payloadSchema = z.object({
   works: z
@@ -85,5 +82,5 @@ export async function onFinalFailure(payload: Payload, ctx: JobContext, err: Err
 /** One job per batch the pool handed out (each batch is handed out once: plain ids). */
 export async function queueFullTexts(services: Services, batches: WantedFullText[][], watchId?: string): Promise<void> {
   if (batches.length === 0) return;
-  await services.queues.fetch.addBulk(batches.map((works) => ({ name, data: { works, ...(watchId ? { watchId } : {}) }, opts: { priority: PRIORITY } })));
+  await services.queues.fulltext.addBulk(batches.map((works) => ({ name, data: { works, ...(watchId ? { watchId } : {}) } })));
 }

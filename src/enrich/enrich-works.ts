@@ -52,7 +52,7 @@ export async function enrichWorks(
   const owner = options.owner ?? `enrich-${randomUUID()}`;
   const works = await services.works.getMany(keys);
   const failures = new EnrichFailures(log);
-  const existing = new Map(await Promise.all(works.map(async (w) => [w.key, await services.enrichment.entities(w.key)] as const)));
+  const existing = await services.enrichment.entitiesOf(keys);
   const unannotated = works.filter((w) => existing.get(w.key)?.source !== 'pubtator');
   // The ID converter and PubTator3 are separate services with limits of their own: asked side by side.
   const [{ pmcidsFound, fullTexts }, documents = []] = await Promise.all([
@@ -124,9 +124,9 @@ async function learnPmcids(services: Services, works: StoredWork[], failures: En
     ask,
   );
   if (!found) return 0;
+  await services.works.recordIdconvMany(unknown.map((work) => ({ key: work.key, pmcid: found.get(work.article.pmid!) })));
   for (const work of unknown) {
     const pmcid = found.get(work.article.pmid!);
-    await services.works.recordIdconv(work.key, pmcid);
     if (pmcid) work.article.pmcid = pmcid;
   }
   return found.size;

@@ -8,9 +8,11 @@ import { QUEUE_NAMES, type QueueName } from './queue-names.ts';
 
 /**
  * Jobs a worker runs at once, per queue. Polls are few; fetches wait mostly on the shared NCBI
- * rate limit, so a few in flight keep that budget used without piling up requests.
+ * rate limit, so a few in flight keep that budget used without piling up requests. Full-text
+ * requests are small and many: four in flight keep E-utilities' 10/s (with a key) used while
+ * each one's JATS is parsed and stored.
  */
-export const DEFAULT_CONCURRENCY: Readonly<Record<QueueName, number>> = { poll: 2, fetch: 3, enrich: 2, digest: 4, mail: 10 };
+export const DEFAULT_CONCURRENCY: Readonly<Record<QueueName, number>> = { poll: 2, fetch: 3, enrich: 4, fulltext: 4, digest: 4, mail: 10 };
 
 export interface WorkerOptions {
   queues?: readonly QueueName[];

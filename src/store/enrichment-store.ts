@@ -113,6 +113,17 @@ export class EnrichmentStore {
     return this.read(workKey, 'entities', entitiesSchema);
   }
 
+  /** The entities of many works in one query (works without any are absent). */
+  async entitiesOf(workKeys: string[]): Promise<Map<string, WorkEntities>> {
+    if (workKeys.length === 0) return new Map();
+    const rows = parseRows(
+      z.object({ work_key: z.string(), doc: documentOf(entitiesSchema) }),
+      await this.db.query('SELECT work_key, entities AS doc FROM work_enrichment WHERE work_key = ANY($1::text[]) AND entities IS NOT NULL', [workKeys]),
+      'work_enrichment.entities',
+    );
+    return new Map(rows.map((row) => [row.work_key, row.doc]));
+  }
+
   async saveSummary(workKey: string, summary: CardSummary): Promise<void> {
     await this.set(workKey, 'summary', summary);
   }

@@ -6,6 +6,7 @@ import type { Database, Queryable } from './db/database.ts';
 import { articleSchema } from './document-schemas.ts';
 import { documentOf, document, ms, optionalMs, optionalText, count, parseRow, parseRows } from './documents.ts';
 import { normaliseDoi } from './doi.ts';
+import { searchBody, sourceOf, upsertBatch } from './work-batch-upsert.ts';
 
 /**
  * One record per work. A work is keyed by its normalised DOI, else `pmid:<PMID>` (else
@@ -63,10 +64,6 @@ export interface SearchHit extends WorkSummary {
 /** The database a record came from: PubMed (citations and books) or PMC (JATS). */
 export type WorkSource = 'pubmed' | 'pmc';
 
-function sourceOf(article: Article): WorkSource {
-  return article.kind === 'pmc' ? 'pmc' : 'pubmed';
-}
-
 const summaryRow = z.object({
   key: z.string(),
   doi: optionalText,
@@ -97,19 +94,6 @@ function toSummary(row: z.output<typeof summaryRow>): WorkSummary {
     watches: row.watches ?? [],
     firstSeen: row.first_seen,
   };
-}
-
-/** What full-text search reads besides the title: authors, journal, abstract, MeSH terms, keywords. */
-export function searchBody(article: Article): string {
-  const authors = article.authors.map((a) => a.collectiveName ?? [a.foreName, a.lastName].filter(Boolean).join(' '));
-  return [
-    ...authors,
-    article.journal.title,
-    article.journal.isoAbbreviation ?? '',
-    ...article.abstract.map((p) => p.text),
-    ...article.mesh.map((m) => m.name),
-    ...article.keywords,
-  ].join('\n');
 }
 
 /** A lock id per work id (DOI, PMID, PMCID), so upserts touching the same ids queue up. */
@@ -145,6 +129,9 @@ export class WorkStore {
     const ids = articles.flatMap((a) => lockIds({ doi: normaliseDoi(a.doi), pmid: a.pmid || undefined, pmcid: a.pmcid || undefined }));
     const results = await this.db.transaction(async (tx) => {
       await lockAll(tx, ids);
+      const batch = await upsertBatch(tx, articles, watchId, now, (key) => this.idsOf(tx, key));
+      if (batch) return batch;
+      // Two records of the batch touch one work or id: one by one, in order, as upsert would.
       const out: UpsertResult[] = [];
       for (const article of articles) out.push(await this.upsertIn(tx, article, watchId, now, { locked: true }));
       return out;
@@ -396,6 +383,24 @@ export class WorkStore {
     await this.db.transaction(async (tx) => {
       await tx.query('UPDATE works SET idconv_at = $2, pmcid = coalesce($3, pmcid) WHERE key = $1', [key, new Date(now), pmcid ?? null]);
       if (pmcid) await tx.query(`INSERT INTO work_ids (id_kind, value, work_key) VALUES ('pmcid', $1, $2) ON CONFLICT DO NOTHING`, [pmcid, key]);
+    });
+  }
+
+  /** The ID converter's answers for many works at once (as recordIdconv, in two statements). */
+  async recordIdconvMany(answers: { key: string; pmcid: string | undefined }[], now = Date.now()): Promise<void> {
+    if (answers.length === 0) return;
+    const keys = answers.map((a) => a.key);
+    const pmcids = answers.map((a) => a.pmcid ?? null);
+    await this.db.transaction(async (tx) => {
+      await tx.query('UPDATE works w SET idconv_at = $3, pmcid = coalesce(u.c, w.pmcid) FROM unnest($1::text[], $2::text[]) AS u (k, c) WHERE w.key = u.k', [
+        keys,
+        pmcids,
+        new Date(now),
+      ]);
+      await tx.query(
+        `INSERT INTO work_ids (id_kind, value, work_key) SELECT 'pmcid', c, k FROM unnest($1::text[], $2::text[]) AS u (k, c) WHERE c IS NOT NULL ON CONFLICT DO NOTHING`,
+        [keys, pmcids],
+      );
     });
   }
 

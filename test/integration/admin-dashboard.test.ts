@@ -285,7 +285,7 @@ describe('the admin pages, /healthz and /metrics of a seeded installation', () =
     assert.equal(asset.status, 200);
     assert.match(asset.headers.get('content-type') ?? '', /javascript/);
     const api = (await (await get('/admin/queues/api/queues', AUTH)).json()) as { queues: { name: string; counts: Record<string, number> }[] };
-    assert.deepEqual(api.queues.map((q) => q.name).sort(), ['digest', 'enrich', 'fetch', 'mail', 'poll']);
+    assert.deepEqual(api.queues.map((q) => q.name).sort(), ['digest', 'enrich', 'fetch', 'fulltext', 'mail', 'poll']);
     assert.equal(api.queues.find((q) => q.name === 'mail')?.counts.failed, 1);
   });
 

@@ -130,6 +130,71 @@ export function storeSuite(kind: string, open: () => { db: MigratedDatabase; pre
       assert.deepEqual((conflicts[0] as { record: object }).record, { doi: '10.1000/second', pmid: '41000051', pmcid: 'PMC7000050' });
     });
 
+    test('a batch (upsertMany, stored set-wise) answers record by record as upsert does', async () => {
+      const seed = [
+        article({ pmid: '41000161', doi: '10.1000/b-same' }),
+        article({ pmid: '41000162' }),
+        article({ pmid: '41000163', doi: '10.1000/b-changed' }),
+        article({ pmid: '41000164', doi: '10.1000/b-pmc', pmcid: 'PMC7000164' }),
+        article({ pmid: '41000165', doi: '10.1000/b-dup' }),
+        article({ pmid: '41000166', doi: '10.1000/b-owner' }),
+      ];
+      for (const a of seed) await works.upsert(a, 'bone');
+      const batch = [
+        article({ pmid: '41000160', doi: '10.1000/b-new' }),
+        seed[0]!,
+        article({ pmid: '41000162', doi: '10.1000/b-doi-later' }),
+        article({ pmid: '41000163', doi: '10.1000/b-changed', title: 'A corrected title' }),
+        article({ kind: 'pmc', doi: '10.1000/b-pmc', pmcid: 'PMC7000164', title: 'From JATS' }),
+        article({ pmid: '41000155', doi: '10.1000/b-dup' }),
+        article({ pmid: '41000166', doi: '10.1000/b-other' }),
+      ];
+      const results = await works.upsertMany(batch, 'lung');
+      assert.deepEqual(
+        results.map((r) => [r.key, r.status, r.watchAdded, r.conflict?.reason]),
+        [
+          ['10.1000/b-new', 'created', true, undefined],
+          ['10.1000/b-same', 'unchanged', true, undefined],
+          ['pmid:41000162', 'updated', true, undefined],
+          ['10.1000/b-changed', 'updated', true, undefined],
+          ['10.1000/b-pmc', 'unchanged', true, undefined],
+          ['10.1000/b-dup', 'duplicate', true, 'a second record with the same DOI and another PMID'],
+          ['10.1000/b-other', 'created', true, 'PMID already belongs to a work with another DOI'],
+        ],
+      );
+      assert.equal((await works.get('10.1000/b-changed'))?.title, 'A corrected title');
+      assert.equal((await works.get('10.1000/b-pmc'))?.title, 'Work 41000164', "PubMed's record stays the metadata");
+      assert.deepEqual((await works.get('10.1000/b-pmc'))?.sources, ['pmc', 'pubmed']);
+      assert.equal((await works.keysForPmids(['41000166'])).get('41000166'), '10.1000/b-owner', 'the shared id stays with its first work');
+      assert.equal((await works.keysForPmids(['41000155'])).get('41000155'), '10.1000/b-dup', "a duplicate's other PMID finds the work too");
+      // Stored again: nothing changes, and the watch is not added twice.
+      const again = await works.upsertMany(batch.slice(0, 4), 'lung');
+      assert.deepEqual(
+        again.map((r) => [r.status, r.watchAdded]),
+        [
+          ['unchanged', false],
+          ['unchanged', false],
+          ['unchanged', false],
+          ['unchanged', false],
+        ],
+      );
+    });
+
+    test('a batch whose records share an id is stored one by one, in order', async () => {
+      const results = await works.upsertMany(
+        [article({ pmid: '41000170', doi: '10.1000/b-twice' }), article({ pmid: '41000171', doi: '10.1000/b-twice' }), article({ pmid: '41000172' })],
+        'bone',
+      );
+      assert.deepEqual(
+        results.map((r) => [r.key, r.status]),
+        [
+          ['10.1000/b-twice', 'created'],
+          ['10.1000/b-twice', 'duplicate'],
+          ['pmid:41000172', 'created'],
+        ],
+      );
+    });
+
     test('works list newest first, per watch or all; matches know when', async () => {
       const t0 = Date.parse('2026-11-01T10:00:00Z');
       await works.upsert(article({ pmid: '41000060', doi: '10.1000/older' }), 'listing', t0);
@@ -157,6 +222,18 @@ export function storeSuite(kind: string, open: () => { db: MigratedDatabase; pre
       assert.equal(work?.idconvAt, 1000);
       assert.equal(work?.article.pmcid, 'PMC7000061');
       assert.equal((await works.keysForPmcids(['PMC7000061'])).get('PMC7000061'), '10.1000/older');
+      // Many answers at once, as one by one: a PMCID found, or none (asked, nothing learnt).
+      await works.recordIdconvMany(
+        [
+          { key: '10.1000/same', pmcid: 'PMC7000062' },
+          { key: 'pmid:9997', pmcid: undefined },
+        ],
+        2000,
+      );
+      const [found, none] = await works.getMany(['10.1000/same', 'pmid:9997']);
+      assert.deepEqual([found?.idconvAt, found?.article.pmcid], [2000, 'PMC7000062']);
+      assert.deepEqual([none?.idconvAt, none?.article.pmcid], [2000, undefined]);
+      assert.equal((await works.keysForPmcids(['PMC7000062'])).get('PMC7000062'), '10.1000/same');
     });
 
     test('enrichment: full text, entities (searchable), summary, PubTator retries', async () => {
@@ -177,6 +254,7 @@ export function storeSuite(kind: string, open: () => { db: MigratedDatabase; pre
       };
       await enrichment.saveEntities(key, entities);
       assert.deepEqual(await enrichment.entities(key), entities);
+      assert.deepEqual(await enrichment.entitiesOf([key, '10.1000/older']), new Map([[key, entities]]));
       assert.deepEqual(
         (await works.search('osteosarcoma')).map((h) => h.key),
         [key],

@@ -28,7 +28,7 @@ export async function pollCommand(watchId: string, options: { now?: boolean; wai
   const { services } = runtime;
   const events = await openQueueEvents(services, 'poll');
   const waitEnrichment = Boolean(options.now && options.waitEnrichment);
-  const workers = options.now ? startWorkers(services, { queues: waitEnrichment ? ['poll', 'fetch', 'enrich'] : ['poll', 'fetch'] }) : [];
+  const workers = options.now ? startWorkers(services, { queues: waitEnrichment ? ['poll', 'fetch', 'enrich', 'fulltext'] : ['poll', 'fetch'] }) : [];
   try {
     const job = await services.queues.poll.add(pollWatch.name, { watchId }, { jobId: `poll-${watchId}-cli-${Date.now()}` });
     if (!options.now) {
