@@ -254,6 +254,7 @@ async function runRound(ctx: RoundContext): Promise<RoundResult> {
     digestsSent: 0,
     duplicates: 0,
     stuck: 0,
+    cardsPending: 0,
     refused: 0,
     failedJobs: 0,
     crashes: 0,
@@ -312,6 +313,7 @@ async function runRound(ctx: RoundContext): Promise<RoundResult> {
   result.duplicates = tally.duplicates;
   result.refused = tally.refused;
   result.stuck = state.unfinished + tally.unsettled;
+  result.cardsPending = (await services.enrichment.pending.counts()).pending;
   result.failedJobs = state.failed - failedBefore;
   result.crashes = ctx.processes.crashes - crashesBefore;
   result.pollMs = pollDone - pollStart;
@@ -388,7 +390,7 @@ function roundLine(r: RoundResult): string {
     r.digestsSent === r.digestsExpected &&
     r.stuck === 0 &&
     (r.duplicatesAllowed ? r.duplicates <= 1 : r.duplicates === 0);
-  return `round ${String(r.round).padStart(2)} ${r.fault.padEnd(36)} works ${r.worksStored}/${r.worksExpected}, digests ${r.digestsSent}/${r.digestsExpected}${refused}${dup}, stuck ${r.stuck}, failed jobs ${r.failedJobs}, ${r.crashes > 0 ? `${r.crashes} litwatch processes CRASHED, ` : ''}poll ${(r.pollMs / 1000).toFixed(1)} s, digests ${(r.digestMs / 1000).toFixed(1)} s, ${r.injected ? `recovered in ${(r.recoverMs / 1000).toFixed(1)} s` : 'fault NOT injected'} ${ok ? 'ok' : 'FAILED'}`;
+  return `round ${String(r.round).padStart(2)} ${r.fault.padEnd(36)} works ${r.worksStored}/${r.worksExpected}, digests ${r.digestsSent}/${r.digestsExpected}${refused}${dup}, stuck ${r.stuck}, cards pending ${r.cardsPending}, failed jobs ${r.failedJobs}, ${r.crashes > 0 ? `${r.crashes} litwatch processes CRASHED, ` : ''}poll ${(r.pollMs / 1000).toFixed(1)} s, digests ${(r.digestMs / 1000).toFixed(1)} s, ${r.injected ? `recovered in ${(r.recoverMs / 1000).toFixed(1)} s` : 'fault NOT injected'} ${ok ? 'ok' : 'FAILED'}`;
 }
 
 void main().then(

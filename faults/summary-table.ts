@@ -11,6 +11,12 @@ export interface RoundResult {
   /** The one duplicate SMTP cannot prevent (the connection cut after DATA). */
   duplicatesAllowed: boolean;
   stuck: number;
+  /**
+   * Works whose card still waits for a part at the round's end (enrichment failed under the
+   * fault and waits for its backoff, or a hand-off was lost): not a goal, since a later poll
+   * completes them, but shown so a fault that leaves cards bare is seen.
+   */
+  cardsPending: number;
   refused: number;
   failedJobs: number;
   /** litwatch processes that exited by themselves (restarted by the suite, as a supervisor would). */
@@ -25,7 +31,7 @@ export interface RoundResult {
 export function printTable(results: RoundResult[], write: (text: string) => void, elapsedMs: number): void {
   const byFault = new Map<string, RoundResult[]>();
   for (const r of results) byFault.set(r.fault, [...(byFault.get(r.fault) ?? []), r]);
-  const header = ['fault', 'rounds', 'works exp/stored', 'digests exp/sent', 'dup', 'stuck', 'failed jobs', 'crashes', 'max recover s'];
+  const header = ['fault', 'rounds', 'works exp/stored', 'digests exp/sent', 'dup', 'stuck', 'cards pending', 'failed jobs', 'crashes', 'max recover s'];
   const rows = [...byFault].map(([fault, rs]) => {
     // Stored counts every round so far: a round lost what its end found missing.
     const worksAdded = rs.reduce((n, r) => n + r.worksAdded, 0);
@@ -37,6 +43,7 @@ export function printTable(results: RoundResult[], write: (text: string) => void
       `${sum(rs, 'digestsExpected')}/${sum(rs, 'digestsSent')}`,
       String(sum(rs, 'duplicates')),
       String(sum(rs, 'stuck')),
+      String(Math.max(...rs.map((r) => r.cardsPending))),
       String(sum(rs, 'failedJobs')),
       String(sum(rs, 'crashes')),
       rs.some((r) => !r.injected) ? `${max(rs)} (${rs.filter((r) => !r.injected).length} not injected)` : max(rs),
@@ -49,6 +56,7 @@ export function printTable(results: RoundResult[], write: (text: string) => void
     `${sum(results, 'digestsExpected')}/${sum(results, 'digestsSent')}`,
     String(sum(results, 'duplicates')),
     String(sum(results, 'stuck')),
+    String(results.at(-1)?.cardsPending ?? 0),
     String(sum(results, 'failedJobs')),
     String(sum(results, 'crashes')),
     max(results),
