@@ -17,7 +17,8 @@ export function storeKeys(prefix: string) {
      * will (set when the scope closes). All expire a day after the last change.
      */
     fullTextPool: (scope: string) => {
-      const pool = `${base}:enrich:fulltext-pool:${scope}`;
+      // One hash tag: the pool's Lua step touches all five, so they share a Redis Cluster slot.
+      const pool = `${base}:enrich:fulltext-pool:{${scope}}`;
       return [`${pool}:entries`, `${pool}:works`, `${pool}:seq`, `${pool}:producers`, `${pool}:expected`];
     },
     /** Set: "event|subject" of the health checks failing at the last check (recomputed each check). */
