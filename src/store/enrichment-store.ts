@@ -213,7 +213,7 @@ export class EnrichmentPendingStore {
     if (workKeys.length === 0) return;
     await this.db.query(
       `INSERT INTO enrichment_pending (work_key, since, attempts, steps, next_at) SELECT k, $2, 0, ARRAY['full text'], $3 FROM unnest($1::text[]) AS k
-       ON CONFLICT (work_key) DO UPDATE SET steps = ARRAY['full text'], next_at = excluded.next_at`,
+       ON CONFLICT (work_key) DO UPDATE SET steps = ARRAY['full text'], last_error = NULL, next_at = excluded.next_at`,
       [workKeys, new Date(now), new Date(nextAt)],
     );
   }
@@ -260,12 +260,21 @@ export class EnrichmentPendingStore {
       .sort();
   }
 
-  /** How many of these works still wait for a part of their card that was not tried yet (queued, or handed to another job); failed ones are not counted. */
+  /**
+   * How many of these works still wait for a part of their card that is not tried yet: queued,
+   * or their full text handed to a fetch-full-texts job (steps {full text} without an error,
+   * also for a work that failed before). Works waiting after a failure are not counted.
+   */
   async untried(workKeys: string[]): Promise<number> {
     if (workKeys.length === 0) return 0;
     const row = parseRow(
       z.object({ n: count }),
-      (await this.db.query('SELECT count(*) AS n FROM enrichment_pending WHERE work_key = ANY($1::text[]) AND attempts = 0', [workKeys]))[0],
+      (
+        await this.db.query(
+          "SELECT count(*) AS n FROM enrichment_pending WHERE work_key = ANY($1::text[]) AND (attempts = 0 OR (steps = ARRAY['full text'] AND last_error IS NULL))",
+          [workKeys],
+        )
+      )[0],
       'enrichment pending',
     );
     return row?.n ?? 0;

@@ -289,6 +289,21 @@ export function storeSuite(kind: string, open: () => { db: MigratedDatabase; pre
       assert.equal((await pending.get(b))?.attempts, 0, 'deferred, not failed');
       await pending.clear([a, b]);
       assert.deepEqual(await pending.counts(), { pending: 0, failed: 0 });
+
+      // Full texts handed to fetch-full-texts jobs: pending on the full text, in flight (untried)
+      // even for a work that failed before; done, the work is complete unless another step failed.
+      await pending.markPending([a, b], 1000);
+      await pending.recordFailure(b, { steps: ['entities'], error: 'PubTator 502', nextAt: 3000 }, 2000);
+      assert.equal(await pending.untried([a, b]), 1, 'a queued, b failed');
+      await pending.handOffFullTexts([a, b], 50_000, 3000);
+      assert.deepEqual(await pending.get(b), { since: 1000, attempts: 1, steps: ['full text'], nextAt: 50_000 });
+      assert.equal(await pending.untried([a, b]), 2, 'both wait for their full-text job');
+      await pending.recordFailure(a, { steps: ['entities'], error: 'PubTator 502', nextAt: 9000 }, 4000);
+      await pending.fullTextDone([a, b]);
+      assert.deepEqual(await pending.get(a), { since: 1000, attempts: 1, steps: ['entities'], lastError: 'PubTator 502', nextAt: 9000 }, 'its other failure stays');
+      assert.equal(await pending.get(b), undefined, 'nothing else missing: complete');
+      assert.equal(await pending.untried([a, b]), 0);
+      await pending.clear([a]);
       const enrichment = new EnrichmentStore(db, redis, prefix);
       assert.deepEqual(await enrichment.claimFullTexts(['PMC1', 'PMC2'], 'job-1'), new Set(['PMC1', 'PMC2']));
       assert.deepEqual(await enrichment.claimFullTexts(['PMC2', 'PMC3'], 'job-2'), new Set(['PMC3']));
