@@ -300,7 +300,11 @@ export function storeSuite(kind: string, open: () => { db: MigratedDatabase; pre
       assert.equal(await pending.untried([a, b]), 2, 'both wait for their full-text job');
       await pending.recordFailure(a, { steps: ['entities'], error: 'PubTator 502', nextAt: 9000 }, 4000);
       await pending.fullTextDone([a, b]);
-      assert.deepEqual(await pending.get(a), { since: 1000, attempts: 1, steps: ['entities'], lastError: 'PubTator 502', nextAt: 9000 }, 'its other failure stays');
+      assert.deepEqual(
+        await pending.get(a),
+        { since: 1000, attempts: 1, steps: ['entities'], lastError: 'PubTator 502', nextAt: 9000 },
+        'its other failure stays',
+      );
       assert.equal(await pending.get(b), undefined, 'nothing else missing: complete');
       assert.equal(await pending.untried([a, b]), 0);
       await pending.clear([a]);
