@@ -3,6 +3,7 @@ import { efetchFromHistory } from '../src/ncbi/eutils.ts';
 import { streamPubmedRecords } from '../src/parse/pubmed-stream.ts';
 import { PUBMED_BATCH_SIZE } from '../src/poll/batch-sizes.ts';
 import type { JobContext } from '../src/queue/job-module.ts';
+import { oneAtATime } from '../src/poll/one-at-a-time.ts';
 import { queueEnrichment } from './enrich-works.ts';
 
 /**
@@ -68,9 +69,16 @@ export async function process(payload: Payload, ctx: JobContext): Promise<FetchR
   return { ...stored.summary, toEnrich: stored.toEnrich.length, enrichJobs, ...(fullTextScope ? { fullTextScope } : {}) };
 }
 
+/** Parsing and storing 200 records is the CPU-heavy part: one batch at a time per process (the requests still overlap). */
+const parseAndStoreTurn = oneAtATime();
+
 async function fetchAndStore(payload: Payload, ctx: JobContext): Promise<{ summary: BatchSummary; toEnrich: string[] }> {
+  const xml = await efetchFromHistory(ctx.services.ncbi, payload);
+  return parseAndStoreTurn(() => parseAndStore(xml, payload, ctx));
+}
+
+async function parseAndStore(xml: string, payload: Payload, ctx: JobContext): Promise<{ summary: BatchSummary; toEnrich: string[] }> {
   const { services, log } = ctx;
-  const xml = await efetchFromHistory(services.ncbi, payload);
   const summary: BatchSummary = { received: 0, created: 0, updated: 0, unchanged: 0, duplicate: 0, deleted: 0, newToWatch: 0 };
   const toEnrich: string[] = [];
   const onRecordError = (err: Error) => log.warn({ event: 'parse.record_failed', err }, 'a record in the batch could not be parsed; skipped');
