@@ -3,15 +3,10 @@ import { readFile } from 'node:fs/promises';
 import { cardLine } from '../../card/card-line.ts';
 import { ConfigError } from '../../config/config-errors.ts';
 import type { CardInput } from '../../card/card-input.ts';
-import { cardsInParallel } from '../../card/parallel-cards.ts';
-import { tagLocally } from '../../enrich/tag-locally.ts';
-import { parseBiocJson } from '../../entities/bioc.ts';
 import type { AnnotatedDocument } from '../../entities/entity-types.ts';
-import { loadVocabulary, type Vocabulary } from '../../entities/vocabulary.ts';
-import { buildWorkEntities } from '../../entities/work-entities.ts';
+import type { Vocabulary } from '../../entities/vocabulary.ts';
 import type { PubmedArticle } from '../../parse/article.ts';
 import type { JatsArticle } from '../../parse/full-text.ts';
-import { parseJatsXml } from '../../parse/jats-stream.ts';
 import { streamPubmedRecords } from '../../parse/pubmed-stream.ts';
 import { LineBuffer } from '../write-line.ts';
 
@@ -47,6 +42,7 @@ export async function cardCommand(files: string[], options: CardOptions): Promis
       const write = (line: string) => out.write(format === 'json' || count++ === 0 ? line : `\n${line}`);
       const source = createReadStream(file, { highWaterMark: READ_BYTES });
       if (workers > 1) {
+        const { cardsInParallel } = await import('../../card/parallel-cards.ts');
         for await (const outcome of cardsInParallel(source, format, workers)) {
           if ('error' in outcome) onRecordError(outcome.error);
           else await write(outcome.line);
@@ -87,24 +83,50 @@ interface SideFiles {
   jats: JatsArticle[];
   bioc: AnnotatedDocument[];
   vocabulary?: Vocabulary;
+  /** The entity builders, loaded only when there are PubTator files or a vocabulary to use them. */
+  entities?: {
+    buildWorkEntities: typeof import('../../entities/work-entities.ts').buildWorkEntities;
+    tagLocally: typeof import('../../enrich/tag-locally.ts').tagLocally;
+  };
 }
 
+/**
+ * Reads the side files. What reads them (the JATS parser, zod for BioC, the vocabulary and the
+ * taggers: a hundred modules) is imported only when they are given, so a plain
+ * `litwatch card FILE` does not pay for loading it at start-up.
+ */
 async function loadSideFiles(options: CardOptions): Promise<SideFiles> {
   const jats: JatsArticle[] = [];
-  for (const file of options.pmc ?? []) jats.push(...parseJatsXml(await readFile(file, 'utf8')));
+  if (options.pmc?.length) {
+    const { parseJatsXml } = await import('../../parse/jats-stream.ts');
+    for (const file of options.pmc) jats.push(...parseJatsXml(await readFile(file, 'utf8')));
+  }
   const bioc: AnnotatedDocument[] = [];
-  for (const file of options.pubtator ?? []) bioc.push(...parseBiocJson(JSON.parse(await readFile(file, 'utf8'))));
-  const vocabulary = options.vocab ? await loadVocabulary(options.vocab) : undefined;
-  return { jats, bioc, vocabulary };
+  if (options.pubtator?.length) {
+    const { parseBiocJson } = await import('../../entities/bioc.ts');
+    for (const file of options.pubtator) bioc.push(...parseBiocJson(JSON.parse(await readFile(file, 'utf8'))));
+  }
+  const vocabulary = options.vocab ? await (await import('../../entities/vocabulary.ts')).loadVocabulary(options.vocab) : undefined;
+  if (bioc.length === 0 && vocabulary === undefined) return { jats, bioc };
+  const [{ buildWorkEntities }, { tagLocally }] = await Promise.all([import('../../entities/work-entities.ts'), import('../../enrich/tag-locally.ts')]);
+  return { jats, bioc, vocabulary, entities: { buildWorkEntities, tagLocally } };
 }
 
 function enrichOffline(article: PubmedArticle, sides: SideFiles): CardInput {
+  if (sides.jats.length === 0 && sides.entities === undefined) return { article };
   const matches = (ids: { pmid?: string; pmcid?: string }) =>
     (ids.pmid !== undefined && ids.pmid === article.pmid) || (article.pmcid !== undefined && ids.pmcid === article.pmcid);
   const jats = sides.jats.find((j) => matches(j.article));
   // The PMC copy may name a PMCID the PubMed record does not give yet.
   const withPmcid = jats && !article.pmcid ? { ...article, pmcid: jats.article.pmcid } : article;
   const document = sides.bioc.find(matches);
-  const entities = document ? buildWorkEntities(document, sides.vocabulary) : sides.vocabulary ? tagLocally(sides.vocabulary, withPmcid, jats) : undefined;
+  const build = sides.entities;
+  const entities = !build
+    ? undefined
+    : document
+      ? build.buildWorkEntities(document, sides.vocabulary)
+      : sides.vocabulary
+        ? build.tagLocally(sides.vocabulary, withPmcid, jats)
+        : undefined;
   return { article: withPmcid, ...(jats ? { fullText: jats.fullText } : {}), ...(entities ? { entities } : {}) };
 }
