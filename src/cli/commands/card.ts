@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { cardLine } from '../../card/card-line.ts';
 import { ConfigError } from '../../config/config-errors.ts';
 import type { CardInput } from '../../card/card-input.ts';
@@ -24,12 +25,12 @@ export interface CardOptions {
  * `litwatch card <efetch.xml>... [--pmc jats...] [--pubtator biocjson...] [--vocab DIR] [--json]`:
  * cards built fully offline from recorded files, no Redis. PubMed files are streamed record by
  * record, so a file of any size is rendered in constant memory; the side files are read whole.
- * LITWATCH_CARD_WORKERS=N cards them in N worker threads instead (parallel-cards.ts).
+ * A large file is carded on more than one thread when the machine has the cores (cardThreads).
  */
 export async function cardCommand(files: string[], options: CardOptions): Promise<void> {
   const sides = await loadSideFiles(options);
   const format = options.json ? 'json' : 'markdown';
-  const workers = workerCount(options);
+  const chosen = chosenThreads();
   let count = 0;
   let failed = 0;
   const out = new LineBuffer();
@@ -40,10 +41,11 @@ export async function cardCommand(files: string[], options: CardOptions): Promis
         process.stderr.write(`${file}: ${message}\n`);
       };
       const write = (line: string) => out.write(format === 'json' || count++ === 0 ? line : `\n${line}`);
+      const threads = await cardThreads(file, options, chosen);
       const source = createReadStream(file, { highWaterMark: READ_BYTES });
-      if (workers > 1) {
+      if (threads > 1) {
         const { cardsInParallel } = await import('../../card/parallel-cards.ts');
-        for await (const outcome of cardsInParallel(source, format, workers)) {
+        for await (const outcome of cardsInParallel(source, format, threads)) {
           if ('error' in outcome) onRecordError(outcome.error);
           else await write(outcome.line);
         }
@@ -63,20 +65,41 @@ export async function cardCommand(files: string[], options: CardOptions): Promis
 /** 256 KB reads: with the 64 KB default, stream overhead was a fifth of the splitting time; larger ones hold more memory. */
 const READ_BYTES = 256 * 1024;
 
+/** Files from this size on are carded on several threads by default (~300 records of today's PubMed). */
+export const PARALLEL_MIN_BYTES = 8 * 1024 * 1024;
 /**
- * Worker threads for the parse-to-card work (parallel-cards.ts): LITWATCH_CARD_WORKERS=N, off
- * by default. Each worker is a V8 heap of its own (~70 MB at peak), so N workers trade memory
- * for time on a machine with idle cores; on this project's 2 shared cores they gained nothing
- * measurable (README, Benchmarks). Not with side files: every worker would load them.
+ * Threads by default: each worker is a V8 heap of its own (~50 MB), so the default stops at two
+ * (one worker beside the main thread: under 200 MB at any file size); LITWATCH_CARD_WORKERS
+ * asks for more on a machine with idle cores and memory to spare.
  */
-function workerCount(options: CardOptions): number {
-  const chosen = Number(process.env.LITWATCH_CARD_WORKERS ?? 1);
+export const DEFAULT_MAX_THREADS = 2;
+
+/** LITWATCH_CARD_WORKERS=N: the threads that card (1 = this one only); undefined when not set. */
+function chosenThreads(): number | undefined {
+  const value = process.env.LITWATCH_CARD_WORKERS;
+  if (value === undefined || value === '') return undefined;
+  const chosen = Number(value);
   if (!Number.isInteger(chosen) || chosen < 1)
-    throw new ConfigError([
-      { file: 'env', field: 'LITWATCH_CARD_WORKERS', message: `"${process.env.LITWATCH_CARD_WORKERS}" is not a whole number of workers (1 or more)` },
-    ]);
-  if (options.pmc?.length || options.pubtator?.length || options.vocab) return 1;
+    throw new ConfigError([{ file: 'env', field: 'LITWATCH_CARD_WORKERS', message: `"${value}" is not a whole number of workers (1 or more)` }]);
   return chosen;
+}
+
+/**
+ * How many threads card `file` (parallel-cards.ts): the chosen number, else, for a file of
+ * PARALLEL_MIN_BYTES or more on a machine of several cores, up to DEFAULT_MAX_THREADS; one for
+ * a small file (a worker's start costs more than it saves) or with side files (every worker
+ * would load them).
+ */
+export async function cardThreads(file: string, options: CardOptions, chosen: number | undefined): Promise<number> {
+  if (options.pmc?.length || options.pubtator?.length || options.vocab) return 1;
+  if (chosen !== undefined) return chosen;
+  const cores = availableParallelism();
+  if (cores < 2) return 1;
+  const size = await stat(file).then(
+    (info) => (info.isFile() ? info.size : 0),
+    () => 0, // the read reports what is wrong with it
+  );
+  return size >= PARALLEL_MIN_BYTES ? Math.min(cores, DEFAULT_MAX_THREADS) : 1;
 }
 
 interface SideFiles {
