@@ -4,7 +4,7 @@
  */
 import type { AbstractPart, Author, CommentCorrection, CorrectionKind, MeshHeading } from './article.ts';
 import { inlineToCard, inlineToPlain } from './inline-markup.ts';
-import { scanElement, scanElements, scannedText, type ScannedElement } from './list-scanner.ts';
+import { firstInner, innerText, scanElement, scanElements, scannedText, type ScannedElement } from './list-scanner.ts';
 import { attr, child, children, rawText, text, type XmlValue } from './xml-tree.ts';
 
 const CORRECTION_KINDS: ReadonlySet<string> = new Set<CorrectionKind>([
@@ -37,13 +37,13 @@ export function parseAuthors(list: XmlValue | undefined): Author[] {
 
 function parseAuthor(node: ScannedElement): Author | undefined {
   const author: Author = {};
-  const collective = scanElement(node.inner, 'CollectiveName');
-  const collectiveName = collective && inlineToPlain(collective.inner);
+  const collective = firstInner(node.inner, 'CollectiveName');
+  const collectiveName = collective && inlineToPlain(collective);
   if (collectiveName) author.collectiveName = collectiveName;
-  assign(author, 'lastName', scannedText(scanElement(node.inner, 'LastName')));
-  assign(author, 'foreName', scannedText(scanElement(node.inner, 'ForeName')));
-  assign(author, 'initials', scannedText(scanElement(node.inner, 'Initials')));
-  assign(author, 'suffix', scannedText(scanElement(node.inner, 'Suffix')));
+  assign(author, 'lastName', innerText(firstInner(node.inner, 'LastName')));
+  assign(author, 'foreName', innerText(firstInner(node.inner, 'ForeName')));
+  assign(author, 'initials', innerText(firstInner(node.inner, 'Initials')));
+  assign(author, 'suffix', innerText(firstInner(node.inner, 'Suffix')));
   assign(author, 'orcid', parseOrcid(node.inner));
   if (node.attrs.EqualContrib === 'Y') author.equalContrib = true;
   return author.lastName || author.collectiveName ? author : undefined;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { PubmedArticle } from '../../src/parse/article.ts';
+import { firstInner, scanElement } from '../../src/parse/list-scanner.ts';
 import { liftLists, prunePubmedArticle } from '../../src/parse/pubmed-prune.ts';
 import { parsePubmedXml, type PubmedRecordError } from '../../src/parse/pubmed-stream.ts';
 import { pubmedArticleSetXml, pubmedArticleXml } from '../helpers/pubmed-xml.ts';
@@ -55,5 +56,17 @@ describe('lists lifted out of a journal article before the XML parser', () => {
     const open = liftLists('<MedlineCitation><KeywordList><Keyword>a</Keyword></MedlineCitation>');
     assert.deepEqual(open.keywordLists, []);
     assert.match(open.xml, /<KeywordList>/);
+  });
+});
+
+describe('firstInner: the first element without a regex', () => {
+  test('gives what scanElement gives on well-formed XML', () => {
+    const xml =
+      '<LastNameSuffix>no</LastNameSuffix><LastName >Smith &amp; Co</LastName ><LastName>Second</LastName><ForeName/><Initials a="/">J</Initials><Suffix>Jr</Suffix >';
+    for (const name of ['LastName', 'ForeName', 'Initials', 'Suffix', 'CollectiveName', 'LastNameSuffix']) {
+      assert.equal(firstInner(xml, name), scanElement(xml, name)?.inner, name);
+    }
+    assert.equal(firstInner('<LastName>never closed', 'LastName'), undefined);
+    assert.equal(firstInner('<LastName>a</LastNameX></LastName>', 'LastName'), 'a</LastNameX>');
   });
 });
