@@ -65,8 +65,12 @@ export async function cardCommand(files: string[], options: CardOptions): Promis
 /** 256 KB reads: with the 64 KB default, stream overhead was a fifth of the splitting time; larger ones hold more memory. */
 const READ_BYTES = 256 * 1024;
 
-/** Files from this size on are carded on several threads by default (~300 records of today's PubMed). */
-export const PARALLEL_MIN_BYTES = 8 * 1024 * 1024;
+/**
+ * Files from this size on are carded on several threads by default (~1,000 records of today's
+ * PubMed). Below it a worker's start and its own JIT warm-up cost more than it takes over: 500
+ * records (15 MB) took 1.09x as long on two threads as on one (this project's 2 shared cores).
+ */
+export const PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
 /**
  * Threads by default: each worker is a V8 heap of its own (~50 MB), so the default stops at two
  * (one worker beside the main thread: under 200 MB at any file size); LITWATCH_CARD_WORKERS
