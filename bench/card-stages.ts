@@ -49,7 +49,8 @@ const KEYWORD = /<Keyword\b[^>]*>([\s\S]*?)<\/Keyword>/g;
 const wallStarted = performance.now();
 let records = 0;
 let bytes = 0;
-const iterator = splitStream(createReadStream(file), PUBMED_SET)[Symbol.asyncIterator]();
+// 256 KB reads, as litwatch card reads (src/cli/commands/card.ts)
+const iterator = splitStream(createReadStream(file, { highWaterMark: 256 * 1024 }), PUBMED_SET)[Symbol.asyncIterator]();
 for (;;) {
   const started = performance.now();
   const next = await iterator.next();
