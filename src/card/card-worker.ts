@@ -4,7 +4,7 @@
  * record's card line or the reason it could not be read (card-batch.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { cardOutcomes, unpackBatch, type CardBatch, type CardBatchResult } from './card-batch.ts';
+import { cardOutcomes, encodeOutcomes, unpackBatch, type CardBatch } from './card-batch.ts';
 import type { CardFormat } from './card-line.ts';
 
 export type { CardBatch, CardBatchResult, CardOutcome } from './card-batch.ts';
@@ -12,7 +12,8 @@ export type { CardBatch, CardBatchResult, CardOutcome } from './card-batch.ts';
 const format = (workerData as { format: CardFormat }).format;
 
 parentPort?.on('message', (batch: CardBatch) => {
-  parentPort?.postMessage({ id: batch.id, outcomes: cardOutcomes(unpackBatch(batch), format) } satisfies CardBatchResult);
+  const result = encodeOutcomes(batch.id, cardOutcomes(unpackBatch(batch), format));
+  parentPort?.postMessage(result, [result.text.buffer as ArrayBuffer]); // (a buffer of its own: encodeOutcomes)
 });
 // Loaded: the main thread cards batches itself until a worker says so (starting one takes a while).
 parentPort?.postMessage('ready');

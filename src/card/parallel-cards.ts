@@ -12,7 +12,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { PUBMED_SET, splitStream, type Chunk, type RawRecord, type RecordTag } from '../parse/pubmed-split.ts';
-import { cardOutcomes, type CardBatch, type CardBatchResult, type CardOutcome } from './card-batch.ts';
+import { cardOutcomes, decodeOutcomes, type CardBatch, type CardBatchResult, type CardOutcome } from './card-batch.ts';
 import type { CardFormat } from './card-line.ts';
 
 export type { CardOutcome } from './card-batch.ts';
@@ -24,10 +24,10 @@ const IN_FLIGHT_PER_WORKER = 2;
 
 /**
  * A worker's young generation: V8's default (~48 MB with its 16 MB semi-spaces) made each
- * worker ~100 MB; at 12 MB one worker adds ~65 MB for the same time (5,000 records: 168 MB
- * peak for two threads against 210-224 MB).
+ * worker ~100 MB. At 6 MB the two threads peaked at ~170 MB over 20,000 records (12 MB: ~200,
+ * 4 MB: the same as 6) for the same time within the noise.
  */
-const WORKER_LIMITS = { maxYoungGenerationSizeMb: 12 };
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 6 };
 
 /** Sources run the worker's TypeScript through tsx (as bin/litwatch.js does); dist/ runs its JavaScript. */
 const FROM_SOURCES = import.meta.url.endsWith('.ts');
@@ -167,7 +167,7 @@ class WorkerPool {
       oversized.push(record.oversized ?? null);
     }
     const id = this.#sent++;
-    const answer = new Promise<CardOutcome[]>((resolve) => this.#results.set(id, (result) => resolve(result.outcomes)));
+    const answer = new Promise<CardOutcome[]>((resolve) => this.#results.set(id, (result) => resolve(decodeOutcomes(result))));
     const batch: CardBatch = { id, bytes, ends, tags, oversized };
     chosen.inFlight++;
     chosen.worker.postMessage(batch, [bytes.buffer]);

@@ -3,7 +3,7 @@ import { mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { cardOutcomes, type CardOutcome } from '../../src/card/card-batch.ts';
+import { cardOutcomes, decodeOutcomes, encodeOutcomes, type CardOutcome } from '../../src/card/card-batch.ts';
 import { cardsInParallel } from '../../src/card/parallel-cards.ts';
 import { cardThreads, DEFAULT_MAX_THREADS, PARALLEL_MIN_BYTES } from '../../src/cli/commands/card.ts';
 import { PUBMED_SET, splitText, type RawRecord } from '../../src/parse/pubmed-split.ts';
@@ -20,10 +20,15 @@ function efetchXml(): string {
   return pubmedArticleSetXml(records);
 }
 
+/** The outcomes, a worker's lines (UTF-8 bytes) as text, to compare with one thread's. */
 async function collect(outcomes: AsyncIterable<CardOutcome>): Promise<CardOutcome[]> {
   const all: CardOutcome[] = [];
-  for await (const outcome of outcomes) all.push(outcome);
+  for await (const outcome of outcomes) all.push(asText(outcome));
   return all;
+}
+
+function asText(outcome: CardOutcome): CardOutcome {
+  return 'bytes' in outcome ? { line: Buffer.from(outcome.bytes).toString('utf8') } : outcome;
 }
 
 describe('cards on several threads (parallel-cards.ts)', () => {
@@ -37,6 +42,7 @@ describe('cards on several threads (parallel-cards.ts)', () => {
     const parallel = await collect(cardsInParallel(pieces, 'json', 3, { awaitWorkers: true }));
     assert.equal(parallel.length, 599 - 1 + 1); // 598 cards and one error; the deletion gives nothing
     assert.deepEqual(parallel, oneThread);
+    assert.ok(parallel.length > 0);
     assert.match(JSON.stringify(parallel.find((o) => 'error' in o)), /PMID 41009250/);
   });
 
@@ -44,7 +50,7 @@ describe('cards on several threads (parallel-cards.ts)', () => {
     const cut = xml.slice(0, Math.floor(xml.length * 0.7));
     const seen: CardOutcome[] = [];
     await assert.rejects(async () => {
-      for await (const outcome of cardsInParallel([cut], 'markdown', 2, { awaitWorkers: true })) seen.push(outcome);
+      for await (const outcome of cardsInParallel([cut], 'markdown', 2, { awaitWorkers: true })) seen.push(asText(outcome));
     }, /ended before <\/PubmedArticleSet>/);
     const complete: RawRecord[] = [];
     assert.throws(() => {
@@ -77,5 +83,14 @@ describe('how many threads card a file', () => {
 
   test('a file that cannot be read is left to the read to report', async () => {
     assert.equal(await cardThreads(path.join(dir, 'missing.xml'), {}, undefined), 1);
+  });
+});
+
+describe("a worker's answer", () => {
+  test('lines travel as UTF-8 bytes with their ends, errors as they are', () => {
+    const outcomes: CardOutcome[] = [{ line: 'Björn — β' }, { error: 'could not read PMID 1' }, { line: '{"a":1}' }];
+    const result = encodeOutcomes(7, outcomes);
+    assert.equal(result.text.buffer.byteLength, result.text.byteLength); // its own buffer: transferable
+    assert.deepEqual(decodeOutcomes(result).map(asText), outcomes);
   });
 });

@@ -40,14 +40,14 @@ export async function cardCommand(files: string[], options: CardOptions): Promis
         failed++;
         process.stderr.write(`${file}: ${message}\n`);
       };
-      const write = (line: string) => out.write(format === 'json' || count++ === 0 ? line : `\n${line}`);
+      const write = (line: string | Uint8Array) => out.write(line, format === 'json' || count++ === 0 ? '' : '\n');
       const threads = await cardThreads(file, options, chosen);
       const source = createReadStream(file, { highWaterMark: READ_BYTES });
       if (threads > 1) {
         const { cardsInParallel } = await import('../../card/parallel-cards.ts');
         for await (const outcome of cardsInParallel(source, format, threads)) {
           if ('error' in outcome) onRecordError(outcome.error);
-          else await write(outcome.line);
+          else await write('line' in outcome ? outcome.line : outcome.bytes);
         }
         continue;
       }
