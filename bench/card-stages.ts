@@ -6,7 +6,8 @@
  *
  *   split    read the file and cut it into records (bytes → one string per record)
  *   prune    cut what no field reads (references, affiliations...) out of the record, and lift
- *            the lists the scanner reads (authors, MeSH, abstract) out of what the parser sees
+ *            the lists the scanner reads (authors, MeSH, abstract, keywords, article ids) out of
+ *            what the parser sees
  *   parse    fast-xml-parser on what is left
  *   fields   the typed Article from the tree and the lifted lists (dates, ids, authors, MeSH),
  *            inline markup excluded
@@ -23,7 +24,7 @@ import { renderCard } from '../src/card/render-card.ts';
 import { summarise } from '../src/card/summarise.ts';
 import type { PubmedArticle } from '../src/parse/article.ts';
 import { inlineToCard, inlineToPlain } from '../src/parse/inline-markup.ts';
-import { liftElement, pruneRecord } from '../src/parse/pubmed-prune.ts';
+import { pruneRecord, prunePubmedArticle } from '../src/parse/pubmed-prune.ts';
 import { parseRecord } from '../src/parse/pubmed-record.ts';
 import { PUBMED_SET, splitStream, type RawRecord } from '../src/parse/pubmed-split.ts';
 import { parseXmlTree } from '../src/parse/xml-tree.ts';
@@ -48,7 +49,8 @@ const KEYWORD = /<Keyword\b[^>]*>([\s\S]*?)<\/Keyword>/g;
 const wallStarted = performance.now();
 let records = 0;
 let bytes = 0;
-const iterator = splitStream(createReadStream(file), PUBMED_SET)[Symbol.asyncIterator]();
+// 256 KB reads, as litwatch card reads (src/cli/commands/card.ts)
+const iterator = splitStream(createReadStream(file, { highWaterMark: 256 * 1024 }), PUBMED_SET)[Symbol.asyncIterator]();
 for (;;) {
   const started = performance.now();
   const next = await iterator.next();
@@ -60,10 +62,8 @@ for (;;) {
   bytes += raw.bytes.length;
   const { prune, parse, inline } = stages;
   // prune: what parseRecord does before the XML parser (cut unused elements, lift the lists)
-  const pruned = timed('prune', () => pruneRecord(raw));
-  const lifted = timed('prune', () =>
-    raw.tag === 'PubmedArticle' ? ['AuthorList', 'MeshHeadingList', 'Abstract'].reduce((xml, name) => liftElement(xml, name).xml, pruned) : pruned,
-  );
+  const lifted = timed('prune', () => (raw.tag === 'PubmedArticle' ? prunePubmedArticle(raw.bytes).xml : pruneRecord(raw)));
+  const pruned = pruneRecord(raw); // (untimed: the inline stage's input)
   timed('parse', () => parseXmlTree(lifted));
   timed('inline', () => {
     for (const m of pruned.matchAll(INLINE)) inlineToCard(m[2] ?? '');

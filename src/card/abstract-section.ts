@@ -32,8 +32,19 @@ const MINOR_WORDS = new Set(['a', 'an', 'and', 'as', 'at', 'by', 'for', 'in', 'o
  * case ("Methods", "mRNA findings") is its authors' choice and kept.
  */
 export function displayLabel(label: string): string {
-  if (/\p{Ll}/u.test(label)) return label;
-  return label
-    .toLowerCase()
-    .replace(/\p{L}+/gu, (word, offset: number) => (offset > 0 && MINOR_WORDS.has(word) ? word : word[0]!.toUpperCase() + word.slice(1)));
+  let shown = displayed.get(label);
+  if (shown === undefined) {
+    shown = /\p{Ll}/u.test(label)
+      ? label
+      : label
+          .toLowerCase()
+          .replace(/\p{L}+/gu, (word, offset: number) => (offset > 0 && MINOR_WORDS.has(word) ? word : word[0]!.toUpperCase() + word.slice(1)));
+    if (displayed.size >= MAX_DISPLAYED) displayed.clear();
+    displayed.set(label, shown);
+  }
+  return shown;
 }
+
+/** Labels already recased: a few dozen (BACKGROUND, METHODS...) head most abstracts. */
+const displayed = new Map<string, string>();
+const MAX_DISPLAYED = 1000;

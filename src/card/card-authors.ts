@@ -6,19 +6,28 @@ import { escapeTagOpeners } from '../text/escape-tag-openers.ts';
  * text on a card is). Empty string when there are none: each caller words that case itself.
  */
 export function formatAuthors(authors: readonly Author[]): string {
-  return authors
-    .map(formatAuthor)
-    .filter((name) => name !== '')
-    .map(escapeTagOpeners)
-    .join(', ');
+  let formatted = lines.get(authors);
+  if (formatted === undefined) {
+    formatted = authors
+      .map(formatAuthor)
+      .filter((name) => name !== '')
+      .map(escapeTagOpeners)
+      .join(', ');
+    lines.set(authors, formatted);
+  }
+  return formatted;
 }
+
+/** The line of each author list already formatted: a card and its JSON both print it. */
+const lines = new WeakMap<readonly Author[], string>();
 
 /** `{ForeName} {LastName} {Suffix}`, initials standing in for a missing fore name; a group as written. */
 export function formatAuthor(author: Author): string {
   if (author.collectiveName) return author.collectiveName.trim();
-  const given = author.foreName ?? author.initials;
-  return [given, author.lastName, author.suffix]
-    .map((part) => part?.trim())
-    .filter((part): part is string => Boolean(part))
-    .join(' ');
+  let name = '';
+  for (const part of [author.foreName ?? author.initials, author.lastName, author.suffix]) {
+    const trimmed = part?.trim();
+    if (trimmed) name = name === '' ? trimmed : `${name} ${trimmed}`;
+  }
+  return name;
 }

@@ -48,7 +48,7 @@ export function splitSentences(text: string): string[] {
   let start = 0;
   for (const match of text.matchAll(BOUNDARY)) {
     const at = match.index;
-    if (match[0].startsWith('.') && endsInAbbreviation(text.slice(start, at))) continue;
+    if (match[0].startsWith('.') && endsInAbbreviation(lastWord(text, start, at))) continue;
     const terminatorLength = match[0].trimEnd().length;
     pushSentence(sentences, text.slice(start, at + terminatorLength));
     start = at + match[0].length;
@@ -62,19 +62,37 @@ function pushSentence(sentences: string[], candidate: string): void {
   if (sentence !== '') sentences.push(sentence);
 }
 
-/** True when the text before a `.` ends in an abbreviation, an initial ("J.") or "e.g"/"U.S". */
-function endsInAbbreviation(before: string): boolean {
-  const word = lastWord(before).replace(/^["'“‘(\[*]+/, '');
+/** True when the word before a `.` is an abbreviation, an initial ("J.") or "e.g"/"U.S". */
+function endsInAbbreviation(last: string): boolean {
+  const word = last.replace(/^["'“‘(\[*]+/, '');
   if (/^\p{L}$/u.test(word)) return true;
   if (/^(?:\p{L}\.)+\p{L}$/u.test(word)) return true;
   return ABBREVIATIONS.has(word.toLowerCase());
 }
 
-/** The non-whitespace run `text` ends with ('' after whitespace): what `/\S+$/` matches, without a regex scan of the whole text. */
-function lastWord(text: string): string {
-  let start = text.length;
-  while (start > 0 && !WHITESPACE.test(text[start - 1]!)) start--;
-  return text.slice(start);
+/**
+ * The non-whitespace run that `text.slice(from, to)` ends with ('' after whitespace): what
+ * `/\S+$/` matches in it, without slicing the sentence or a regex scan of it.
+ */
+function lastWord(text: string, from: number, to: number): string {
+  let start = to;
+  while (start > from && !isWhitespace(text.charCodeAt(start - 1))) start--;
+  return text.slice(start, to);
 }
 
-const WHITESPACE = /\s/;
+/** What `\s` matches in a JavaScript regex, by UTF-16 code unit. */
+function isWhitespace(code: number): boolean {
+  if (code <= 32) return code === 32 || (code >= 9 && code <= 13);
+  if (code < 0xa0) return false;
+  return (
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff
+  );
+}

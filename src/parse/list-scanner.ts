@@ -55,6 +55,44 @@ export function scanElement(xml: string, name: string): ScannedElement | undefin
   return scanElements(xml, name)[0];
 }
 
+/**
+ * The inner XML of the first `name` element inside `xml`, as `scanElement(xml, name)?.inner`
+ * gives it for well-formed XML, found with plain searches: no regex, no attributes read, no
+ * list built (an author's LastName, ForeName, Initials and Suffix are four of these each).
+ */
+export function firstInner(xml: string, name: string): string | undefined {
+  const open = `<${name}`;
+  let at = xml.indexOf(open);
+  while (at !== -1 && !endsName(xml.charCodeAt(at + open.length))) at = xml.indexOf(open, at + 1);
+  if (at === -1) return undefined;
+  const gt = xml.indexOf('>', at);
+  if (gt === -1) return undefined;
+  if (xml.charCodeAt(gt - 1) === 47 /* / */) return '';
+  const close = `</${name}`;
+  for (let end = xml.indexOf(close, gt + 1); end !== -1; end = xml.indexOf(close, end + 1)) {
+    let after = end + close.length;
+    while (isSpace(xml.charCodeAt(after))) after++;
+    if (xml.charCodeAt(after) === 62 /* > */) return xml.slice(gt + 1, end);
+  }
+  return undefined;
+}
+
+/** The character after a tag's name: space, `>` or `/`. */
+function endsName(code: number): boolean {
+  return code === 62 /* > */ || code === 47 /* / */ || isSpace(code);
+}
+
+function isSpace(code: number): boolean {
+  return code === 32 || code === 10 || code === 9 || code === 13;
+}
+
+/** Text of raw inner XML: entities decoded, whitespace normalised; undefined when there is none or it is empty. */
+export function innerText(inner: string | undefined): string | undefined {
+  if (inner === undefined) return undefined;
+  const text = normaliseSpace(decodeEntities(inner));
+  return text === '' ? undefined : text;
+}
+
 /** Element text: entities decoded, whitespace normalised; undefined when empty. */
 export function scannedText(element: ScannedElement | undefined): string | undefined {
   if (!element) return undefined;

@@ -4,7 +4,7 @@
  */
 import type { AbstractPart, Author, CommentCorrection, CorrectionKind, MeshHeading } from './article.ts';
 import { inlineToCard, inlineToPlain } from './inline-markup.ts';
-import { scanElement, scanElements, scannedText, type ScannedElement } from './list-scanner.ts';
+import { firstInner, innerText, scanElement, scanElements, scannedText, type ScannedElement } from './list-scanner.ts';
 import { attr, child, children, rawText, text, type XmlValue } from './xml-tree.ts';
 
 const CORRECTION_KINDS: ReadonlySet<string> = new Set<CorrectionKind>([
@@ -37,13 +37,13 @@ export function parseAuthors(list: XmlValue | undefined): Author[] {
 
 function parseAuthor(node: ScannedElement): Author | undefined {
   const author: Author = {};
-  const collective = scanElement(node.inner, 'CollectiveName');
-  const collectiveName = collective && inlineToPlain(collective.inner);
+  const collective = firstInner(node.inner, 'CollectiveName');
+  const collectiveName = collective && inlineToPlain(collective);
   if (collectiveName) author.collectiveName = collectiveName;
-  assign(author, 'lastName', scannedText(scanElement(node.inner, 'LastName')));
-  assign(author, 'foreName', scannedText(scanElement(node.inner, 'ForeName')));
-  assign(author, 'initials', scannedText(scanElement(node.inner, 'Initials')));
-  assign(author, 'suffix', scannedText(scanElement(node.inner, 'Suffix')));
+  assign(author, 'lastName', innerText(firstInner(node.inner, 'LastName')));
+  assign(author, 'foreName', innerText(firstInner(node.inner, 'ForeName')));
+  assign(author, 'initials', innerText(firstInner(node.inner, 'Initials')));
+  assign(author, 'suffix', innerText(firstInner(node.inner, 'Suffix')));
   assign(author, 'orcid', parseOrcid(node.inner));
   if (node.attrs.EqualContrib === 'Y') author.equalContrib = true;
   return author.lastName || author.collectiveName ? author : undefined;
@@ -92,9 +92,14 @@ export function parseScannedAbstract(abstractXml: string): AbstractPart[] {
   return parts;
 }
 
+/** Start tags `<name` (not `<nameList`: followed by space, `>` or `/`). */
 function countStartTags(xml: string, name: string): number {
   let count = 0;
-  for (let at = xml.indexOf(`<${name}`); at !== -1; at = xml.indexOf(`<${name}`, at + 1)) count++;
+  const open = `<${name}`;
+  for (let at = xml.indexOf(open); at !== -1; at = xml.indexOf(open, at + 1)) {
+    const next = xml.charCodeAt(at + open.length);
+    if (next === 62 /* > */ || next === 47 /* / */ || next === 32 || next === 10 || next === 9 || next === 13) count++;
+  }
   return count;
 }
 
@@ -126,6 +131,35 @@ export function parseKeywords(lists: XmlValue[]): string[] {
     }
   }
   return [...keywords];
+}
+
+/**
+ * The same keywords from the raw inner XML of each `KeywordList` (lifted out before the XML
+ * parser). A Keyword that never closes fails the record, as it does in the XML parser.
+ */
+export function parseScannedKeywords(listsXml: readonly string[]): string[] {
+  const keywords = new Set<string>();
+  for (const listXml of listsXml) {
+    const nodes = scanElements(listXml, 'Keyword');
+    if (countStartTags(listXml, 'Keyword') !== nodes.length) throw new Error('Unexpected end of Keyword');
+    for (const node of nodes) {
+      const keyword = inlineToPlain(node.inner);
+      if (keyword) keywords.add(keyword);
+    }
+  }
+  return [...keywords];
+}
+
+/** The `ArticleId`s of an `ArticleIdList`'s raw inner XML; one that never closes fails the record, as in the XML parser. */
+export function scanArticleIds(listXml: string): ScannedElement[] {
+  const nodes = scanElements(listXml, 'ArticleId');
+  if (countStartTags(listXml, 'ArticleId') !== nodes.length) throw new Error('Unexpected end of ArticleId');
+  return nodes;
+}
+
+/** The value of the first scanned `ArticleId` of that `IdType` (trimmed, as the XML parser trims attributes). */
+export function scannedArticleId(ids: readonly ScannedElement[], idType: string): string | undefined {
+  return scannedText(ids.find((node) => node.attrs.IdType?.trim() === idType));
 }
 
 /** The CommentsCorrections kinds litwatch acts on; `Cites` and the like are dropped. */

@@ -16,23 +16,24 @@ import {
   parseKeywords,
   parseMesh,
   parseScannedAbstract,
+  parseScannedKeywords,
+  scanArticleIds,
+  scannedArticleId,
 } from './pubmed-fields.ts';
-import { liftElement, pruneRecord } from './pubmed-prune.ts';
+import { pruneRecord, prunePubmedArticle, type PrunedArticle } from './pubmed-prune.ts';
 import type { RawRecord } from './pubmed-split.ts';
 import { attr, child, children, parseXmlTree, path, rawText, text, type XmlValue } from './xml-tree.ts';
 
 export function parseRecord(raw: RawRecord): PubmedRecord {
-  const pruned = pruneRecord(raw);
-  // A journal article has one AuthorList (in Article) and one MeshHeadingList: read from raw text
-  const authors = raw.tag === 'PubmedArticle' ? liftElement(pruned, 'AuthorList') : { xml: pruned };
-  const mesh = raw.tag === 'PubmedArticle' ? liftElement(authors.xml, 'MeshHeadingList') : authors;
-  const abstract = raw.tag === 'PubmedArticle' ? liftElement(mesh.xml, 'Abstract') : mesh;
-  const tree = parseXmlTree(abstract.xml);
+  // A journal article's flat lists (one AuthorList in Article, one MeshHeadingList, the
+  // Abstract, the KeywordLists, its ArticleIdList) are read from raw text by the list scanner
+  const article = raw.tag === 'PubmedArticle' ? prunePubmedArticle(raw.bytes) : undefined;
+  const tree = parseXmlTree(article ? article.xml : pruneRecord(raw));
   const root = child(tree, raw.tag);
   if (root === undefined) throw new Error(`no <${raw.tag}> element in the record`);
   switch (raw.tag) {
     case 'PubmedArticle':
-      return parseJournalArticle(root, { authorList: authors.inner, meshList: mesh.inner, abstract: abstract.inner });
+      return parseJournalArticle(root, article!);
     case 'PubmedBookArticle':
       return parseBookArticle(root);
     case 'DeleteCitation':
@@ -40,20 +41,13 @@ export function parseRecord(raw: RawRecord): PubmedRecord {
   }
 }
 
-/** The inner XML of the lists lifted out before parsing (liftElement), when they were. */
-interface LiftedLists {
-  authorList?: string;
-  meshList?: string;
-  abstract?: string;
-}
-
-function parseJournalArticle(root: XmlValue, lifted: LiftedLists): PubmedArticle {
+/** `lifted`: the inner XML of the lists lifted out before parsing (prunePubmedArticle), when they were. */
+function parseJournalArticle(root: XmlValue, lifted: PrunedArticle): PubmedArticle {
   const citation = child(root, 'MedlineCitation');
   const article = child(citation, 'Article');
   if (article === undefined) throw new Error('no MedlineCitation/Article in the record');
   const journal = child(article, 'Journal');
   const issue = child(journal, 'JournalIssue');
-  const ids = path(root, 'PubmedData', 'ArticleIdList');
   const result: PubmedArticle = {
     kind: 'pubmed',
     pmid: requirePmid(citation),
@@ -64,15 +58,16 @@ function parseJournalArticle(root: XmlValue, lifted: LiftedLists): PubmedArticle
     ...parsePubDate(child(issue, 'PubDate')),
     languages: texts(children(article, 'Language')),
     publicationTypes: texts(children(child(article, 'PublicationTypeList'), 'PublicationType')),
-    keywords: parseKeywords(children(citation, 'KeywordList')),
+    keywords: parseScannedKeywords(lifted.keywordLists),
     mesh: parseMesh(lifted.meshList ?? child(citation, 'MeshHeadingList')),
     comments: parseComments(child(citation, 'CommentsCorrectionsList')),
   };
   // The article's own DOI: ArticleIdList first, the publisher's ELocationID second. Never a
   // deeper ArticleIdList: those belong to cited references (and were pruned anyway).
   const eLocations = children(article, 'ELocationID');
-  assign(result, 'doi', articleId(ids, 'doi') ?? eLocationId(eLocations, 'doi'));
-  assign(result, 'pmcid', normalisePmcid(articleId(ids, 'pmc')));
+  const ids = lifted.articleIds === undefined ? [] : scanArticleIds(lifted.articleIds);
+  assign(result, 'doi', scannedArticleId(ids, 'doi') ?? eLocationId(eLocations, 'doi'));
+  assign(result, 'pmcid', normalisePmcid(scannedArticleId(ids, 'pmc')));
   assign(result.journal, 'isoAbbreviation', text(child(journal, 'ISOAbbreviation')));
   assign(result.journal, 'issn', text(child(journal, 'ISSN')));
   assign(result.journal, 'volume', text(child(issue, 'Volume')));

@@ -6,8 +6,13 @@
  * conversion (a PMID or an ISSN is text), no jPath strings built for callbacks, and the text
  * elements that carry inline markup kept raw as stop nodes for inline-markup.ts.
  */
-import { XMLParser } from 'fast-xml-parser';
+import { createRequire } from 'node:module';
 import { decodeEntities, normaliseSpace } from './inline-markup.ts';
+
+// fast-xml-parser's CommonJS build is the same release bundled into one file: it loads in ~10 ms
+// where its ES modules (40 files, with the builder and validator this never uses) took 50-70 ms
+// of every `litwatch card` start, and again in each card worker.
+const { XMLParser } = createRequire(import.meta.url)('fast-xml-parser') as typeof import('fast-xml-parser');
 
 /** What fast-xml-parser produces with the options below: strings, elements, and arrays of repeats. */
 export type XmlValue = string | XmlElement | XmlValue[];
