@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { nextTryAt } from '../src/enrich/enrich-failures.ts';
+import { recordFailedTry } from '../src/enrich/enrich-failures.ts';
 import { enrichWorks, type EnrichSummary } from '../src/enrich/enrich-works.ts';
 import type { JobContext } from '../src/queue/job-module.ts';
 import type { Services } from '../src/services.ts';
+import type { EnrichStep } from '../src/store/enrichment-store.ts';
 import type { WantedFullText } from '../src/store/full-text-pool.ts';
 import { queueFullTexts } from './fetch-full-texts.ts';
 
@@ -45,15 +46,8 @@ export type Payload = z.infer<typeof payloadSchema>;
 export async function onFinalFailure(payload: Payload, ctx: JobContext, err: Error): Promise<void> {
   // It adds nothing to its pool: counted as done there, so the poll's last part-filled request still goes out.
   await handOff(payload, ctx, []);
-  const now = ctx.services.now().getTime();
-  for (const key of payload.workKeys) {
-    const attempts = ((await ctx.services.enrichment.pending.get(key))?.attempts ?? 0) + 1;
-    await ctx.services.enrichment.pending.recordFailure(
-      key,
-      { steps: ['pmcid', 'full text', 'entities', 'summary'], error: err.message, nextAt: nextTryAt(attempts, now) },
-      now,
-    );
-  }
+  const steps: EnrichStep[] = ['pmcid', 'full text', 'entities', 'summary'];
+  await recordFailedTry(ctx.services.enrichment.pending, payload.workKeys, steps, err.message, ctx.services.now().getTime());
 }
 
 export async function process(payload: Payload, ctx: JobContext): Promise<EnrichSummary> {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { storeHeldFullTexts } from '../src/enrich/held-full-texts.ts';
-import { nextTryAt } from '../src/enrich/enrich-failures.ts';
+import { recordFailedTry } from '../src/enrich/enrich-failures.ts';
 import { efetchPmc, PMC_FETCH_BATCH } from '../src/ncbi/pmc-efetch.ts';
 import type { JatsArticle } from '../src/parse/full-text.ts';
 import { parseJatsXml } from '../src/parse/jats-stream.ts';
@@ -72,11 +72,8 @@ export async function process(payload: Payload, ctx: JobContext): Promise<FullTe
 
 /** Failed for good: the works stay pending with the full text missing, tried again by a later poll with backoff. */
 export async function onFinalFailure(payload: Payload, ctx: JobContext, err: Error): Promise<void> {
-  const now = ctx.services.now().getTime();
-  for (const { workKey } of payload.works) {
-    const attempts = ((await ctx.services.enrichment.pending.get(workKey))?.attempts ?? 0) + 1;
-    await ctx.services.enrichment.pending.recordFailure(workKey, { steps: ['full text'], error: err.message, nextAt: nextTryAt(attempts, now) }, now);
-  }
+  const keys = payload.works.map((w) => w.workKey);
+  await recordFailedTry(ctx.services.enrichment.pending, keys, ['full text'], err.message, ctx.services.now().getTime());
 }
 
 /** One job per batch the pool handed out (each batch is handed out once: plain ids). */

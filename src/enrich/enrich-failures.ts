@@ -11,6 +11,20 @@ export function nextTryAt(attempts: number, nowMs: number): number {
   return nowMs + Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** Math.max(0, attempts - 1));
 }
 
+/** A failed try of `steps` for these works: each waits a backoff grown from its own tries so far. */
+export async function recordFailedTry(
+  store: EnrichmentPendingStore,
+  workKeys: readonly string[],
+  steps: EnrichStep[],
+  error: string,
+  nowMs: number,
+): Promise<void> {
+  for (const key of workKeys) {
+    const attempts = ((await store.get(key))?.attempts ?? 0) + 1;
+    await store.recordFailure(key, { steps, error, nextAt: nextTryAt(attempts, nowMs) }, nowMs);
+  }
+}
+
 /**
  * What one enrichment run could not get, per work. Each step runs guarded (`run`): a service
  * that fails costs that step for those works, never the run, the batch or the poll.
@@ -73,9 +87,6 @@ export class EnrichFailures {
     await store.clear(complete);
     // The other job completes it; should it not, a later poll takes it up after the first backoff.
     for (const key of this.deferred) if (!this.steps.has(key)) await store.defer(key, nowMs + RETRY_BASE_MS);
-    for (const [key, steps] of this.steps) {
-      const attempts = ((await store.get(key))?.attempts ?? 0) + 1;
-      await store.recordFailure(key, { steps: [...steps], error: this.errors.get(key) ?? '', nextAt: nextTryAt(attempts, nowMs) }, nowMs);
-    }
+    for (const [key, steps] of this.steps) await recordFailedTry(store, [key], [...steps], this.errors.get(key) ?? '', nowMs);
   }
 }
