@@ -8,7 +8,7 @@
  *   prune    cut what no field reads (references, affiliations...) out of the record, and lift
  *            the lists the scanner reads (authors, MeSH, abstract, keywords, article ids) out of
  *            what the parser sees
- *   parse    fast-xml-parser on what is left
+ *   parse    the tree of what is left: simple-tree.ts, or fast-xml-parser where that declines
  *   fields   the typed Article from the tree and the lifted lists (dates, ids, authors, MeSH),
  *            inline markup excluded
  *   inline   inline markup → card form (titles, abstract parts, keywords)
@@ -27,7 +27,8 @@ import { inlineToCard, inlineToPlain } from '../src/parse/inline-markup.ts';
 import { pruneRecord, prunePubmedArticle } from '../src/parse/pubmed-prune.ts';
 import { parseRecord } from '../src/parse/pubmed-record.ts';
 import { PUBMED_SET, splitStream, type RawRecord } from '../src/parse/pubmed-split.ts';
-import { parseXmlTree } from '../src/parse/xml-tree.ts';
+import { scanSimpleTree } from '../src/parse/simple-tree.ts';
+import { parseXmlTree, PUBMED_RAW_SET } from '../src/parse/xml-tree.ts';
 import { workKeyFor } from '../src/store/doi.ts';
 
 const file = process.argv[2];
@@ -64,7 +65,7 @@ for (;;) {
   // prune: what parseRecord does before the XML parser (cut unused elements, lift the lists)
   const lifted = timed('prune', () => (raw.tag === 'PubmedArticle' ? prunePubmedArticle(raw.bytes).xml : pruneRecord(raw)));
   const pruned = pruneRecord(raw); // (untimed: the inline stage's input)
-  timed('parse', () => parseXmlTree(lifted));
+  timed('parse', () => (raw.tag === 'PubmedArticle' && scanSimpleTree(lifted, PUBMED_RAW_SET)) || parseXmlTree(lifted));
   timed('inline', () => {
     for (const m of pruned.matchAll(INLINE)) inlineToCard(m[2] ?? '');
     for (const m of pruned.matchAll(KEYWORD)) inlineToPlain(m[1] ?? '');

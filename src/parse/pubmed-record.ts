@@ -22,13 +22,15 @@ import {
 } from './pubmed-fields.ts';
 import { pruneRecord, prunePubmedArticle, type PrunedArticle } from './pubmed-prune.ts';
 import type { RawRecord } from './pubmed-split.ts';
-import { attr, child, children, parseXmlTree, path, rawText, text, type XmlValue } from './xml-tree.ts';
+import { scanSimpleTree } from './simple-tree.ts';
+import { attr, child, children, parseXmlTree, path, PUBMED_RAW_SET, rawText, text, type XmlValue } from './xml-tree.ts';
 
 export function parseRecord(raw: RawRecord): PubmedRecord {
   // A journal article's flat lists (one AuthorList in Article, one MeshHeadingList, the
-  // Abstract, the KeywordLists, its ArticleIdList) are read from raw text by the list scanner
+  // Abstract, the KeywordLists, its ArticleIdList) are read from raw text by the
+  // list scanner, and what is left of it, plain XML as a rule, by simple-tree.ts.
   const article = raw.tag === 'PubmedArticle' ? prunePubmedArticle(raw.bytes) : undefined;
-  const tree = parseXmlTree(article ? article.xml : pruneRecord(raw));
+  const tree = (article && scanSimpleTree(article.xml, PUBMED_RAW_SET)) ?? parseXmlTree(article ? article.xml : pruneRecord(raw));
   const root = child(tree, raw.tag);
   if (root === undefined) throw new Error(`no <${raw.tag}> element in the record`);
   switch (raw.tag) {

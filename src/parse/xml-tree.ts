@@ -27,7 +27,16 @@ const TEXT = '#text';
  * Elements of a PubMed record whose inner XML stays raw: the text ones may hold `<i>`, `<sup>`,
  * MathML... in mixed content; the long flat lists are read by list-scanner.ts, faster than a tree.
  */
-const PUBMED_RAW_ELEMENTS = ['ArticleTitle', 'VernacularTitle', 'AbstractText', 'BookTitle', 'CollectiveName', 'Keyword', 'AuthorList', 'MeshHeadingList'];
+export const PUBMED_RAW_ELEMENTS = [
+  'ArticleTitle',
+  'VernacularTitle',
+  'AbstractText',
+  'BookTitle',
+  'CollectiveName',
+  'Keyword',
+  'AuthorList',
+  'MeshHeadingList',
+];
 
 /** A parser with the options above that keeps the inner XML of every `rawElements` element raw (stop nodes). */
 export function xmlTreeParser(rawElements: readonly string[]): (xml: string) => XmlElement {
@@ -51,6 +60,9 @@ export function xmlTreeParser(rawElements: readonly string[]): (xml: string) => 
 
 /** Parses one PubMed record's XML into a tree. */
 export const parseXmlTree = xmlTreeParser(PUBMED_RAW_ELEMENTS);
+
+/** The same, as a set: simple-tree.ts keeps these raw too. */
+export const PUBMED_RAW_SET: ReadonlySet<string> = new Set(PUBMED_RAW_ELEMENTS);
 
 function isElement(value: unknown): value is XmlElement {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
