@@ -15,7 +15,17 @@ import { createLogger } from '../src/log.ts';
 import { closeWorkers, startWorkers } from '../src/queue/run-workers.ts';
 import { redisAnswers } from '../src/redis/connect-redis.ts';
 import { createServices, type Services } from '../src/services.ts';
-import { deletePrefix, deleteRateLimitKey, ncbiEnv, REDIS_URL, TEST_SECRET, testConfig } from '../test/helpers/test-services.ts';
+import {
+  createTestDatabase,
+  deletePrefix,
+  deleteRateLimitKey,
+  ncbiEnv,
+  REDIS_URL,
+  TEST_SECRET,
+  testConfig,
+  testDatabaseName,
+  testDatabaseUrl,
+} from '../test/helpers/test-services.ts';
 import { longArticle, longEntities, longFullText } from '../test/fixtures/mail/long-works.ts';
 
 const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 10_000);
@@ -32,9 +42,20 @@ export interface DigestBuildFigures {
   averageHtmlKb: number;
 }
 
+/**
+ * Services on the bench's own PostgreSQL database (created by digestBuild, dropped by
+ * deletePrefix): this process seeds it and the child builds from it, and the embedded database
+ * serves one process only (it is also the user's own, in var/db, never a bench's to fill).
+ */
 function servicesFor(prefix: string): Services {
   const config = testConfig([{ id: 'bone', name: 'Bone metastasis', query: 'a' }]);
-  const env = loadEnv({ LITWATCH_PREFIX: prefix, LITWATCH_SECRET: TEST_SECRET, LITWATCH_PUBLIC_URL: 'https://litwatch.bench', ...ncbiEnv(EUTILS) });
+  const env = loadEnv({
+    LITWATCH_PREFIX: prefix,
+    DATABASE_URL: testDatabaseUrl(prefix),
+    LITWATCH_SECRET: TEST_SECRET,
+    LITWATCH_PUBLIC_URL: 'https://litwatch.bench',
+    ...ncbiEnv(EUTILS),
+  });
   return createServices({
     env,
     config,
@@ -47,6 +68,7 @@ function servicesFor(prefix: string): Services {
 export async function digestBuild(log: (line: string) => void): Promise<DigestBuildFigures | { skipped: string }> {
   if (!(await redisAnswers(REDIS_URL))) return { skipped: `no Redis answers at ${REDIS_URL}` };
   const prefix = `lwbench-build-${randomBytes(4).toString('hex')}`;
+  createTestDatabase(testDatabaseName(prefix));
   const services = servicesFor(prefix);
   try {
     log(`seeding ${WORKS} long works and ${SUBSCRIBERS} subscribers…`);
