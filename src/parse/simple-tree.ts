@@ -17,6 +17,8 @@
  */
 import type { XmlElement, XmlValue } from './xml-tree.ts';
 
+const INHERITED: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Object.prototype));
+
 interface Open {
   name: string;
   node: XmlElement;
@@ -58,6 +60,7 @@ export function scanSimpleTree(xml: string, stopNames: ReadonlySet<string>): Xml
     const nameEnd = endOfName(xml, lt + 1);
     if (nameEnd === lt + 1) return undefined; // '<!', '<?', '< ' and the like
     const name = xml.slice(lt + 1, nameEnd);
+    if (INHERITED.has(name)) return undefined; // `constructor`, `__proto__`...: not plain keys of an object
     const tag = readAttributes(xml, nameEnd);
     if (tag === undefined) return undefined;
     if (top === root) {

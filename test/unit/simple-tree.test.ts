@@ -114,6 +114,8 @@ describe('simple-tree: the parser tree of plain XML, built with searches', () =>
       '< a>x</a>',
       '<1a>x</1a>',
       '<a k="open>x</a>',
+      '<r><constructor>1</constructor></r>', // names an object already has
+      '<r><__proto__>1</__proto__></r>',
     ];
     for (const xml of declined) assert.equal(scan(xml), undefined, xml);
   });
