@@ -18,6 +18,8 @@ const HOLD_MS = 130_000;
 interface Armed {
   fault: NcbiFault;
   left: number;
+  /** Requests (to `endpoint`, when set) let through before the fault starts. */
+  after: number;
   /** Only requests to this endpoint (efetch for the faults that mangle a body). */
   endpoint?: string;
 }
@@ -32,11 +34,15 @@ export class NcbiFaultProxy {
 
   constructor(private readonly target: string) {}
 
-  /** The next request(s) fail this way: a storm or an outage covers several in a row. */
-  arm(fault: NcbiFault): void {
+  /**
+   * The request(s) after the next `after` fail this way: a storm or an outage covers several in
+   * a row. Counting requests rather than waiting makes the fault land within the poll however
+   * fast the machine gets through it.
+   */
+  arm(fault: NcbiFault, after = 0): void {
     const bodyFault = fault === 'reset-mid-body' || fault === 'truncated-xml' || fault === 'reply-50mb' || fault === 'html-200';
     const left = fault.startsWith('429') ? STORM : fault === '500' || fault === '502' || fault === '503' ? OUTAGE : 1;
-    this.armed.push({ fault, left, ...(bodyFault ? { endpoint: 'efetch.fcgi' } : {}) });
+    this.armed.push({ fault, left, after, ...(bodyFault ? { endpoint: 'efetch.fcgi' } : {}) });
   }
 
   disarm(): void {
@@ -60,6 +66,10 @@ export class NcbiFaultProxy {
     const endpoint = path.split('?')[0]!.split('/').pop();
     const armed = this.armed.find((a) => a.endpoint === undefined || a.endpoint === endpoint);
     if (!armed) return undefined;
+    if (armed.after > 0) {
+      armed.after -= 1;
+      return undefined;
+    }
     armed.left -= 1;
     if (armed.left <= 0) this.armed.splice(this.armed.indexOf(armed), 1);
     this.applied.set(armed.fault, (this.applied.get(armed.fault) ?? 0) + 1);

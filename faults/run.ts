@@ -56,6 +56,14 @@ const WATCH = 'faults';
 const QUERY = '"fault suite"[tiab]';
 /** How long PostgreSQL is unreachable for litwatch in its round. */
 const POSTGRES_CUT_MS = 4000;
+/**
+ * An NCBI fault lets through a random 0 to 5 of its endpoint's requests first, so it lands early
+ * in the poll but not always on its first request (a storm on the esearch alone holds the poll
+ * for over a minute). A round's poll of 300 works makes about 20 requests, 10 of them efetch
+ * (2 PubMed, about 8 PMC); with far fewer works a fault may find no request left, and the round
+ * says it was not injected.
+ */
+const NCBI_REQUESTS_BEFORE_FAULT = 6;
 /** Each phase of a round settles within this, or what is left counts as stuck. */
 const PHASE_DEADLINE_MS = 200_000;
 /** The whole run stops after this, whatever is left. */
@@ -327,8 +335,9 @@ async function runRound(ctx: RoundContext): Promise<RoundResult> {
 
 /**
  * Waits for the moment and injects the fault: a worker is killed while a job of its kind runs
- * (found through `processedBy`), then a fresh one is started; other faults land a random 0-2 s
- * into their phase. Returns when it was injected, or undefined when the moment never came.
+ * (found through `processedBy`), then a fresh one is started; an NCBI fault is armed to start
+ * after a random few requests; the others land a random 0-1.5 s (poll) or 0-0.3 s (digest) into
+ * their phase. Returns when it was injected (armed), or undefined when the moment never came.
  */
 async function injectFault(ctx: RoundContext, phase: 'poll' | 'digest'): Promise<number | undefined> {
   const { fault, services, processes } = ctx;
@@ -358,7 +367,13 @@ async function injectFault(ctx: RoundContext, phase: 'poll' | 'digest'): Promise
     }
     return undefined;
   }
-  // A random moment early in the phase, so the fault lands while the phase still runs.
+  // An NCBI fault lands after a random few of the poll's requests (of its endpoint); waiting a
+  // random time instead missed polls that a fast machine finished within it.
+  if (fault.kind === 'ncbi') {
+    ctx.ncbi.arm(fault.fault, Math.floor(rng.next() * NCBI_REQUESTS_BEFORE_FAULT));
+    return Date.now();
+  }
+  // Others at a random moment early in the phase, so the fault lands while the phase still runs.
   await sleep(Math.floor(rng.next() * (phase === 'poll' ? 1500 : 300)));
   const at = Date.now();
   switch (fault.kind) {
@@ -366,9 +381,6 @@ async function injectFault(ctx: RoundContext, phase: 'poll' | 'digest'): Promise
       await ctx.redis.kill9();
       await sleep(1000);
       await ctx.redis.start();
-      break;
-    case 'ncbi':
-      ctx.ncbi.arm(fault.fault);
       break;
     case 'smtp':
       if (fault.fault !== '550-one') ctx.smtp.arm(fault.fault);
