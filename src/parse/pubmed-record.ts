@@ -27,8 +27,9 @@ import { attr, child, children, parseXmlTree, path, PUBMED_RAW_SET, rawText, tex
 
 export function parseRecord(raw: RawRecord): PubmedRecord {
   // A journal article's flat lists (one AuthorList in Article, one MeshHeadingList, the
-  // Abstract, the KeywordLists, its ArticleIdList) are read from raw text by the
-  // list scanner, and what is left of it, plain XML as a rule, by simple-tree.ts.
+  // Abstract, the KeywordLists, its ArticleIdList) are read from raw text by the list scanner,
+  // the rest of it (plain XML as a rule) by simple-tree.ts, and fast-xml-parser reads what
+  // simple-tree declines and every other kind of record.
   const article = raw.tag === 'PubmedArticle' ? prunePubmedArticle(raw.bytes) : undefined;
   const tree = (article && scanSimpleTree(article.xml, PUBMED_RAW_SET)) ?? parseXmlTree(article ? article.xml : pruneRecord(raw));
   const root = child(tree, raw.tag);

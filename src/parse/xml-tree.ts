@@ -27,16 +27,7 @@ const TEXT = '#text';
  * Elements of a PubMed record whose inner XML stays raw: the text ones may hold `<i>`, `<sup>`,
  * MathML... in mixed content; the long flat lists are read by list-scanner.ts, faster than a tree.
  */
-export const PUBMED_RAW_ELEMENTS = [
-  'ArticleTitle',
-  'VernacularTitle',
-  'AbstractText',
-  'BookTitle',
-  'CollectiveName',
-  'Keyword',
-  'AuthorList',
-  'MeshHeadingList',
-];
+const PUBMED_RAW_ELEMENTS = ['ArticleTitle', 'VernacularTitle', 'AbstractText', 'BookTitle', 'CollectiveName', 'Keyword', 'AuthorList', 'MeshHeadingList'];
 
 /** A parser with the options above that keeps the inner XML of every `rawElements` element raw (stop nodes). */
 export function xmlTreeParser(rawElements: readonly string[]): (xml: string) => XmlElement {
