@@ -90,7 +90,7 @@ export function scanSimpleTree(xml: string, stopNames: ReadonlySet<string>): Xml
     stack.push(top);
     pos = tag.end;
   }
-  return stack.length === 1 ? root.node : undefined;
+  return stack.length === 1 && rootSeen ? root.node : undefined; // every element closed, and there was one
 }
 
 function closedValue(open: Open): XmlValue {

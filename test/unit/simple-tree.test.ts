@@ -105,6 +105,8 @@ describe('simple-tree: the parser tree of plain XML, built with searches', () =>
       '<r><T>a<T>b</T></r>',
       '<r><T>unclosed</r>',
       '<a/><b/>', // two roots
+      '', // none
+      '  \n ',
       'pre <r/>',
       '<r/> tail',
       '<a k=v>x</a>',
