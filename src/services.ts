@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { calendarClock } from './clock.ts';
 import type { Env } from './config/env.ts';
 import type { Config } from './config/load-config.ts';
 import type { Logger } from './log.ts';
@@ -55,7 +56,7 @@ export interface Services {
   ncbi: NcbiHttp;
   queues: Queues;
   log: Logger;
-  /** The clock polls use for "today" (tests pin it). */
+  /** The calendar clock: "today" for poll windows, digest periods and retries (see clock.ts; tests pin it). */
   now(): Date;
   close(): Promise<void>;
 }
@@ -114,7 +115,7 @@ export function createServices(options: ServicesOptions): Services {
     ncbi: createNcbiHttp(options.env, redis, options.log, { ...options.ncbi, onOutcome }),
     queues,
     log: options.log,
-    now: options.now ?? (() => new Date()),
+    now: options.now ?? calendarClock(options.env.LITWATCH_CLOCK),
     async close() {
       closing = true;
       transport?.close();

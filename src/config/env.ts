@@ -153,6 +153,12 @@ const envSchema = z.object({
     .int()
     .min(0, { error: quoting('must be a number of milliseconds') })
     .default(25_000),
+  // For tests only (see src/clock.ts): the instant litwatch's calendar clock reads at start, as
+  // ISO 8601 with a zone (2026-11-27T08:00:00Z); it then runs on in real time. Unset in production.
+  LITWATCH_CLOCK: z.iso
+    .datetime({ offset: true, error: quoting('must be an ISO 8601 instant such as 2026-11-27T08:00:00Z') })
+    .transform((value) => Date.parse(value))
+    .optional(),
   PORT: z.coerce
     .number()
     .int()

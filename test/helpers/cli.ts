@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { testDatabaseUrl } from './test-services.ts';
+import { REFERENCE_DAY, testDatabaseUrl } from './test-services.ts';
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = path.join(PROJECT_ROOT, 'bin', 'litwatch.js');
@@ -23,13 +23,23 @@ const TEST_VAR = mkdtempSync(path.join(tmpdir(), 'litwatch-var-'));
 /**
  * Environment for a litwatch child process: only what the test sets, plus PATH. A test's
  * prefix brings its database (see testPrefix); without one, an embedded database in a
- * folder of its own, never the project's var/db.
+ * folder of its own, never the project's var/db. Its calendar clock starts on the suite's
+ * REFERENCE_DAY (LITWATCH_CLOCK), as the in-process services' does, so the fixtures' dates are
+ * inside its poll windows whatever the real date.
  */
 export function cliEnv(vars: Record<string, string>): NodeJS.ProcessEnv {
   const db = vars.LITWATCH_PREFIX
     ? { DATABASE_URL: testDatabaseUrl(vars.LITWATCH_PREFIX) }
     : { LITWATCH_DB_DIR: path.join(tmpdir(), `litwatch-cli-db-${process.pid}`) };
-  return { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'info', LITWATCH_VAR: TEST_VAR, ...db, ...vars };
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    LOG_LEVEL: 'info',
+    LITWATCH_VAR: TEST_VAR,
+    LITWATCH_CLOCK: REFERENCE_DAY.toISOString(),
+    ...db,
+    ...vars,
+  };
 }
 
 /**

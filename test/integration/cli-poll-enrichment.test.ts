@@ -4,7 +4,7 @@ import { cliEnv, configDir, runCli, watchesYaml } from '../helpers/cli.ts';
 import { FakeNcbi } from '../helpers/fake-ncbi.ts';
 import { OutageProxy } from '../helpers/outage-proxy.ts';
 import { pubmedArticleXml } from '../helpers/pubmed-xml.ts';
-import { deletePrefix, ncbiEnv, REDIS_URL, testPrefix } from '../helpers/test-services.ts';
+import { deletePrefix, ncbiEnv, REDIS_URL, REFERENCE_DAY, testPrefix } from '../helpers/test-services.ts';
 
 describe('litwatch poll --now does not wait for enrichment unless asked', () => {
   const prefix = testPrefix('cli-enrich');
@@ -57,8 +57,9 @@ describe('litwatch poll --now does not wait for enrichment unless asked', () => 
 
   test('--wait-enrichment --json reports no enrichment pending once the service answers', async () => {
     outage.failing = false;
-    // The CLI polls on the real clock: the cursor is now today, so the new record is today's.
-    const today = new Date().toISOString().slice(0, 10).replaceAll('-', '/');
+    // The CLI's clock starts on the pinned day (LITWATCH_CLOCK, see cliEnv): the cursor is now that
+    // day, so the new record is entered on it.
+    const today = REFERENCE_DAY.toISOString().slice(0, 10).replaceAll('-', '/');
     ncbi.addRecords([
       { pmid: '41000604', edat: today, xml: pubmedArticleXml({ pmid: '41000604', doi: '10.1000/pelvic.4', title: 'Pelvic metastases: imaging' }) },
     ]);

@@ -11,7 +11,7 @@ import { cliEnv, configDir, spawnCli, watchesYaml } from '../helpers/cli.ts';
 import { FakeNcbi } from '../helpers/fake-ncbi.ts';
 import { pubmedArticleXml } from '../helpers/pubmed-xml.ts';
 import { deletePrefix, ncbiEnv, REDIS_URL, testConfig, testPrefix, testServices } from '../helpers/test-services.ts';
-import { until } from '../helpers/until.ts';
+import { PATIENCE_MS, until } from '../helpers/until.ts';
 
 const QUERY = '"skeletal metastas*"[tiab]';
 
@@ -67,7 +67,7 @@ describe('a worker killed in the middle of a poll', () => {
     try {
       const before = ncbi.count('efetch.fcgi');
       const job = await services.queues.poll.add(pollWatch.name, { watchId: 'skeletal' }, { jobId: 'poll-skeletal-next' });
-      const summary = (await job.waitUntilFinished(events.events, 30_000)) as pollWatch.PollSummary;
+      const summary = (await job.waitUntilFinished(events.events, PATIENCE_MS)) as pollWatch.PollSummary;
       assert.equal(summary.window.min, '2026/10/28');
       assert.equal(summary.batches, 2, 'the stored batch is not fetched again');
       assert.equal(summary.created, 400);

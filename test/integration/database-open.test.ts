@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { cliEnv, configDir, runCli, spawnCli, watchesYaml } from '../helpers/cli.ts';
 import { deletePrefix, REDIS_URL, testDatabase, testPrefix } from '../helpers/test-services.ts';
-import { until } from '../helpers/until.ts';
+import { PATIENCE_MS, until } from '../helpers/until.ts';
 
 const CONFIG = configDir(watchesYaml([{ id: 'bone', query: 'bone' }]));
 
@@ -23,7 +23,7 @@ describe('the embedded database belongs to one process', () => {
     delete env.DATABASE_URL;
     const first = spawnCli(['start', '--role', 'worker'], env);
     try {
-      await until(() => first.output.stderr.includes('litwatch.started') || first.exitCode !== null, 60_000);
+      await until(() => first.output.stderr.includes('litwatch.started') || first.exitCode !== null, PATIENCE_MS);
       assert.equal(first.exitCode, null, first.output.stderr);
       const second = await runCli(['db', 'status'], env);
       assert.equal(second.code, 1);

@@ -13,6 +13,7 @@ import { digestId } from '../../src/store/digest-store.ts';
 import type { Subscriber } from '../../src/store/subscriber-store.ts';
 import { SmtpSink } from '../helpers/smtp-sink.ts';
 import { deletePrefix, testConfig, testPrefix, testServices } from '../helpers/test-services.ts';
+import { PATIENCE_MS } from '../helpers/until.ts';
 
 const TODAY = new Date('2026-11-27T08:00:00Z');
 
@@ -97,13 +98,13 @@ describe('digest delivery over real SMTP', () => {
       { subscriberId: subscriber.id, period: '2026-11-27' },
       { jobId: `build-${subscriber.id}-${Date.now()}` },
     );
-    return (await job.waitUntilFinished(builds.events, 15_000)) as buildDigest.BuildOutcome;
+    return (await job.waitUntilFinished(builds.events, PATIENCE_MS)) as buildDigest.BuildOutcome;
   }
 
   async function waitForSend(id: string): Promise<unknown> {
     const job = await services.queues.mail.getJob(`send-${id}`);
     assert.ok(job, `send job for ${id}`);
-    return job.waitUntilFinished(sends.events, 15_000);
+    return job.waitUntilFinished(sends.events, PATIENCE_MS);
   }
 
   test('a worker killed between build and send leaves a stored digest that is sent once when a worker comes', async () => {
@@ -185,7 +186,7 @@ describe('digest delivery over real SMTP', () => {
     const before = smtp.messages.length;
     await services.queues.mail.add(sendDigest.name, { digestId: digestId(ana.id, '2026-11-27') }, { jobId: 'send-again-manually' });
     const job = await services.queues.mail.getJob('send-again-manually');
-    assert.deepEqual(await job!.waitUntilFinished(sends.events, 15_000), { status: 'already-sent' });
+    assert.deepEqual(await job!.waitUntilFinished(sends.events, PATIENCE_MS), { status: 'already-sent' });
     assert.equal(smtp.messages.length, before);
   });
 
@@ -195,7 +196,7 @@ describe('digest delivery over real SMTP', () => {
     const cara = await services.subscribers.save({ email: 'cara@example.org', watches: ['lung'], frequency: 'weekly' }, 'admin', TODAY.getTime());
     smtp.refuse(1);
     const job = await services.queues.digest.add(buildDigest.name, { subscriberId: cara.id, period }, { jobId: `build-cara` });
-    await job.waitUntilFinished(builds.events, 15_000);
+    await job.waitUntilFinished(builds.events, PATIENCE_MS);
     await waitForSend(digestId(cara.id, period));
     assert.equal(smtp.to('cara@example.org').length, 1);
     const digest = await services.digests.get(digestId(cara.id, period));
@@ -207,7 +208,7 @@ describe('digest delivery over real SMTP', () => {
     const dan = await services.subscribers.save({ email: 'dan@example.org', watches: ['bone'], frequency: 'weekly' }, 'admin', TODAY.getTime());
     smtp.refuse(2, '<dan@example.org>: mailbox full, try again later'); // the test retry policy allows 2 attempts
     const job = await services.queues.digest.add(buildDigest.name, { subscriberId: dan.id, period: '2026-W48' }, { jobId: 'build-dan' });
-    await job.waitUntilFinished(builds.events, 15_000);
+    await job.waitUntilFinished(builds.events, PATIENCE_MS);
     await assert.rejects(waitForSend(digestId(dan.id, '2026-W48')));
     const failed = await services.digests.get(digestId(dan.id, '2026-W48'));
     assert.equal(failed?.status, 'failed');

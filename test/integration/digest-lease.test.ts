@@ -9,7 +9,7 @@ import type { Services } from '../../src/services.ts';
 import { digestId } from '../../src/store/digest-store.ts';
 import { cliEnv, configDir, spawnCli, watchesYaml } from '../helpers/cli.ts';
 import { deletePrefix, REDIS_URL, TEST_SECRET, testConfig, testPrefix, testServices } from '../helpers/test-services.ts';
-import { until } from '../helpers/until.ts';
+import { PATIENCE_MS, until } from '../helpers/until.ts';
 
 const LEASE_MS = 4000;
 
@@ -94,14 +94,14 @@ describe('a digest whose sender was killed mid-send', () => {
     const doomed = spawnCli(['start', '--role', 'worker'], env);
     // The retry budget (5 attempts, 1 s apart) outlasts the lease; the lease outlasts a send.
     await services.queues.mail.add(sendDigest.name, { digestId: id }, { jobId: `send-${id}`, attempts: 5, backoff: { type: 'fixed', delay: 1500 } });
-    await until(() => smtp.received === 1, 60_000);
+    await until(() => smtp.received === 1, PATIENCE_MS);
     assert.equal((await services.digests.get(id))?.status, 'sending');
     doomed.kill('SIGKILL');
     await new Promise((resolve) => (doomed.exitCode !== null || doomed.signalCode !== null ? resolve(null) : doomed.once('exit', resolve)));
 
     // Another worker: the job comes back (stalled), meets the live lease, retries, and sends once it ran out.
     workers = startWorkers(services, { queues: ['mail'], lockDurationMs: 2000 });
-    await until(async () => (await services.digests.get(id))?.status === 'sent', 40_000);
+    await until(async () => (await services.digests.get(id))?.status === 'sent', PATIENCE_MS);
     await new Promise((resolve) => setTimeout(resolve, 2000)); // nothing else arrives afterwards
     assert.equal(smtp.delivered.length, 1);
     assert.match(smtp.delivered[0] ?? '', /Subject: Your digest/);

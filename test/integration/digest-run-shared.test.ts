@@ -6,7 +6,7 @@ import { sharedDigestRun } from '../../src/digest/digest-runs.ts';
 import { closeWorkers, startWorkers } from '../../src/queue/run-workers.ts';
 import type { Services } from '../../src/services.ts';
 import { longArticle, longEntities } from '../fixtures/mail/long-works.ts';
-import { until } from '../helpers/until.ts';
+import { PATIENCE_MS, until } from '../helpers/until.ts';
 import { deletePrefix, REFERENCE_DAY, testConfig, testPrefix, testServices } from '../helpers/test-services.ts';
 
 const WORKS = 4;
@@ -48,7 +48,7 @@ describe('one digest run for many subscribers (issue 12)', () => {
 
   test("a plan's build jobs read the watch's works once and render each entry once, for all subscribers", async () => {
     await services.queues.digest.add(planDigests.name, { frequency: 'daily', timezone: 'UTC' });
-    await until(async () => (await services.queues.mail.getWaitingCount()) === SUBSCRIBERS, 20_000);
+    await until(async () => (await services.queues.mail.getWaitingCount()) === SUBSCRIBERS, PATIENCE_MS);
     assert.equal(reads.watchLists, 1, "the watch's list of works is read once");
     assert.equal(reads.works, WORKS, 'each work is read once');
     const [build] = await services.queues.digest.getJobs(['completed'], 0, 0);

@@ -21,6 +21,7 @@ import { jatsArticleXml } from '../helpers/jats-xml.ts';
 import { OutageProxy } from '../helpers/outage-proxy.ts';
 import { pubmedArticleXml } from '../helpers/pubmed-xml.ts';
 import { deletePrefix, REFERENCE_DAY, testConfig, testPrefix, testServices } from '../helpers/test-services.ts';
+import { PATIENCE_MS } from '../helpers/until.ts';
 
 const QUERY = '"vertebral metastas*"[tiab]';
 const PUBMED_KEY = '10.1000/outage.501';
@@ -83,7 +84,7 @@ describe('enrichment services that keep failing never hold the pipeline', () => 
 
   async function poll(): Promise<pollWatch.PollSummary> {
     const job = await services.queues.poll.add(pollWatch.name, { watchId: 'vertebral' }, { jobId: `poll-vertebral-${Date.now()}` });
-    return (await job.waitUntilFinished(events.events, 20_000)) as pollWatch.PollSummary;
+    return (await job.waitUntilFinished(events.events, PATIENCE_MS)) as pollWatch.PollSummary;
   }
 
   async function card(key: string): Promise<string> {
@@ -206,7 +207,7 @@ describe('an enrichment job that fails for good (not a service: a broken vocabul
 
   test('leaves its works delivered, pending as failed, and flagged in health', async () => {
     const job = await services.queues.poll.add(pollWatch.name, { watchId: 'vertebral' }, { jobId: 'poll-vertebral-broken' });
-    const summary = (await job.waitUntilFinished(events.events, 20_000)) as pollWatch.PollSummary;
+    const summary = (await job.waitUntilFinished(events.events, PATIENCE_MS)) as pollWatch.PollSummary;
     assert.equal(summary.cursorMoved, true);
     await awaitEnrichment(services, summary);
     const enrichJob = await services.queues.enrich.getJob(summary.enrichment.jobs[0]!);

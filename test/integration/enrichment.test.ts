@@ -16,6 +16,7 @@ import { pubmedArticleXml } from '../helpers/pubmed-xml.ts';
 import { deletePrefix, testConfig, testPrefix, testServices } from '../helpers/test-services.ts';
 import { sectionBody } from '../helpers/card-sections.ts';
 import { awaitEnrichment } from '../helpers/await-enrichment.ts';
+import { PATIENCE_MS } from '../helpers/until.ts';
 
 const VOCAB = path.join(PROJECT_ROOT, 'test', 'fixtures', 'vocab');
 const PUBMED_QUERY = '"bone metastas*"[tiab]';
@@ -104,7 +105,7 @@ describe('cards completed from PMC and PubTator3', () => {
 
   async function poll(watchId: string): Promise<pollWatch.PollSummary> {
     const job = await services.queues.poll.add(pollWatch.name, { watchId }, { jobId: `poll-${watchId}-${Date.now()}` });
-    const summary = (await job.waitUntilFinished(events.events, 30_000)) as pollWatch.PollSummary;
+    const summary = (await job.waitUntilFinished(events.events, PATIENCE_MS)) as pollWatch.PollSummary;
     await awaitEnrichment(services, summary);
     return summary;
   }

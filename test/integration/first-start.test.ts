@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { simpleParser } from 'mailparser';
 import { configDir, runCli, spawnCli, watchesYaml } from '../helpers/cli.ts';
 import { freePort } from '../helpers/free-port.ts';
-import { until } from '../helpers/until.ts';
+import { PATIENCE_MS, until } from '../helpers/until.ts';
 import { makeArticle } from '../fixtures/card/articles.ts';
 import { deletePrefix, testConfig, testPrefix, testServices } from '../helpers/test-services.ts';
 
@@ -27,7 +27,7 @@ describe('the first start, from an empty environment', () => {
 
   async function start(): Promise<ReturnType<typeof spawnCli>> {
     const started = spawnCli(['start'], env, cwd);
-    await until(() => started.output.stderr.includes('"event":"litwatch.ready"') || started.exitCode !== null, 30_000);
+    await until(() => started.output.stderr.includes('"event":"litwatch.ready"') || started.exitCode !== null, PATIENCE_MS);
     assert.equal(started.exitCode, null, started.output.stderr);
     return started;
   }
@@ -143,7 +143,7 @@ describe('the first start, from an empty environment', () => {
       body: new URLSearchParams({ email: 'newcomer@example.org', watches: 'bone', frequency: 'daily', timezone: 'UTC' }),
     });
     assert.equal(posted.status, 200);
-    await until(async () => (await outbox()).some((m) => /Confirm/.test(m.subject)), 20_000);
+    await until(async () => (await outbox()).some((m) => /Confirm/.test(m.subject)), PATIENCE_MS);
   });
 
   test('confirming and `digest run --now` put a digest in the outbox', async () => {

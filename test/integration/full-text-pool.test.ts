@@ -12,6 +12,7 @@ import { FakeNcbi } from '../helpers/fake-ncbi.ts';
 import { jatsArticleXml } from '../helpers/jats-xml.ts';
 import { pubmedArticleXml } from '../helpers/pubmed-xml.ts';
 import { deletePrefix, deleteRateLimitKey, REDIS_URL, testConfig, testPrefix, testServices } from '../helpers/test-services.ts';
+import { PATIENCE_MS } from '../helpers/until.ts';
 
 const wanted = (from: number, count: number): WantedFullText[] =>
   Array.from({ length: count }, (_, i) => ({ pmcid: `PMC${from + i}`, workKey: `pmid:${from + i}` }));
@@ -149,7 +150,7 @@ describe('one poll makes ceil(F / 20) PMC full-text requests, however its works 
 
   test('every full text fetched once, in full requests, and no work left pending', async () => {
     const job = await services.queues.poll.add(pollWatch.name, { watchId: 'bone' }, { jobId: 'poll-bone-pool' });
-    const summary = (await job.waitUntilFinished(events.events, 60_000)) as pollWatch.PollSummary;
+    const summary = (await job.waitUntilFinished(events.events, PATIENCE_MS)) as pollWatch.PollSummary;
     assert.equal(summary.created, RECORDS);
     assert.equal(summary.enrichment.jobs.length, 3, 'one enrich job per fetch batch');
     await awaitEnrichment(services, summary, 60_000);

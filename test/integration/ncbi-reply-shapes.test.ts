@@ -10,6 +10,7 @@ import type { Services } from '../../src/services.ts';
 import { FakeNcbi } from '../helpers/fake-ncbi.ts';
 import { pubmedArticleXml } from '../helpers/pubmed-xml.ts';
 import { deletePrefix, deleteRateLimitKey, testConfig, testPrefix, testServices } from '../helpers/test-services.ts';
+import { PATIENCE_MS } from '../helpers/until.ts';
 
 const QUERY = '"bone metastas*"[tiab] AND osseus[tiab]';
 
@@ -45,7 +46,7 @@ describe('replies in the shapes the live services document', () => {
 
   test('a PMC window with no hits (no WebEnv) completes the poll and moves the cursor', async () => {
     const job = await services.queues.poll.add(pollWatch.name, { watchId: 'quiet' }, { jobId: 'poll-quiet-1' });
-    const summary = (await job.waitUntilFinished(events.events, 30_000)) as pollWatch.PollSummary;
+    const summary = (await job.waitUntilFinished(events.events, PATIENCE_MS)) as pollWatch.PollSummary;
     assert.deepEqual(
       summary.bySource.map((s) => [s.source, s.hits, s.batches]),
       [

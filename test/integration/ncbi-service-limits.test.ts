@@ -9,6 +9,7 @@ import type { Services } from '../../src/services.ts';
 import { cliEnv, configDir, spawnCli, watchesYaml } from '../helpers/cli.ts';
 import { FakeNcbi, type FakeService, type LoggedRequest } from '../helpers/fake-ncbi.ts';
 import { deletePrefix, deleteRateLimitKey, REDIS_URL, testConfig, testPrefix, testServices } from '../helpers/test-services.ts';
+import { PATIENCE_MS } from '../helpers/until.ts';
 
 const API_KEY = '0123456789abcdef0123456789abcdef0123';
 const WINDOW = { min: '2026/11/01', max: '2026/11/27' };
@@ -100,7 +101,7 @@ describe('litwatch start without NCBI_EMAIL', () => {
       cliEnv({ REDIS_URL, LITWATCH_PREFIX: prefix, LITWATCH_CONFIG: configDir(watchesYaml([{ id: 'w', query: 'bone' }])) }),
     );
     try {
-      const deadline = Date.now() + 15_000;
+      const deadline = Date.now() + PATIENCE_MS;
       while (!child.output.stderr.includes('"event":"litwatch.started"')) {
         if (child.exitCode !== null || Date.now() > deadline) throw new Error(`no start: ${child.output.stderr}`);
         await new Promise((r) => setTimeout(r, 50));

@@ -12,6 +12,7 @@ import { makeArticle } from '../fixtures/card/articles.ts';
 import { FakeNcbi } from '../helpers/fake-ncbi.ts';
 import { pubmedArticleXml } from '../helpers/pubmed-xml.ts';
 import { captureLogs, deletePrefix, testConfig, testPrefix, testServices } from '../helpers/test-services.ts';
+import { PATIENCE_MS } from '../helpers/until.ts';
 
 const TODAY = new Date('2026-11-27T08:00:00Z');
 /** Works stored over the last year, one more than an efetch request takes. */
@@ -92,7 +93,7 @@ describe('notices found without relying on the notice types', () => {
 
   async function run<T>(name: string, id: string): Promise<T> {
     const job = await services.queues.poll.add(name, {}, { jobId: id });
-    return (await job.waitUntilFinished(events.events, 20_000)) as T;
+    return (await job.waitUntilFinished(events.events, PATIENCE_MS)) as T;
   }
 
   async function card(key: string): Promise<string> {

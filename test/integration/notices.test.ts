@@ -13,6 +13,7 @@ import { makeArticle } from '../fixtures/card/articles.ts';
 import { FakeNcbi } from '../helpers/fake-ncbi.ts';
 import { pubmedArticleXml } from '../helpers/pubmed-xml.ts';
 import { deletePrefix, testConfig, testPrefix, testServices } from '../helpers/test-services.ts';
+import { PATIENCE_MS } from '../helpers/until.ts';
 
 const TODAY = new Date('2026-11-27T08:00:00Z');
 const prefix = testPrefix('notices');
@@ -60,7 +61,7 @@ after(async () => {
 
 async function runCheck(id: string): Promise<{ notices: number; recorded: number; owed: number }> {
   const job = await services.queues.poll.add(checkNotices.name, {}, { jobId: id });
-  return (await job.waitUntilFinished(events.events, 15_000)) as { notices: number; recorded: number; owed: number };
+  return (await job.waitUntilFinished(events.events, PATIENCE_MS)) as { notices: number; recorded: number; owed: number };
 }
 
 test('a retraction of a stored work gives its card a Notice line, and is owed to the reader who received it', async () => {

@@ -11,6 +11,7 @@ import type { Services } from '../../src/services.ts';
 import { digestId } from '../../src/store/digest-store.ts';
 import { makeArticle } from '../fixtures/card/articles.ts';
 import { deletePrefix, testConfig, testPrefix, testServices } from '../helpers/test-services.ts';
+import { PATIENCE_MS } from '../helpers/until.ts';
 
 const prefix = testPrefix('outbox');
 const outbox = mkdtempSync(path.join(tmpdir(), 'litwatch-outbox-'));
@@ -47,7 +48,7 @@ test('without SMTP_URL a digest is written as an .eml file in the outbox, and co
   const id = digestId(reader.id, '2026-11-27');
   await services.queues.digest.add(buildDigest.name, { subscriberId: reader.id, period: '2026-11-27' }, { jobId: 'build-fay' });
   for (let i = 0; i < 100 && !(await services.queues.mail.getJob(`send-${id}`)); i++) await new Promise((r) => setTimeout(r, 50));
-  await (await services.queues.mail.getJob(`send-${id}`))!.waitUntilFinished(mail.events, 10_000);
+  await (await services.queues.mail.getJob(`send-${id}`))!.waitUntilFinished(mail.events, PATIENCE_MS);
   const files = readdirSync(outbox);
   assert.deepEqual(files, [`${id}@localhost.eml`]);
   const eml = readFileSync(path.join(outbox, files[0]!), 'utf8');

@@ -9,6 +9,7 @@ import { awaitEnrichment } from '../helpers/await-enrichment.ts';
 import { FakeNcbi } from '../helpers/fake-ncbi.ts';
 import { jatsArticleXml } from '../helpers/jats-xml.ts';
 import { deletePrefix, testConfig, testPrefix, testServices } from '../helpers/test-services.ts';
+import { PATIENCE_MS } from '../helpers/until.ts';
 
 const QUERY = '"sternal metastas*"[tiab]';
 
@@ -63,7 +64,7 @@ describe('PMC is polled on its live date', () => {
 
   test('an article that went live in the window is found, however long ago PMC entered it', async () => {
     const job = await services.queues.poll.add(pollWatch.name, { watchId: 'sternal' }, { jobId: 'poll-sternal-live' });
-    const summary = (await job.waitUntilFinished(events.events, 20_000)) as pollWatch.PollSummary;
+    const summary = (await job.waitUntilFinished(events.events, PATIENCE_MS)) as pollWatch.PollSummary;
     await awaitEnrichment(services, summary);
     assert.equal(summary.created, 2);
     assert.ok(await services.works.get('10.1000/embargo.401'), 'the article out of embargo is stored');

@@ -9,6 +9,7 @@ import { FakeNcbi } from '../helpers/fake-ncbi.ts';
 import { awaitEnrichment } from '../helpers/await-enrichment.ts';
 import { pubmedArticleXml } from '../helpers/pubmed-xml.ts';
 import { deletePrefix, testConfig, testPrefix, testServices } from '../helpers/test-services.ts';
+import { PATIENCE_MS } from '../helpers/until.ts';
 
 const BONE = '"Bone Neoplasms/secondary"[Mesh] OR "bone metastas*"[tiab]';
 const PROSTATE = '"Prostatic Neoplasms"[Mesh] AND "bone"[tiab]';
@@ -75,7 +76,7 @@ describe('a poll through the queues', () => {
 
   async function poll(watchId: string): Promise<pollWatch.PollSummary> {
     const job = await services.queues.poll.add(pollWatch.name, { watchId }, { jobId: `poll-${watchId}-${Date.now()}` });
-    const summary = (await job.waitUntilFinished(events.events, 20_000)) as pollWatch.PollSummary;
+    const summary = (await job.waitUntilFinished(events.events, PATIENCE_MS)) as pollWatch.PollSummary;
     await awaitEnrichment(services, summary);
     return summary;
   }

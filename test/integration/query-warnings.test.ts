@@ -12,7 +12,8 @@ import { createWebServer, listen } from '../../src/web/web-server.ts';
 import { cliEnv, configDir, runCli, watchesYaml } from '../helpers/cli.ts';
 import { FakeNcbi } from '../helpers/fake-ncbi.ts';
 import { pubmedArticleXml } from '../helpers/pubmed-xml.ts';
-import { captureLogs, deletePrefix, ncbiEnv, REDIS_URL, testConfig, testPrefix, testServices } from '../helpers/test-services.ts';
+import { captureLogs, deletePrefix, ncbiEnv, REDIS_URL, REFERENCE_DAY, testConfig, testPrefix, testServices } from '../helpers/test-services.ts';
+import { PATIENCE_MS } from '../helpers/until.ts';
 
 const UNKNOWN = 'osteotropismus';
 const QUERY = `"bone metastas*"[tiab] AND ${UNKNOWN}[tiab]`;
@@ -32,7 +33,7 @@ describe('a query PubMed does not search as written is reported everywhere', () 
 
   before(async () => {
     ncbi = await new FakeNcbi().start();
-    const today = new Date().toISOString().slice(0, 10).replaceAll('-', '/');
+    const today = REFERENCE_DAY.toISOString().slice(0, 10).replaceAll('-', '/');
     ncbi.addRecords([
       { pmid: '41000701', edat: '2026/11/25', xml: pubmedArticleXml({ pmid: '41000701', doi: '10.1000/warn.701', title: 'Bone metastasis in renal cancer' }) },
       { pmid: '41000702', edat: today, xml: pubmedArticleXml({ pmid: '41000702', title: 'Bone metastasis today' }) },
@@ -65,7 +66,7 @@ describe('a query PubMed does not search as written is reported everywhere', () 
 
   async function poll(): Promise<pollWatch.PollSummary> {
     const job = await services.queues.poll.add(pollWatch.name, { watchId: 'bone' }, { jobId: `poll-bone-${Date.now()}` });
-    return (await job.waitUntilFinished(events.events, 20_000)) as pollWatch.PollSummary;
+    return (await job.waitUntilFinished(events.events, PATIENCE_MS)) as pollWatch.PollSummary;
   }
 
   async function healthz(): Promise<{ event: string; subject?: string; detail: string }[]> {

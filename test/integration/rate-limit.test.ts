@@ -9,6 +9,7 @@ import { cliEnv, configDir, spawnCli, watchesYaml } from '../helpers/cli.ts';
 import { FakeNcbi } from '../helpers/fake-ncbi.ts';
 import { pubmedArticleXml } from '../helpers/pubmed-xml.ts';
 import { deletePrefix, ncbiEnv, REDIS_URL, testConfig, testPrefix, testServices } from '../helpers/test-services.ts';
+import { PATIENCE_MS } from '../helpers/until.ts';
 
 /** The most requests seen in any window of `windowMs` (times sorted ascending). */
 function busiestWindow(times: number[], windowMs: number): number {
@@ -84,7 +85,7 @@ describe('two worker processes polling together', () => {
     const events = await openQueueEvents(services, 'poll');
     try {
       const job = await services.queues.poll.add(pollWatch.name, { watchId: 'bone' }, { jobId: 'poll-bone-two-workers' });
-      const summary = (await job.waitUntilFinished(events.events, 60_000)) as pollWatch.PollSummary;
+      const summary = (await job.waitUntilFinished(events.events, PATIENCE_MS)) as pollWatch.PollSummary;
       assert.equal(summary.created, 2400);
       assert.equal(await services.works.count('bone'), 2400);
     } finally {
@@ -110,7 +111,7 @@ describe('two worker processes polling together', () => {
 
 async function waitForLog(child: ReturnType<typeof spawnCli>, event: string): Promise<void> {
   // Generous: on a loaded machine two processes importing everything can take a while.
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + PATIENCE_MS;
   while (!child.output.stderr.includes(`"event":"${event}"`)) {
     if (child.exitCode !== null) throw new Error(`litwatch exited (${child.exitCode}): ${child.output.stderr}`);
     if (Date.now() > deadline) throw new Error(`no ${event} in: ${child.output.stderr}`);

@@ -7,7 +7,7 @@ import { redisAnswers } from '../../src/redis/connect-redis.ts';
 import { cliEnv, configDir, runCli, watchesYaml } from '../helpers/cli.ts';
 import { freePort } from '../helpers/free-port.ts';
 import { deletePrefix, testPrefix } from '../helpers/test-services.ts';
-import { until } from '../helpers/until.ts';
+import { PATIENCE_MS, until } from '../helpers/until.ts';
 
 const hasRedisServer = (process.env.PATH ?? '').split(path.delimiter).some((dir) => existsSync(path.join(dir, 'redis-server')));
 
@@ -23,7 +23,7 @@ describe('a Redis that may evict keys', { skip: !hasRedisServer && 'redis-server
     server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'allkeys-lru'], {
       stdio: 'ignore',
     });
-    await until(() => redisAnswers(url, 200), 10_000);
+    await until(() => redisAnswers(url, 200), PATIENCE_MS);
   });
 
   after(async () => {

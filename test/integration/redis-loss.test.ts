@@ -12,7 +12,7 @@ import { FakeNcbi } from '../helpers/fake-ncbi.ts';
 import { pubmedArticleXml } from '../helpers/pubmed-xml.ts';
 import { SmtpSink } from '../helpers/smtp-sink.ts';
 import { deletePrefix, deleteRedisKeys, testConfig, testPrefix, testServices } from '../helpers/test-services.ts';
-import { until } from '../helpers/until.ts';
+import { PATIENCE_MS, until } from '../helpers/until.ts';
 
 const QUERY = '"bone metastas*"[tiab]';
 
@@ -49,12 +49,12 @@ describe('losing every Redis key of the installation', () => {
 
   async function poll(): Promise<pollWatch.PollSummary> {
     const job = await services.queues.poll.add(pollWatch.name, { watchId: 'bone' }, { jobId: `poll-${Date.now()}` });
-    return (await job.waitUntilFinished(polls.events, 30_000)) as pollWatch.PollSummary;
+    return (await job.waitUntilFinished(polls.events, PATIENCE_MS)) as pollWatch.PollSummary;
   }
 
   async function digest(subscriberId: string, period: string): Promise<buildDigest.BuildOutcome> {
     const job = await services.queues.digest.add(buildDigest.name, { subscriberId, period }, { jobId: `build-${period}-${Date.now()}` });
-    return (await job.waitUntilFinished(builds.events, 30_000)) as buildDigest.BuildOutcome;
+    return (await job.waitUntilFinished(builds.events, PATIENCE_MS)) as buildDigest.BuildOutcome;
   }
 
   before(async () => {
@@ -91,7 +91,7 @@ describe('losing every Redis key of the installation', () => {
       'admin',
     );
     assert.equal((await digest(reader.id, '2026-11-27')).status, 'built');
-    await until(() => smtp.messages.length === 1, 30_000);
+    await until(() => smtp.messages.length === 1, PATIENCE_MS);
     assert.match(smtp.messages[0]?.subject ?? '', /3 new publications/);
 
     await loseRedis();
@@ -117,7 +117,7 @@ describe('losing every Redis key of the installation', () => {
     today = new Date('2026-11-28T08:00:00Z');
     const next = await digest(reader.id, '2026-11-28');
     assert.equal(next.status, 'built');
-    await until(() => smtp.messages.length === 2, 30_000);
+    await until(() => smtp.messages.length === 2, PATIENCE_MS);
     await new Promise((resolve) => setTimeout(resolve, 500));
     assert.equal(smtp.messages.length, 2, 'nothing sent twice');
     const text = smtp.messages[1]?.text ?? '';

@@ -10,7 +10,7 @@ import { cliEnv, configDir, spawnCli, watchesYaml } from '../helpers/cli.ts';
 import { FakeNcbi } from '../helpers/fake-ncbi.ts';
 import { pubmedArticleXml } from '../helpers/pubmed-xml.ts';
 import { deletePrefix, ncbiEnv, REDIS_URL, testConfig, testPrefix, testServices } from '../helpers/test-services.ts';
-import { until } from '../helpers/until.ts';
+import { PATIENCE_MS, until } from '../helpers/until.ts';
 
 const QUERY = '"vertebral metastas*"[tiab]';
 const prefix = testPrefix('shutdown');
@@ -64,7 +64,7 @@ test('SIGTERM lets a worker stop within its bound, and the job it held goes to t
   workers = startWorkers(services, { lockDurationMs: 1500 });
   const events = await openQueueEvents(services, 'poll');
   try {
-    const summary = (await job.waitUntilFinished(events.events, 20_000)) as pollWatch.PollSummary;
+    const summary = (await job.waitUntilFinished(events.events, PATIENCE_MS)) as pollWatch.PollSummary;
     assert.equal(summary.created, 1);
   } finally {
     await events.close();

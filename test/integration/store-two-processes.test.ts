@@ -7,19 +7,30 @@ import { deletePrefix, testDatabase, testDatabaseUrl, testPrefix } from '../help
 
 const CHILD = path.join(PROJECT_ROOT, 'test', 'helpers', 'store-works-child.ts');
 
-function storeInChild(databaseUrl: string, watch: string, startAt: number): Promise<Record<string, number>> {
+/** A child that stores the works once told to go (see store-works-child.ts); `ready` resolves once it is connected. */
+function storeInChild(databaseUrl: string, watch: string): { ready: Promise<void>; go(): void; done: Promise<Record<string, number>> } {
   const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
     cwd: PROJECT_ROOT,
-    env: { PATH: process.env.PATH, DATABASE_URL: databaseUrl, WATCH: watch, COUNT: '200', START_AT: String(startAt) },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { PATH: process.env.PATH, DATABASE_URL: databaseUrl, WATCH: watch, COUNT: '200' },
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stdout = '';
   let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  let markReady: () => void = () => {};
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+    if (stdout.startsWith('ready\n')) markReady();
+  });
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  return new Promise((resolve, reject) =>
-    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(stdout) as Record<string, number>) : reject(new Error(`child exited ${code}: ${stderr}`)))),
+  const done = new Promise<Record<string, number>>((resolve, reject) =>
+    child.on('close', (code) => {
+      markReady(); // a child that died before it was ready must not leave the test waiting
+      if (code === 0) resolve(JSON.parse(stdout.slice('ready\n'.length)) as Record<string, number>);
+      else reject(new Error(`child exited ${code}: ${stderr}`));
+    }),
   );
+  return { ready, go: () => child.stdin.end('go\n'), done };
 }
 
 describe('two processes storing the same works at once', () => {
@@ -30,8 +41,13 @@ describe('two processes storing the same works at once', () => {
     const db = testDatabase(prefix);
     try {
       await db.ready(); // migrated before both start, so they race on the works, not the schema
-      const startAt = Date.now() + 4000; // both processes are up and connected by then
-      const [a, b] = await Promise.all([storeInChild(testDatabaseUrl(prefix), 'bone', startAt), storeInChild(testDatabaseUrl(prefix), 'lung', startAt)]);
+      // Both connected first, then told to go at once: they race on the same works.
+      const bone = storeInChild(testDatabaseUrl(prefix), 'bone');
+      const lung = storeInChild(testDatabaseUrl(prefix), 'lung');
+      await Promise.all([bone.ready, lung.ready]);
+      bone.go();
+      lung.go();
+      const [a, b] = await Promise.all([bone.done, lung.done]);
       assert.equal((a.created ?? 0) + (b.created ?? 0), 200, `created by each: ${JSON.stringify([a, b])}`);
       assert.equal((a.unchanged ?? 0) + (b.unchanged ?? 0), 200);
       const [works] = await db.query('SELECT count(*)::int AS n FROM works');

@@ -5,7 +5,7 @@ import { makeArticle } from '../fixtures/card/articles.ts';
 import { cliEnv, configDir, runCli, watchesYaml } from '../helpers/cli.ts';
 import { FakeNcbi } from '../helpers/fake-ncbi.ts';
 import { pubmedArticleXml } from '../helpers/pubmed-xml.ts';
-import { deletePrefix, ncbiEnv, REDIS_URL, testConfig, testPrefix, testServices } from '../helpers/test-services.ts';
+import { deletePrefix, ncbiEnv, REDIS_URL, REFERENCE_DAY, testConfig, testPrefix, testServices } from '../helpers/test-services.ts';
 
 const CURRENT = '"bone metastas*"[tiab]';
 const EDITED = '"bone metastas*"[tiab] NOT "case reports"[pt]';
@@ -15,7 +15,8 @@ let services: Services;
 
 before(async () => {
   ncbi = await new FakeNcbi().start();
-  const day = new Date().toISOString().slice(0, 10).replaceAll('-', '/');
+  // Entered on the suite's pinned day, which the CLI's clock reads too (LITWATCH_CLOCK, see cliEnv).
+  const day = REFERENCE_DAY.toISOString().slice(0, 10).replaceAll('-', '/');
   const titles: Record<string, string> = {
     '41000801': 'A case report of bone metastasis',
     '41000802': 'Bone metastasis cohort',

@@ -45,6 +45,7 @@ describe('loadEnv', () => {
       LITWATCH_LOCK_MS: 30000,
       LITWATCH_SEND_LEASE_MS: 60000,
       LITWATCH_SHUTDOWN_MS: 25000,
+      LITWATCH_CLOCK: undefined,
       PORT: 3000,
       LITWATCH_OUTBOX: path.resolve('var/outbox'),
       LITWATCH_VAR: path.resolve('var'),
@@ -107,6 +108,17 @@ describe('loadEnv', () => {
   test('a prefix with a colon, a glob character or a stray brace is refused', () => {
     for (const prefix of ['litwatch:prod', 'lit*', 'a{b}', '{litwatch', 'x'.repeat(65)]) {
       assert.match(envErrorMessage({ LITWATCH_PREFIX: prefix }), /^env: LITWATCH_PREFIX: /, prefix);
+    }
+  });
+
+  test('LITWATCH_CLOCK (tests only) is an ISO instant with a zone, read as milliseconds', () => {
+    assert.equal(loadEnv({ LITWATCH_CLOCK: '2026-11-27T08:00:00Z' }).LITWATCH_CLOCK, Date.UTC(2026, 10, 27, 8));
+    assert.equal(loadEnv({ LITWATCH_CLOCK: '2026-11-27T09:00:00+01:00' }).LITWATCH_CLOCK, Date.UTC(2026, 10, 27, 8));
+    for (const value of ['2026-11-27', '2026-11-27T08:00:00', 'yesterday']) {
+      assert.equal(
+        envErrorMessage({ LITWATCH_CLOCK: value }),
+        `env: LITWATCH_CLOCK: must be an ISO 8601 instant such as 2026-11-27T08:00:00Z, got ${JSON.stringify(value)}`,
+      );
     }
   });
 
