@@ -20,3 +20,15 @@ export async function untilDefined<T>(get: () => T | undefined, timeoutMs = PATI
   await until(() => (value = get()) !== undefined, timeoutMs);
   return value as T;
 }
+
+/**
+ * Wait until a queue holds no job that could still run (none waiting, delayed, active or
+ * prioritized): the event "nothing more will happen here", to check that something happened
+ * only once without sleeping on it.
+ */
+export async function untilQueueIdle(queue: { getJobCounts(...types: string[]): Promise<Record<string, number>> }): Promise<void> {
+  await until(async () => {
+    const counts = await queue.getJobCounts('waiting', 'delayed', 'active', 'prioritized', 'waiting-children', 'paused');
+    return Object.values(counts).every((n) => n === 0);
+  });
+}

@@ -9,7 +9,7 @@ import type { Services } from '../../src/services.ts';
 import { digestId } from '../../src/store/digest-store.ts';
 import { cliEnv, configDir, spawnCli, watchesYaml } from '../helpers/cli.ts';
 import { deletePrefix, REDIS_URL, TEST_SECRET, testConfig, testPrefix, testServices } from '../helpers/test-services.ts';
-import { PATIENCE_MS, until } from '../helpers/until.ts';
+import { PATIENCE_MS, until, untilQueueIdle } from '../helpers/until.ts';
 
 const LEASE_MS = 4000;
 
@@ -102,7 +102,7 @@ describe('a digest whose sender was killed mid-send', () => {
     // Another worker: the job comes back (stalled), meets the live lease, retries, and sends once it ran out.
     workers = startWorkers(services, { queues: ['mail'], lockDurationMs: 2000 });
     await until(async () => (await services.digests.get(id))?.status === 'sent', PATIENCE_MS);
-    await new Promise((resolve) => setTimeout(resolve, 2000)); // nothing else arrives afterwards
+    await untilQueueIdle(services.queues.mail); // no retry left that could send it again
     assert.equal(smtp.delivered.length, 1);
     assert.match(smtp.delivered[0] ?? '', /Subject: Your digest/);
     assert.deepEqual(await services.subscribers.sent(reader.id), new Set(['10.1000/a']));

@@ -12,7 +12,7 @@ import { FakeNcbi } from '../helpers/fake-ncbi.ts';
 import { pubmedArticleXml } from '../helpers/pubmed-xml.ts';
 import { SmtpSink } from '../helpers/smtp-sink.ts';
 import { deletePrefix, deleteRedisKeys, testConfig, testPrefix, testServices } from '../helpers/test-services.ts';
-import { PATIENCE_MS, until } from '../helpers/until.ts';
+import { PATIENCE_MS, until, untilQueueIdle } from '../helpers/until.ts';
 
 const QUERY = '"bone metastas*"[tiab]';
 
@@ -118,7 +118,7 @@ describe('losing every Redis key of the installation', () => {
     const next = await digest(reader.id, '2026-11-28');
     assert.equal(next.status, 'built');
     await until(() => smtp.messages.length === 2, PATIENCE_MS);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await untilQueueIdle(services.queues.mail);
     assert.equal(smtp.messages.length, 2, 'nothing sent twice');
     const text = smtp.messages[1]?.text ?? '';
     assert.match(smtp.messages[1]?.subject ?? '', /2 new publications/);
