@@ -6,6 +6,9 @@ import type { Logger } from '../log.ts';
 import { redisAnswers } from './connect-redis.ts';
 import { RedisUnavailableError } from './redis-unavailable-error.ts';
 
+/** How long a redis-server litwatch started may take to answer before litwatch gives up on it. */
+const START_PATIENCE_MS = 30_000;
+
 export { RedisUnavailableError };
 
 export interface LocalRedisOptions {
@@ -57,8 +60,14 @@ export async function ensureRedis(redisUrl: string | undefined, log: Logger, loc
   };
 }
 
+/**
+ * Until it answers, or exits (a port taken, a folder it cannot write). The guard is long: a
+ * busy machine can take seconds to start a process, and giving up on a server that is still
+ * starting would only stop litwatch.
+ */
 async function waitUntilAnswering(child: ChildProcess, url: string): Promise<void> {
-  for (let i = 0; i < 50; i++) {
+  const deadline = Date.now() + START_PATIENCE_MS;
+  while (Date.now() < deadline) {
     if (child.exitCode !== null) break;
     if (await redisAnswers(url, 200)) return;
     await sleep(100);
