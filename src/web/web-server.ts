@@ -3,6 +3,7 @@ import express from 'express';
 import * as sendConfirmation from '../../jobs/send-confirmation.ts';
 import { syncDigestSchedulers } from '../queue/sync-digest-schedulers.ts';
 import type { Services } from '../services.ts';
+import { SignupLimits } from '../subscribers/signup-limits.ts';
 import { mountAdmin } from './admin/admin-router.ts';
 import type { LoginThrottleOptions } from './admin/login-throttle.ts';
 import { createWebApp } from './app.ts';
@@ -43,6 +44,7 @@ export function createWebServer(services: Services, options: { loginThrottle?: P
     createWebApp({
       subscribers: services.subscribers,
       tokens,
+      signupLimits: new SignupLimits(services.rateCounters),
       config: () => services.config(),
       publicUrl: services.env.LITWATCH_PUBLIC_URL,
       log: services.log.child({ component: 'web' }),

@@ -1,4 +1,6 @@
-import { isIPv6 } from 'node:net';
+import { addressKey } from '../client-network.ts';
+
+export { addressKey };
 
 export interface LoginThrottleOptions {
   /** Wrong guesses from one address answered at once; later ones wait. @defaultValue 5 */
@@ -72,19 +74,4 @@ export class LoginThrottle {
     }
     return entry;
   }
-}
-
-/** IPv4 as it is (IPv4-mapped IPv6 unwrapped); IPv6 as its /64 prefix. */
-export function addressKey(address: string): string {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return mapped[1]!;
-  if (!isIPv6(address)) return address;
-  const [head = '', tail] = address.split('::');
-  const left = head ? head.split(':') : [];
-  const right = tail ? tail.split(':') : [];
-  const groups = tail === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
-  return `${groups
-    .slice(0, 4)
-    .map((g) => g.toLowerCase().replace(/^0+(?=.)/, ''))
-    .join(':')}::/64`;
 }
