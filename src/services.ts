@@ -47,7 +47,7 @@ export interface Services {
   digests: DigestStore;
   metrics: MetricsStore;
   notices: NoticeStore;
-  /** Abuse counters in Redis (sign-ups, confirmation emails), shared by every process on the prefix. */
+  /** Abuse counters in Redis (sign-ups, confirmation emails, admin logins), shared by every process on the prefix. */
   rateCounters: RateCounters;
   /** Signs links in emails; undefined without LITWATCH_SECRET (subscriptions and digests are then off). */
   tokens?: LinkTokens;

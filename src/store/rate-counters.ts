@@ -3,17 +3,18 @@ import { luaScript } from '../redis/lua-script.ts';
 import { storeKeys, type StoreKeys } from './keys.ts';
 
 /** What a rate counter counts; the name is part of its Redis key. */
-export type CounterKind = 'signup-network' | 'confirmations';
+export type CounterKind = 'signup-network' | 'confirmations' | 'admin-login';
 
 /**
  * Counts attempts in a fixed window that opens with the first one: INCR, and PEXPIRE when the
- * key is new. Returns the count and the milliseconds until the window closes. A key that lost its
- * expiry (it cannot, but a counter without one would refuse for ever) is given one again.
+ * key is new, or on every attempt from the ARGV[2]th on (a lock that lasts a window from the
+ * attempt that made it). Returns the count and the milliseconds until the window closes. A key
+ * that lost its expiry (it cannot, but a counter without one would refuse for ever) gets one.
  */
 const countScript = luaScript(`
 local count = redis.call('INCR', KEYS[1])
 local ttl = redis.call('PTTL', KEYS[1])
-if count == 1 or ttl < 0 then
+if count == 1 or ttl < 0 or count >= tonumber(ARGV[2]) then
   redis.call('PEXPIRE', KEYS[1], ARGV[1])
   ttl = tonumber(ARGV[1])
 end
@@ -36,6 +37,12 @@ if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 0 end
 redis.call('ZADD', KEYS[1], now, ARGV[1])
 redis.call('PEXPIRE', KEYS[1], window)
 return 1
+`);
+
+/** A fixed window's count and the milliseconds left in it (nothing is counted). */
+const peekScript = luaScript(`
+local count = tonumber(redis.call('GET', KEYS[1]) or '0')
+return {count, redis.call('PTTL', KEYS[1])}
 `);
 
 /** How many members the rolling window holds now (nothing is added). */
@@ -67,10 +74,19 @@ export class RateCounters {
     this.keys = storeKeys(prefix);
   }
 
-  /** Counts one attempt by `subject` in a fixed window of `windowMs` opened by its first attempt. */
-  async count(kind: CounterKind, subject: string, windowMs: number): Promise<{ count: number; resetInMs: number }> {
-    const [count, ttl] = (await countScript(this.redis, [this.keys.rateCounter(kind, subject)], [windowMs])) as [number, number];
+  /**
+   * Counts one attempt by `subject` in a fixed window of `windowMs` opened by its first attempt;
+   * from the `renewFrom`th attempt on, each one starts the window again.
+   */
+  async count(kind: CounterKind, subject: string, windowMs: number, renewFrom = Number.MAX_SAFE_INTEGER): Promise<{ count: number; resetInMs: number }> {
+    const [count, ttl] = (await countScript(this.redis, [this.keys.rateCounter(kind, subject)], [windowMs, renewFrom])) as [number, number];
     return { count, resetInMs: ttl };
+  }
+
+  /** `subject`'s count in its fixed window (0 when there is none) and the milliseconds left in it. */
+  async peek(kind: CounterKind, subject: string): Promise<{ count: number; resetInMs: number }> {
+    const [count, ttl] = (await peekScript(this.redis, [this.keys.rateCounter(kind, subject)], [])) as [number, number];
+    return { count, resetInMs: Math.max(0, ttl) };
   }
 
   /** Admits `member` into `subject`'s rolling window of `windowMs` holding at most `limit` distinct members. */
