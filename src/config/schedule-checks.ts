@@ -53,13 +53,20 @@ type CronFields = ReturnType<typeof CronExpressionParser.parse>['fields'];
  */
 function shortestGapSeconds(fields: CronFields): number {
   const { hour, minute, second } = fields;
-  // At most 86,400 times (a run every second): a few milliseconds, once per config check.
+  // Several runs within each minute: already far too often, and listing a day of them (up to
+  // 86,400) would cost a config check a tenth of a second. Their gaps within a minute are real.
+  if (second.values.length > 1) return shortestStep(second.values.map(Number));
   const times = hour.values
     .flatMap((h) => minute.values.flatMap((m) => second.values.map((s) => Number(h) * 3600 + Number(m) * 60 + Number(s))))
     .sort((a, b) => a - b);
-  let gap = 24 * 3600 - times[times.length - 1]! + times[0]!;
-  for (let i = 1; i < times.length; i++) gap = Math.min(gap, times[i]! - times[i - 1]!);
-  return gap;
+  return Math.min(24 * 3600 - times[times.length - 1]! + times[0]!, shortestStep(times));
+}
+
+/** The smallest difference between neighbours of an ascending list (Infinity for one value). */
+function shortestStep(sorted: number[]): number {
+  let step = Number.POSITIVE_INFINITY;
+  for (let i = 1; i < sorted.length; i++) step = Math.min(step, sorted[i]! - sorted[i - 1]!);
+  return step;
 }
 
 function describeGap(seconds: number): string {
