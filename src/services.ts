@@ -20,6 +20,7 @@ import { createMailTransport, type MailTransport } from './mail/mail-transport.t
 import { WorkStore } from './store/work-store.ts';
 import { openDatabase, type MigratedDatabase } from './store/db/open-database.ts';
 import { SystemStore } from './store/system-store.ts';
+import { RateCounters } from './store/rate-counters.ts';
 
 /**
  * Everything a job or a command needs, built once per process. Jobs get it through their
@@ -47,6 +48,8 @@ export interface Services {
   digests: DigestStore;
   metrics: MetricsStore;
   notices: NoticeStore;
+  /** Abuse counters in Redis (sign-ups, confirmation emails, admin logins), shared by every process on the prefix. */
+  rateCounters: RateCounters;
   /** Signs links in emails; undefined without LITWATCH_SECRET (subscriptions and digests are then off). */
   tokens?: LinkTokens;
   /** SMTP (SMTP_URL) or the outbox folder, opened on first use. */
@@ -109,6 +112,7 @@ export function createServices(options: ServicesOptions): Services {
     digests: new DigestStore(db, options.env.LITWATCH_SEND_LEASE_MS),
     metrics,
     notices: new NoticeStore(db),
+    rateCounters: new RateCounters(redis, prefix),
     ...(options.env.LITWATCH_SECRET ? { tokens: new LinkTokens(options.env.LITWATCH_SECRET) } : {}),
     mail: () => (transport ??= createMailTransport(options.env, options.log)),
     vocabulary: loadVocabularyOnce(options.env.LITWATCH_VOCAB, options.log),

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { DeepReadonly } from './deep-freeze.ts';
-import { cronProblem, isTimeZone } from './schedule-checks.ts';
+import { cronProblem, frequencyProblem, isTimeZone } from './schedule-checks.ts';
+import { unsafeCharacterProblem } from './unsafe-characters.ts';
 
 /**
  * Lowercase words joined by single hyphens, starting with a letter. The id goes into URLs,
@@ -31,7 +32,10 @@ const scheduleSchema = z.string().superRefine((expression, ctx) => {
   const problem = cronProblem(expression);
   if (problem !== undefined) {
     ctx.addIssue({ code: 'custom', input: expression, message: `not a valid cron expression ${JSON.stringify(expression)}: ${problem}` });
+    return;
   }
+  const tooOften = frequencyProblem(expression);
+  if (tooOften !== undefined) ctx.addIssue({ code: 'custom', input: expression, message: tooOften });
 });
 
 const timeZone = z.string().refine(isTimeZone, {
@@ -51,6 +55,14 @@ function tooLong(input: unknown, max: number, what: string, next = ''): string {
   return `${length.toLocaleString('en')} characters long; ${what} may have at most ${max.toLocaleString('en')}${next}`;
 }
 
+function refuseUnsafeCharacters(options: { spacing: boolean }) {
+  return (text: string, ctx: z.RefinementCtx) => {
+    const problem = unsafeCharacterProblem(text, options);
+    // The message says where and which character, never the value (it may be 20,000 characters).
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', input: text, message: problem });
+  };
+}
+
 const watchSchema = mapping({
   id: z.string().regex(WATCH_ID, {
     error: (issue) =>
@@ -60,12 +72,14 @@ const watchSchema = mapping({
     .string()
     .trim()
     .min(1)
-    .max(MAX_NAME_LENGTH, { error: (issue) => tooLong(issue.input, MAX_NAME_LENGTH, 'a watch name') }),
+    .max(MAX_NAME_LENGTH, { error: (issue) => tooLong(issue.input, MAX_NAME_LENGTH, 'a watch name') })
+    .superRefine(refuseUnsafeCharacters({ spacing: false })),
   query: z
     .string()
     .trim()
     .min(1)
-    .max(MAX_QUERY_LENGTH, { error: (issue) => tooLong(issue.input, MAX_QUERY_LENGTH, 'a query', ': split it into several watches') }),
+    .max(MAX_QUERY_LENGTH, { error: (issue) => tooLong(issue.input, MAX_QUERY_LENGTH, 'a query', ': split it into several watches') })
+    .superRefine(refuseUnsafeCharacters({ spacing: true })),
   schedule: scheduleSchema,
   timezone: timeZone.default('UTC'),
   enabled: z.boolean().default(true),

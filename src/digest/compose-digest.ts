@@ -2,12 +2,12 @@ import { sourceUrl } from '../card/card-links.ts';
 import { renderDigest } from '../mail/render-digest.ts';
 import { renderDigestEntry } from '../mail/render-digest-entry.ts';
 import { renderEmptyDigest } from '../mail/render-empty-digest.ts';
-import type { CardParts, DigestNotice, RenderedEmail, SubscriberLinks } from '../mail/render-types.ts';
+import type { CardParts, DigestNotice, RenderedEmail } from '../mail/render-types.ts';
 import { noticeLine } from '../notices/work-notice.ts';
 import type { Services } from '../services.ts';
 import { digestId } from '../store/digest-store.ts';
 import type { Subscriber } from '../store/subscriber-store.ts';
-import { digestPageUrl, links, workPageUrl } from '../web/links.ts';
+import { links, workPageUrl, type Links } from '../web/links.ts';
 import { assembleDigest, type AssembledDigest, type DigestCandidate } from './assemble-digest.ts';
 import { CandidateLoader, MAX_LOOKBACK_DAYS } from './candidate-loader.ts';
 import { digestEntryView, type DigestEntryView } from './entry-view.ts';
@@ -86,7 +86,8 @@ export class DigestRun {
     const assembled = assembleDigest(subscriber, candidates, new Set([...sent, ...inFlight]), this.watchNames, settings.maxItems, this.entryFor);
     const id = digestId(subscriber.id, period.key);
     const watchNames = subscriber.watches.map(this.watchName);
-    const subscriberLinks = this.links(subscriber.id);
+    const signed = this.signedLinks();
+    const subscriberLinks = { preferences: signed.preferencesUrl(subscriber.id, this.now.getTime()), unsubscribe: signed.unsubscribeUrl(subscriber.id) };
     const notices = await this.owedNotices(subscriber.id);
     let email: RenderedEmail | undefined;
     if (assembled.workKeys.length > 0 || notices.length > 0) {
@@ -97,7 +98,7 @@ export class DigestRun {
           watchNames,
           totalWorks: assembled.workKeys.length,
           groups: assembled.groups,
-          ...(more ? { more: { url: digestPageUrl(services.env.LITWATCH_PUBLIC_URL, id) } } : {}),
+          ...(more ? { more: { url: signed.digestUrl(id) } } : {}),
           notices: notices.map((n) => n.render),
           links: subscriberLinks,
         },
@@ -125,10 +126,9 @@ export class DigestRun {
     return found;
   }
 
-  links(subscriberId: string): SubscriberLinks {
+  private signedLinks(): Links {
     const tokens = this.services.tokens;
     if (!tokens) throw new Error('LITWATCH_SECRET is not set: digests carry signed preference and unsubscribe links; set it (openssl rand -hex 32)');
-    const made = links(this.services.env.LITWATCH_PUBLIC_URL, tokens);
-    return { preferences: made.preferencesUrl(subscriberId, this.now.getTime()), unsubscribe: made.unsubscribeUrl(subscriberId) };
+    return links(this.services.env.LITWATCH_PUBLIC_URL, tokens);
   }
 }

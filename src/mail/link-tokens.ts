@@ -1,16 +1,18 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /**
- * Signed tokens for the links in emails (confirm, preferences, unsubscribe). A token names
- * what it allows and for whom; it is `base64url(payload).base64url(HMAC-SHA256)` with a secret
- * from the environment (LITWATCH_SECRET), so a forged or altered token is refused, and no
- * address appears in a link.
+ * Signed tokens for the links in emails (confirm, preferences, unsubscribe, a digest's page). A
+ * token names what it allows and for whom; it is `base64url(payload).base64url(HMAC-SHA256)` with
+ * a secret from the environment (LITWATCH_SECRET), so a forged or altered token is refused, and
+ * no address appears in a link. Nothing in one token lets anyone make another: the ids a token
+ * carries (random subscriber and request ids, a digest id) open nothing by themselves, since
+ * every page that acts or shows something for a reader asks for a token signed for it.
  */
-export type TokenAction = 'confirm' | 'preferences' | 'unsubscribe';
+export type TokenAction = 'confirm' | 'preferences' | 'unsubscribe' | 'digest';
 
 export interface TokenPayload {
   action: TokenAction;
-  /** Subscriber id, or subscription request id for `confirm`. */
+  /** Subscriber id; subscription request id for `confirm`; digest id for `digest`. */
   subject: string;
   /** Expiry, seconds since the epoch; unsubscribe links never expire (RFC 8058 asks they keep working). */
   expires?: number;

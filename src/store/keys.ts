@@ -21,6 +21,12 @@ export function storeKeys(prefix: string) {
       const pool = `${base}:enrich:fulltext-pool:{${scope}}`;
       return [`${pool}:entries`, `${pool}:works`, `${pool}:seq`, `${pool}:producers`, `${pool}:expected`];
     },
+    /**
+     * One abuse counter (rate-counters.ts): `kind` says what is counted (`signup-network`,
+     * `confirmations`), `subject` whom (a client network, a hashed address). Each script touches
+     * one key, so no hash tag is needed for a Redis Cluster.
+     */
+    rateCounter: (kind: string, subject: string) => `${base}:limits:${kind}:${subject}`,
     /** Set: "event|subject" of the health checks failing at the last check (recomputed each check). */
     healthFlagged: `${base}:health:flagged`,
   } as const;

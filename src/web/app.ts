@@ -25,8 +25,9 @@ export function createWebApp(deps: WebDeps): express.Express {
   app.use(securityHeaders);
   // Flat field names only (`extended: false`): no nested objects to trip over.
   app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 500 }));
-  // The forms that change a subscription; one-click unsubscribe stays open to any sender (RFC 8058).
-  app.use(['/preferences', '/confirm'], refuseCrossSiteForms(deps.publicUrl));
+  // The forms that change a subscription or send mail; one-click unsubscribe stays open to any
+  // sender (RFC 8058). A cross-site sign-up would make a hostile page's visitors mail strangers.
+  app.use(['/subscribe', '/preferences', '/confirm'], refuseCrossSiteForms(deps.publicUrl));
   app.use(subscribeRouter(ctx), confirmRouter(ctx), preferencesRouter(ctx), unsubscribeRouter(ctx));
   app.use(notFound);
   app.use(errorHandler(ctx.log));

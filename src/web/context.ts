@@ -2,11 +2,14 @@ import type { Config } from '../config/load-config.ts';
 import type { Logger } from '../log.ts';
 import type { LinkTokens } from '../mail/link-tokens.ts';
 import type { SubscriberStore } from '../store/subscriber-store.ts';
+import type { SignupLimits } from '../subscribers/signup-limits.ts';
 import { links, type Links } from './links.ts';
 
 export interface WebDeps {
   subscribers: SubscriberStore;
   tokens: LinkTokens;
+  /** Sign-ups per client network and confirmation emails per mailbox, counted in Redis. */
+  signupLimits: SignupLimits;
   /** Read on every request, so a reloaded config shows at once. Only enabled watches are offered. */
   config(): Config;
   /** LITWATCH_PUBLIC_URL: links are built on it. */

@@ -9,16 +9,36 @@ import { sendMessage, sendPage } from './layout.ts';
 import { securityHeaders } from './security-headers.ts';
 
 /**
- * `/digests/:id`: every work a digest delivered, where the email's "Read all N on the web" link
- * leads; each entry links to its work's page. The id is the capability: 96 random-looking bits,
- * derived from the subscriber and period, never listed anywhere public; the page shows no
- * address and no link that acts for the subscriber.
+ * How digest pages were addressed until their links were signed: the bare digest id, which
+ * anyone holding one of the reader's unsubscribe or preferences links could compute for any
+ * period (sha256 of subscriber id and period).
+ */
+const BARE_DIGEST_ID = /^dg-[0-9a-f]{24}$/;
+
+/**
+ * `/digests/:token`: every work a digest delivered, where the email's "Read all N on the web"
+ * link leads; each entry links to its work's page. The token (links.ts `digestUrl`) is the
+ * capability: the digest id signed with LITWATCH_SECRET, so no other link, and no id, leads to
+ * it. The page shows no address and no link that acts for the subscriber.
  */
 export function digestPageRouter(services: Services): Router {
   const router = express.Router();
-  router.get('/digests/:id', securityHeaders, async (req, res) => {
-    const id = String(req.params.id);
-    const digest = /^dg-[0-9a-f]{24}$/.test(id) ? await services.digests.get(id) : undefined;
+  router.get('/digests/:token', securityHeaders, async (req, res) => {
+    const token = String(req.params.token);
+    // Links mailed before digest links were signed: the same answer whether or not the digest
+    // exists, since these ids can be derived and so prove nothing. Each work of that email still
+    // links to its own page.
+    if (BARE_DIGEST_ID.test(token)) {
+      sendMessage(
+        res,
+        410,
+        'This digest link no longer works',
+        'Digest pages now have signed links, and this one is from an older email. Every work in that email still links to its own page; later digests link to their page as before.',
+      );
+      return;
+    }
+    const id = services.tokens?.verify(token, 'digest')?.subject;
+    const digest = id ? await services.digests.get(id) : undefined;
     const subscriber = digest ? await services.subscribers.get(digest.subscriberId) : undefined;
     if (!digest || !subscriber) {
       sendMessage(res, 404, 'No such digest', 'This digest does not exist (any more). Every digest email links to its own page.');

@@ -25,20 +25,30 @@ export interface Links {
   preferencesUrl(subscriberId: string, now?: number): string;
   /** Never expires: RFC 8058 asks that the List-Unsubscribe URL of any digest keeps working. */
   unsubscribeUrl(subscriberId: string): string;
+  /**
+   * A digest's page (its "Read all N on the web" link), signed: the digest id alone is derived
+   * from the subscriber id and period (digest-store.ts), which an unsubscribe link carries, so
+   * it must not open the page. Lasts as long as the digest is kept (retention.digestDays).
+   */
+  digestUrl(digestId: string): string;
 }
 
 export function links(publicUrl: string, tokens: LinkTokens): Links {
-  const url = (action: TokenAction, subject: string, expires?: number) =>
+  const url = (action: Exclude<TokenAction, 'digest'>, subject: string, expires?: number) =>
     absoluteUrl(publicUrl, pageWithToken(action, tokens.sign({ action, subject, ...(expires !== undefined ? { expires } : {}) })));
   return {
     confirmUrl: (requestId, now = Date.now()) => url('confirm', requestId, seconds(now) + REQUEST_TTL_SECONDS),
     preferencesUrl: (subscriberId, now = Date.now()) => url('preferences', subscriberId, seconds(now) + PREFERENCES_LINK_TTL_SECONDS),
     unsubscribeUrl: (subscriberId) => url('unsubscribe', subscriberId),
+    digestUrl: (digestId) => absoluteUrl(publicUrl, `${DIGEST_PAGES}${tokens.sign({ action: 'digest', subject: digestId })}`),
   };
 }
 
+/** Where digest pages live: `digests/<token>`. */
+export const DIGEST_PAGES = 'digests/';
+
 /** `confirm?token=…`: where a token page's form posts back to (the token stays in the query). */
-export function pageWithToken(page: TokenAction, token: string): string {
+export function pageWithToken(page: Exclude<TokenAction, 'digest'>, token: string): string {
   return `${PAGES[page]}?${new URLSearchParams({ token })}`;
 }
 
@@ -54,11 +64,6 @@ export function workPageUrl(publicUrl: string, key: string): string {
 /** A watch's feed, relative like PAGES: `feeds/bone-metastasis.atom`. */
 export function feedPath(watchId: string, format: 'atom' | 'json'): string {
   return `feeds/${encodeURIComponent(watchId)}.${format}`;
-}
-
-/** Where a digest's "read all" link leads: every work it delivered. */
-export function digestPageUrl(publicUrl: string, digestId: string): string {
-  return absoluteUrl(publicUrl, `digests/${digestId}`);
 }
 
 function absoluteUrl(publicUrl: string, relative: string): string {

@@ -1,8 +1,9 @@
-import type { Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import express from 'express';
 import * as sendConfirmation from '../../jobs/send-confirmation.ts';
 import { syncDigestSchedulers } from '../queue/sync-digest-schedulers.ts';
 import type { Services } from '../services.ts';
+import { SignupLimits } from '../subscribers/signup-limits.ts';
 import { mountAdmin } from './admin/admin-router.ts';
 import type { LoginThrottleOptions } from './admin/login-throttle.ts';
 import { createWebApp } from './app.ts';
@@ -43,6 +44,7 @@ export function createWebServer(services: Services, options: { loginThrottle?: P
     createWebApp({
       subscribers: services.subscribers,
       tokens,
+      signupLimits: new SignupLimits(services.rateCounters),
       config: () => services.config(),
       publicUrl: services.env.LITWATCH_PUBLIC_URL,
       log: services.log.child({ component: 'web' }),
@@ -55,6 +57,31 @@ export function createWebServer(services: Services, options: { loginThrottle?: P
     }),
   );
   return app;
+}
+
+/**
+ * The port, taken before anything else is opened: a second `litwatch start` on a busy port must
+ * fail before it touches Redis (it used to rewrite the job schedulers first). Until `serve` hands
+ * it the app, requests are answered 503.
+ */
+export async function reservePort(port: number): Promise<{ server: Server; serve(app: RequestListener): void }> {
+  let handler: RequestListener = (_req, res) => {
+    res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '5' }).end('litwatch is starting.\n');
+  };
+  const server = createServer((req, res) => handler(req, res));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return {
+    server,
+    serve(app) {
+      handler = app;
+    },
+  };
 }
 
 export function listen(app: express.Express, port: number): Promise<Server> {

@@ -230,7 +230,7 @@ describe('the pages in a real browser (headless Chromium)', { skip: !existsSync(
       unsubscribe: signed.unsubscribeUrl(reader.id),
       work: `${base}/works/${encodeURIComponent(longKeys[0]!)}`,
       'work-not-found': `${base}/works/${encodeURIComponent('10.9999/none')}`,
-      'read-all': `${base}/digests/${composed.id}`,
+      'read-all': signed.digestUrl(composed.id),
     };
     // bypassCSP lets the test inject axe-core into pages whose CSP allows no script.
     const context = await browser.newContext({ viewport: { width: 390, height: 900 }, bypassCSP: true });

@@ -11,6 +11,7 @@ import { closeWorkers, startWorkers } from '../../src/queue/run-workers.ts';
 import type { Services } from '../../src/services.ts';
 import { digestId } from '../../src/store/digest-store.ts';
 import type { Subscriber } from '../../src/store/subscriber-store.ts';
+import { links } from '../../src/web/links.ts';
 import { SmtpSink } from '../helpers/smtp-sink.ts';
 import { deletePrefix, testConfig, testPrefix, testServices } from '../helpers/test-services.ts';
 import { PATIENCE_MS } from '../helpers/until.ts';
@@ -171,12 +172,41 @@ describe('digest delivery over real SMTP', () => {
     const server = await listen(app, 0);
     try {
       const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      const page = await fetch(`${base}/digests/${digestId(ana.id, '2026-11-27')}`);
+      const signed = links(base, services.tokens!);
+      const page = await fetch(signed.digestUrl(digestId(ana.id, '2026-11-27')));
       assert.equal(page.status, 200);
       const html = await page.text();
       for (const title of ['Radium-223 for bone metastases', 'EGFR-mutant lung cancer spreading to bone in mice', '<i>BRCA1</i>'])
         assert.ok(html.includes(title), title);
-      assert.equal((await fetch(`${base}/digests/dg-000000000000000000000000`)).status, 404);
+      assert.equal((await fetch(signed.digestUrl('dg-000000000000000000000000'))).status, 404);
+    } finally {
+      server.close();
+    }
+  });
+
+  test("a digest's page cannot be reached from the reader's unsubscribe or preferences link", async () => {
+    const express = (await import('express')).default;
+    const { digestPageRouter } = await import('../../src/web/digest-page.ts');
+    const { listen } = await import('../../src/web/web-server.ts');
+    const server = await listen(express().use(digestPageRouter(services)), 0);
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const signed = links(base, services.tokens!);
+      const id = digestId(ana.id, '2026-11-27');
+      const real = new URL(signed.digestUrl(id)).pathname;
+      // What a forwarded digest gives away: the List-Unsubscribe and preferences links.
+      const forwarded = [signed.unsubscribeUrl(ana.id), signed.preferencesUrl(ana.id)].map((url) => new URL(url).searchParams.get('token')!);
+      // The subscriber id inside them, and the digest id computed from it, as the old pages took it.
+      const subscriberId = JSON.parse(Buffer.from(forwarded[0]!.split('.')[0]!, 'base64url').toString())[1];
+      assert.equal(subscriberId, ana.id);
+      assert.equal((await fetch(`${base}/digests/${digestId(subscriberId, '2026-11-27')}`)).status, 410, 'a derived bare id opens nothing');
+      for (const token of forwarded) assert.equal((await fetch(`${base}/digests/${token}`)).status, 404, 'a token for another page is not one for this');
+      // Nothing in the forwarded links is in the page's: its signature is over another payload.
+      for (const token of forwarded) assert.ok(!real.includes(token.split('.')[1]!));
+      const [body, mac] = real.slice('/digests/'.length).split('.') as [string, string];
+      const tampered = `${body}.${mac.startsWith('A') ? 'B' : 'A'}${mac.slice(1)}`;
+      assert.equal((await fetch(`${base}/digests/${tampered}`)).status, 404);
+      assert.equal((await fetch(`${base}${real}`)).status, 200);
     } finally {
       server.close();
     }

@@ -15,6 +15,11 @@ const EXPECTED: Record<keyof typeof HOSTILE_CONFIGS, RegExp> = {
   'a 10 MB file': /watches\.yaml: the file is 10\.\d MB; a config file may be at most 1 MB/,
   'a query of 100,000 characters':
     /watches\.yaml:4: watches\[0\]\.query: 100,000 characters long; a query may have at most 20,000: split it into several watches$/,
+  'a name holding CR and LF': /watches\.yaml:3: watches\[0\]\.name: holds a control character \(U\+000D\) at character 5: remove it$/,
+  'a name holding a bidi override': /watches\.yaml:3: watches\[0\]\.name: holds a bidirectional text control \(U\+202E\) at character 6, .*: remove it$/,
+  'a query holding NUL': /watches\.yaml:4: watches\[0\]\.query: holds a control character \(U\+0000\) at character 5: remove it$/,
+  'a schedule of every second':
+    /watches\.yaml:5: watches\[0\]\.schedule: "\* \* \* \* \* \*" runs as often as every second; a schedule may run at most every 15 minutes \(PubMed updates once a day.*\)$/,
 };
 
 describe('litwatch config check on a hostile config file', () => {

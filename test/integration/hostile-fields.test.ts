@@ -115,7 +115,7 @@ describe('record fields carrying markup, script URLs, broken-out attributes, con
   });
 
   test("the digest's web page shows them as text", async () => {
-    assertEscaped('digest page', await page(`/digests/${digestId}`), [SHOWN, LONG_SHOWN]);
+    assertEscaped('digest page', await page(new URL(links(PUBLIC_URL, services.tokens!).digestUrl(digestId)).pathname), [SHOWN, LONG_SHOWN]);
   });
 
   test('the subscribe and preferences pages show a hostile watch name as text', async () => {

@@ -6,7 +6,7 @@ import { closeWorkersWithin, startWorkers } from '../../queue/run-workers.ts';
 import { syncSystemSchedulers } from '../../queue/sync-system-schedulers.ts';
 import type { Services } from '../../services.ts';
 import { adminAccess } from '../../web/admin/admin-auth.ts';
-import { createWebServer, listen } from '../../web/web-server.ts';
+import { createWebServer, reservePort } from '../../web/web-server.ts';
 import { RedisEvictionError } from '../../redis/redis-eviction-error.ts';
 import { loadSettings, openRuntime, type Runtime } from '../runtime.ts';
 import { startBanner } from '../start-banner.ts';
@@ -30,10 +30,19 @@ export async function startCommand(options: { role: string }): Promise<void> {
   }
   const role = options.role as Role;
   const settings = await loadSettings();
-  const runtime = await openRuntime(settings);
+  const serves = role === 'all' || role === 'web';
+  // Before Redis and the database: a second start on a busy port stops here, having changed nothing.
+  const port = serves ? await reservePort(settings.env.PORT) : undefined;
+  let runtime: Runtime;
+  try {
+    runtime = await openRuntime(settings);
+    await refuseEvictingRedis(runtime);
+  } catch (err) {
+    port?.server.close();
+    throw err;
+  }
   const { services } = runtime;
   const { log } = settings;
-  await refuseEvictingRedis(runtime);
   const noEmail = missingEmailWarning(services.env);
   if (noEmail) log.warn({ event: 'ncbi.no_email' }, noEmail);
 
@@ -45,7 +54,7 @@ export async function startCommand(options: { role: string }): Promise<void> {
   // Every role follows config edits (workers read watches and settings from it); only the scheduling role re-syncs schedules.
   const stopFollowing = followConfigFile(services, schedules);
   const workers = role === 'all' || role === 'worker' ? startWorkers(services) : [];
-  const server = role === 'all' || role === 'web' ? await serveWeb(services) : undefined;
+  const server = port ? serveWeb(services, port) : undefined;
   log.info({ event: 'litwatch.started', role, prefix: services.prefix, workers: workers.length, web: server !== undefined }, `litwatch started (role ${role})`);
   const banner = startBanner({
     env: services.env,
@@ -75,8 +84,9 @@ export async function startCommand(options: { role: string }): Promise<void> {
   process.exit();
 }
 
-async function serveWeb(services: Services): Promise<Server> {
-  const server = await listen(createWebServer(services), services.env.PORT);
+function serveWeb(services: Services, port: Awaited<ReturnType<typeof reservePort>>): Server {
+  port.serve(createWebServer(services));
+  const { server } = port;
   const base = services.env.LITWATCH_PUBLIC_URL;
   const pages = [
     `${base}/healthz`,

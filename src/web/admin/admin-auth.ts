@@ -28,9 +28,9 @@ export function adminAccess(env: Pick<Env, 'DASHBOARD_USER' | 'DASHBOARD_PASSWOR
 export function basicAuth(credentials: AdminCredentials, throttle: LoginThrottle): RequestHandler {
   const expectedUser = digest(credentials.user);
   const expectedPassword = digest(credentials.password);
-  return (req, res, next) => {
+  return async (req, res, next) => {
     const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
-    const locked = throttle.refused(address);
+    const locked = await throttle.refused(address);
     if (locked?.refused) return refuse(res, locked.retryAfterMs);
     const given = basicCredentials(req.headers.authorization);
     // Both halves are compared every time (no short-circuit): the timing does not tell which was wrong.
@@ -45,7 +45,7 @@ export function basicAuth(credentials: AdminCredentials, throttle: LoginThrottle
         .send('The litwatch admin pages need the dashboard user name and password.');
     if (req.headers.authorization === undefined) return challenge();
     // Counted now, before any wait, so parallel guesses are all counted.
-    const verdict = throttle.fail(address);
+    const verdict = await throttle.fail(address);
     if (verdict.refused) return refuse(res, verdict.retryAfterMs);
     if (verdict.delayMs === 0) return challenge();
     setTimeout(challenge, verdict.delayMs).unref();

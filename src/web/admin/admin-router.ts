@@ -22,7 +22,7 @@ export function mountAdmin(app: Express, services: Services, throttle: Partial<L
     services.log.warn({ event: 'admin.disabled' }, `admin pages are off: ${access.reason}`);
     return;
   }
-  app.use(ADMIN_PATH, adminRouter(services, access.credentials, new LoginThrottle(throttle)));
+  app.use(ADMIN_PATH, adminRouter(services, access.credentials, new LoginThrottle(services.rateCounters, throttle)));
 }
 
 function adminRouter(services: Services, credentials: AdminCredentials, throttle: LoginThrottle): Router {

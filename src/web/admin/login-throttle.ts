@@ -1,4 +1,7 @@
-import { isIPv6 } from 'node:net';
+import type { RateCounters } from '../../store/rate-counters.ts';
+import { addressKey } from '../client-network.ts';
+
+export { addressKey };
 
 export interface LoginThrottleOptions {
   /** Wrong guesses from one address answered at once; later ones wait. @defaultValue 5 */
@@ -11,8 +14,6 @@ export interface LoginThrottleOptions {
   lockAfter: number;
   /** Failures are forgotten this long after the first one; a locked address stays locked this long. @defaultValue 15 minutes */
   windowMs: number;
-  /** Addresses remembered at most; the oldest is forgotten first, so memory stays bounded. @defaultValue 10000 */
-  maxAddresses: number;
 }
 
 export const DEFAULT_LOGIN_THROTTLE: LoginThrottleOptions = {
@@ -21,70 +22,42 @@ export const DEFAULT_LOGIN_THROTTLE: LoginThrottleOptions = {
   maxDelayMs: 10_000,
   lockAfter: 20,
   windowMs: 15 * 60_000,
-  maxAddresses: 10_000,
 };
 
 export type ThrottleVerdict = { refused: true; retryAfterMs: number } | { refused: false; delayMs: number };
 
 /**
- * Wrong dashboard passwords counted per client address, in this process's memory. Per address,
- * so an attacker elsewhere cannot lock the admin out; the address is Express's `req.ip`, which
- * honours TRUST_PROXY (env.ts), and IPv6 clients count per /64, the block one host is given.
- * Only failures are counted, and at once when they happen, so a burst of parallel guesses is
- * counted in full and a page's parallel asset requests with the right password never are.
- * Several web processes would each count on their own (at most `lockAfter` per process).
+ * Wrong dashboard passwords counted per client address, in Redis (RateCounters), so every web
+ * process and every restart sees the same count: in process memory, a restart forgot them and
+ * each process allowed its own `lockAfter`. Per address, so an attacker elsewhere cannot lock
+ * the admin out; the address is Express's `req.ip`, which honours TRUST_PROXY (env.ts), and IPv6
+ * clients count per /64, the block one host is given. Only failures are counted, and at once
+ * when they happen, so a burst of parallel guesses is counted in full and a page's parallel
+ * asset requests with the right password never are. Each address's count expires with its
+ * window, so memory is bounded by the addresses seen in one window.
  */
 export class LoginThrottle {
-  private readonly failures = new Map<string, { count: number; resetAt: number }>();
   readonly options: LoginThrottleOptions;
 
-  constructor(options: Partial<LoginThrottleOptions> = {}) {
+  constructor(
+    private readonly counters: Pick<RateCounters, 'count' | 'peek'>,
+    options: Partial<LoginThrottleOptions> = {},
+  ) {
     this.options = { ...DEFAULT_LOGIN_THROTTLE, ...options };
   }
 
   /** Is this address refused now, whatever it sends? */
-  refused(address: string, now = Date.now()): ThrottleVerdict | undefined {
-    const entry = this.entry(address, now);
-    return entry && entry.count >= this.options.lockAfter ? { refused: true, retryAfterMs: entry.resetAt - now } : undefined;
+  async refused(address: string): Promise<ThrottleVerdict | undefined> {
+    const { count, resetInMs } = await this.counters.peek('admin-login', addressKey(address));
+    return count >= this.options.lockAfter ? { refused: true, retryAfterMs: resetInMs } : undefined;
   }
 
   /** Counts one wrong guess; says how long to hold the 401, or that the address is now refused. */
-  fail(address: string, now = Date.now()): ThrottleVerdict {
-    const key = addressKey(address);
-    const entry = this.entry(address, now) ?? { count: 0, resetAt: now + this.options.windowMs };
-    entry.count += 1;
-    const { slowAfter, delayStepMs, maxDelayMs, lockAfter, windowMs, maxAddresses } = this.options;
-    // A lock lasts a whole window from the guess that caused it.
-    if (entry.count >= lockAfter) entry.resetAt = now + windowMs;
-    this.failures.delete(key);
-    this.failures.set(key, entry);
-    if (this.failures.size > maxAddresses) this.failures.delete(this.failures.keys().next().value!);
-    if (entry.count >= lockAfter) return { refused: true, retryAfterMs: entry.resetAt - now };
-    return { refused: false, delayMs: Math.min(maxDelayMs, Math.max(0, entry.count - slowAfter) * delayStepMs) };
+  async fail(address: string): Promise<ThrottleVerdict> {
+    const { slowAfter, delayStepMs, maxDelayMs, lockAfter, windowMs } = this.options;
+    // A lock lasts a whole window from the guess that caused it (and from each one after).
+    const { count, resetInMs } = await this.counters.count('admin-login', addressKey(address), windowMs, lockAfter);
+    if (count >= lockAfter) return { refused: true, retryAfterMs: resetInMs };
+    return { refused: false, delayMs: Math.min(maxDelayMs, Math.max(0, count - slowAfter) * delayStepMs) };
   }
-
-  private entry(address: string, now: number): { count: number; resetAt: number } | undefined {
-    const key = addressKey(address);
-    const entry = this.failures.get(key);
-    if (entry && entry.resetAt <= now) {
-      this.failures.delete(key);
-      return undefined;
-    }
-    return entry;
-  }
-}
-
-/** IPv4 as it is (IPv4-mapped IPv6 unwrapped); IPv6 as its /64 prefix. */
-export function addressKey(address: string): string {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return mapped[1]!;
-  if (!isIPv6(address)) return address;
-  const [head = '', tail] = address.split('::');
-  const left = head ? head.split(':') : [];
-  const right = tail ? tail.split(':') : [];
-  const groups = tail === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
-  return `${groups
-    .slice(0, 4)
-    .map((g) => g.toLowerCase().replace(/^0+(?=.)/, ''))
-    .join(':')}::/64`;
 }
