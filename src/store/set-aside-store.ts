@@ -50,11 +50,12 @@ export function isRecordRefusal(err: unknown): boolean {
   return typeof code === 'string' && code.length === 5 && RECORD_REFUSALS.test(code);
 }
 
-/** A refusal as one line: PostgreSQL's message and its SQLSTATE. */
+/** A refusal as one line: PostgreSQL's message, its detail (where jsonb says what it refused) and its SQLSTATE. */
 export function refusalReason(err: unknown): string {
-  const code = (err as { code?: unknown } | null)?.code;
+  const { code, detail } = (err ?? {}) as { code?: unknown; detail?: unknown };
   const message = err instanceof Error ? err.message : String(err);
-  return `${message.replace(/\s+/g, ' ').trim()}${typeof code === 'string' ? ` (SQLSTATE ${code})` : ''}`;
+  const text = typeof detail === 'string' && detail !== '' ? `${message}: ${detail}` : message;
+  return `${text.replace(/\s+/g, ' ').trim()}${typeof code === 'string' ? ` (SQLSTATE ${code})` : ''}`;
 }
 
 export class SetAsideStore {

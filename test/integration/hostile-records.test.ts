@@ -10,6 +10,7 @@ import type { Services } from '../../src/services.ts';
 import type { MigratedDatabase } from '../../src/store/db/open-database.ts';
 import { queryHash } from '../../src/store/cursor-store.ts';
 import { createWebServer, listen } from '../../src/web/web-server.ts';
+import { makeArticle } from '../fixtures/card/articles.ts';
 import { awaitEnrichment } from '../helpers/await-enrichment.ts';
 import { cliEnv, configDir, runCli, watchesYaml } from '../helpers/cli.ts';
 import { FakeNcbi } from '../helpers/fake-ncbi.ts';
@@ -164,7 +165,7 @@ describe('hostile records: one bad record costs only itself', () => {
     assert.equal(record?.source, 'pubmed');
     assert.equal(record?.watchId, WATCH);
     assert.equal(record?.title, 'A record the database refuses');
-    assert.match(record?.reason ?? '', /invalid input syntax for type json \(SQLSTATE 22P02\)/);
+    assert.equal(record?.reason, 'invalid input syntax for type json: Unicode low surrogate must follow a high surrogate. (SQLSTATE 22P02)');
     assert.ok(logs.lines.some((line) => line.event === 'fetch.record_set_aside' && line.pmid === REFUSED));
 
     const server: Server = await listen(createWebServer(services), 0);
@@ -178,7 +179,7 @@ describe('hostile records: one bad record costs only itself', () => {
       const row = /<tr class="set-aside" data-source="pubmed" data-record-id="41990004">.*?<\/tr>/s.exec(body)?.[0];
       assert.ok(row, 'the record has a row');
       assert.match(row, /PMID 41990004/);
-      assert.match(row, /invalid input syntax for type json \(SQLSTATE 22P02\)/);
+      assert.match(row, /invalid input syntax for type json: Unicode low surrogate must follow a high surrogate. \(SQLSTATE 22P02\)/);
     } finally {
       server.closeAllConnections();
       server.close();
@@ -192,6 +193,19 @@ describe('hostile records: one bad record costs only itself', () => {
     assert.match(fields[5] ?? '', /SQLSTATE 22P02/);
     assert.equal(fields[6], 'A record the database refuses');
     assert.match(cli.stderr, /^1 record set aside$/m);
+  });
+
+  test("a lone surrogate that reaches the store anyway is PostgreSQL's jsonb refusal for that record alone", async () => {
+    const good = makeArticle({ pmid: '41990101', doi: '10.1000/hostile.store.1', title: 'Stored beside a bad record' });
+    const bad = makeArticle({ pmid: '41990102', doi: '10.1000/hostile.store.2', title: 'Not well-formed \ud800 title' });
+    const { stored, refused } = await services.works.upsertEach([good, bad], 'store-only');
+    assert.deepEqual(
+      stored.map((r) => [r.key, r.status]),
+      [['10.1000/hostile.store.1', 'created']],
+    );
+    assert.equal(refused.length, 1);
+    assert.equal(refused[0]?.article.pmid, '41990102');
+    assert.match(refused[0]?.reason ?? '', /Unicode low surrogate must follow a high surrogate.*\(SQLSTATE 22P02\)/);
   });
 
   test('a stored search that does not validate is searched again, not replayed; a record stored later leaves the set-aside list', async () => {
