@@ -5,6 +5,7 @@ import type { JatsArticle } from '../src/parse/full-text.ts';
 import { parseJatsXml } from '../src/parse/jats-stream.ts';
 import type { JobContext } from '../src/queue/job-module.ts';
 import { PMC_BATCH_SIZE as PMC_BATCH } from '../src/poll/batch-sizes.ts';
+import { wellFormed } from '../src/text/well-formed.ts';
 import { queueEnrichment } from './enrich-works.ts';
 import type { BatchSummary, FetchResult } from './fetch-batch.ts';
 
@@ -45,7 +46,14 @@ export async function process(payload: Payload, ctx: JobContext): Promise<FetchR
   const onRecordError = (err: Error) => log.warn({ event: 'parse.jats_failed', err }, 'a PMC article could not be parsed; skipped');
   for (const jats of parseJatsXml(xml, { onRecordError })) {
     summary.received++;
-    const result = await services.works.upsert(jats.article, payload.watchId);
+    // As in fetch-batch.ts: an article PostgreSQL refuses is set aside, and the others are stored.
+    const { stored, refused } = await services.works.upsertEach([jats.article], payload.watchId);
+    const result = stored[0];
+    if (!result) {
+      await setAside(jats.article, refused[0]?.reason ?? 'refused', payload.watchId, ctx);
+      summary.setAside = (summary.setAside ?? 0) + 1;
+      continue;
+    }
     summary[result.status]++;
     if (result.watchAdded) summary.newToWatch++;
     // A PubMed work PMC also holds: its PMCID is now known, so its enrichment need not ask the ID converter.
@@ -54,9 +62,20 @@ export async function process(payload: Payload, ctx: JobContext): Promise<FetchR
     held.push({ key: result.key, jats });
   }
   await storeHeldFullTexts(services, held);
+  await services.setAside.clear(
+    'pmc',
+    held.flatMap((h) => (h.jats.article.pmcid ? [h.jats.article.pmcid] : [])),
+  );
   const keys = held.map((h) => h.key);
   const enrichJobs = await queueEnrichment(services, keys, { jobIdBase: `enrich-new-${ctx.job.id ?? ''}`, watchId: payload.watchId, ...scoped });
   return { ...summary, toEnrich: keys.length, enrichJobs, ...scoped };
+}
+
+async function setAside(article: JatsArticle['article'], reason: string, watchId: string, ctx: JobContext): Promise<void> {
+  const recordId = article.pmcid ?? '';
+  const clean = wellFormed(reason.slice(0, 1000));
+  ctx.log.warn({ event: 'fetch.record_set_aside', pmcid: recordId, reason: clean }, `${recordId} set aside: ${clean}`);
+  await ctx.services.setAside.add([{ source: 'pmc', recordId, watchId, reason: clean, title: wellFormed(article.title.slice(0, 300)) }]);
 }
 
 /**

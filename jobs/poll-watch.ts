@@ -6,6 +6,7 @@ import type { JobContext } from '../src/queue/job-module.ts';
 import { planSource, type FetchPlan } from '../src/poll/plan-source.ts';
 import { QUERY_WARNING_KINDS } from '../src/poll/query-warnings.ts';
 import { queryHash } from '../src/store/cursor-store.ts';
+import { isWellFormedText } from '../src/text/well-formed.ts';
 import { queueEnrichment } from './enrich-works.ts';
 import { queueFullTexts } from './fetch-full-texts.ts';
 import * as fetchBatch from './fetch-batch.ts';
@@ -30,6 +31,9 @@ import * as fetchPmcBatch from './fetch-pmc-batch.ts';
 export const name = 'poll-watch';
 export const queue = 'poll';
 
+/** Text the store can keep (src/text/well-formed.ts): a stored search holding anything else is searched again. */
+const storable = z.string().refine(isWellFormedText, 'holds a lone surrogate or a control character');
+
 // The shape of src/poll/plan-source.ts's FetchPlan, checked when a restarted job reads it back.
 const planSchema = z.object({
   source: z.enum(SOURCES),
@@ -37,14 +41,20 @@ const planSchema = z.object({
   linked: z.number().int(),
   batches: z.array(
     z.union([
-      z.object({ webEnv: z.string(), queryKey: z.string(), retstart: z.number().int().min(0), retmax: z.number().int().min(1) }),
-      z.object({ pmcids: z.array(z.string()) }),
+      z.object({
+        webEnv: storable,
+        queryKey: storable,
+        retstart: z.number().int().min(0),
+        retmax: z.number().int().min(1),
+        pmids: z.array(z.string().regex(/^\d+$/)).optional(),
+      }),
+      z.object({ pmcids: z.array(storable) }),
     ]),
   ),
-  warnings: z.array(z.object({ source: z.enum(SOURCES), kind: z.enum(QUERY_WARNING_KINDS), phrase: z.string() })).optional(),
+  warnings: z.array(z.object({ source: z.enum(SOURCES), kind: z.enum(QUERY_WARNING_KINDS), phrase: storable })).optional(),
 });
 
-export const payloadSchema = z.object({
+const payloadShape = z.object({
   watchId: z.string().min(1),
   // Written by the job itself as it goes; absent on a fresh job.
   window: z.object({ min: z.string(), max: z.string() }).optional(),
@@ -56,9 +66,29 @@ export const payloadSchema = z.object({
   /** The enrich-works jobs this poll queued at its start (retries). */
   retryJobs: z.array(z.string()).optional(),
   retryWorks: z.number().int().optional(),
+  /** Why the stored search state was dropped when this job was read (see dropInvalidSearch); the job searches again. */
+  searchDropped: z.string().optional(),
 });
 
-export type Payload = z.infer<typeof payloadSchema>;
+/**
+ * The poll's payload. A stored search state (`plans`) that does not validate, written by an
+ * older litwatch or holding text from a reply PostgreSQL would refuse, is dropped with its step
+ * instead of failing the job: every retry would replay it and fail the same way, while a new
+ * search of the same window answers afresh (its fetch jobs' chosen ids keep a repeated fan-out
+ * harmless).
+ */
+export const payloadSchema = z.preprocess(dropInvalidSearch, payloadShape);
+
+function dropInvalidSearch(data: unknown): unknown {
+  if (typeof data !== 'object' || data === null || !('plans' in data) || data.plans === undefined) return data;
+  const plans = z.array(planSchema).safeParse(data.plans);
+  if (plans.success) return data;
+  const { plans: _plans, step: _step, ...rest } = data as Record<string, unknown>;
+  const issue = plans.error.issues[0];
+  return { ...rest, searchDropped: issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid' };
+}
+
+export type Payload = z.infer<typeof payloadShape>;
 
 export interface PollSummary {
   watchId: string;
@@ -75,6 +105,12 @@ export interface PollSummary {
   deleted: number;
   /** Works this watch had not matched before: fetched, or already stored and linked. */
   newToWatch: number;
+  /** Records efetch sent that esearch had not listed: not stored (jobs/fetch-batch.ts). */
+  unrequested: number;
+  /** Listed records no efetch answered, even asked again by id. */
+  missing: number;
+  /** Records that could not be read or stored, set aside with the reason (`litwatch set-aside`). */
+  setAside: number;
   bySource: { source: string; hits: number; batches: number; linked: number }[];
   cursorMoved: boolean;
   /** Enrichment this poll queued and did not wait for: works (new, changed, or retried) and their enrich-works jobs. */
@@ -90,7 +126,15 @@ export async function onFinalFailure(payload: Payload, ctx: JobContext, err: Err
 export async function process(payload: Payload, ctx: JobContext): Promise<PollSummary | { watchId: string; skipped: string }> {
   const watch = ctx.services.config().watches.find((w) => w.id === payload.watchId);
   if (!watch) throw new UnrecoverableError(`watch "${payload.watchId}" is not in the config (removed or renamed?)`);
-  let data = payload;
+  const { searchDropped, ...rest } = payload;
+  let data: Payload = rest;
+  if (searchDropped !== undefined) {
+    ctx.log.warn(
+      { event: 'poll.search_dropped', reason: searchDropped },
+      `the stored search of ${watch.id} does not validate (${searchDropped}); searching again`,
+    );
+    await ctx.job.updateData(data);
+  }
   if (!data.window) {
     if (!watch.enabled) return { watchId: watch.id, skipped: 'watch is disabled' };
     data = await start(data, watch, ctx);
@@ -177,7 +221,7 @@ function linkedTotal(plans: { linked: number }[]): number {
 async function finish(data: Payload, ctx: JobContext): Promise<PollSummary> {
   const { services, log } = ctx;
   if (!data.window || !data.queryHash) throw new UnrecoverableError('poll job reached its last step without a search window');
-  const totals = { created: 0, updated: 0, unchanged: 0, duplicate: 0, deleted: 0, newToWatch: 0 };
+  const totals = { created: 0, updated: 0, unchanged: 0, duplicate: 0, deleted: 0, newToWatch: 0, unrequested: 0, missing: 0, setAside: 0 };
   const enrichment = { works: data.retryWorks ?? 0, jobs: [...(data.retryJobs ?? [])] };
   const children = await ctx.job.getChildrenValues<Partial<fetchBatch.FetchResult>>();
   for (const child of Object.values(children)) {

@@ -18,6 +18,7 @@ import { NoticeStore } from './store/notice-store.ts';
 import { LinkTokens } from './mail/link-tokens.ts';
 import { createMailTransport, type MailTransport } from './mail/mail-transport.ts';
 import { WorkStore } from './store/work-store.ts';
+import { SetAsideStore } from './store/set-aside-store.ts';
 import { openDatabase, type MigratedDatabase } from './store/db/open-database.ts';
 import { SystemStore } from './store/system-store.ts';
 import { RateCounters } from './store/rate-counters.ts';
@@ -42,6 +43,8 @@ export interface Services {
   /** Pings, database size and row counts, Redis memory: what health and /admin ask the stores. */
   system: SystemStore;
   works: WorkStore;
+  /** Records a fetch could not store, with why (jobs/fetch-batch.ts). */
+  setAside: SetAsideStore;
   cursors: CursorStore;
   enrichment: EnrichmentStore;
   subscribers: SubscriberStore;
@@ -106,6 +109,7 @@ export function createServices(options: ServicesOptions): Services {
     database: { kind: db.kind, where: db.where },
     system: new SystemStore(db, redis),
     works,
+    setAside: new SetAsideStore(db),
     cursors: new CursorStore(db),
     enrichment: new EnrichmentStore(db, redis, prefix),
     subscribers: new SubscriberStore(db),

@@ -6,6 +6,7 @@ import type { AddOptions } from './commands/subscribers.ts';
 import type { VocabSyncOptions } from './commands/vocab-sync.ts';
 import type { WatchPreviewOptions } from './commands/watch-preview.ts';
 import type { WorksOptions } from './commands/works.ts';
+import type { SetAsideOptions } from './commands/set-aside.ts';
 import { RedisUnavailableError } from '../redis/redis-unavailable-error.ts';
 import { DatabaseError } from '../store/db/database-errors.ts';
 import { RedisEvictionError } from '../redis/redis-eviction-error.ts';
@@ -63,6 +64,13 @@ program
   .option('--json', 'one JSON object per line')
   .option('--cards', 'print each work as its card (with what enrichment added)')
   .action(async (options: WorksOptions) => (await import('./commands/works.ts')).worksCommand(options));
+
+program
+  .command('set-aside')
+  .description('records a fetch could not read or store, newest first, with the reason (tab-separated: source, id, watch, last, times, reason, title)')
+  .option('--limit <n>', 'at most this many', positiveInt)
+  .option('--json', 'one JSON object per line')
+  .action(async (options: SetAsideOptions) => (await import('./commands/set-aside.ts')).setAsideCommand(options));
 
 const digest = program.command('digest').description('digest emails');
 digest

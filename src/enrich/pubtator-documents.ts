@@ -4,6 +4,7 @@ import { NcbiTransientError } from '../ncbi/errors.ts';
 import { exportBiocJson, PUBTATOR_BATCH, type PubtatorIds } from '../ncbi/pubtator.ts';
 import type { Services } from '../services.ts';
 import type { StoredWork } from '../store/work-store.ts';
+import { parseWellFormedJson } from '../text/well-formed.ts';
 
 /**
  * PubTator3 annotations for these works, 100 ids a request: by PMID, or by PMCID for PMC-only
@@ -25,7 +26,7 @@ function parseJson(text: string): unknown {
   // PubTator answers an empty body when none of the ids is annotated.
   if (text.trim() === '') return { PubTator3: [] };
   try {
-    return JSON.parse(text);
+    return parseWellFormedJson(text);
   } catch {
     throw new NcbiTransientError(`PubTator3: reply is not JSON: ${text.slice(0, 120)}`);
   }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { NcbiPermanentError, NcbiUnexpectedReplyError, replyExcerpt } from './errors.ts';
 import type { NcbiHttp } from './ncbi-http.ts';
 import type { DateWindow } from './date-window.ts';
+import { parseWellFormedJson } from '../text/well-formed.ts';
 
 /** PubMed answers at most the first 10,000 hits of a search (retstart > 9998 is an error). */
 export const MAX_SEARCH_HITS = 9999;
@@ -106,7 +107,7 @@ export interface ReadSearchOptions {
 export function readSearchReply(text: string, options: ReadSearchOptions = {}): SearchResult {
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = parseWellFormedJson(text);
   } catch {
     throw new NcbiUnexpectedReplyError('esearch', 'reply is not JSON', replyExcerpt(text));
   }

@@ -5,6 +5,7 @@ import { NcbiPermanentError, NcbiReplyTooLargeError, NcbiTransientError, NcbiUne
 import type { SharedRateLimiter } from './rate-limiter.ts';
 import { NCBI_SERVICES, takesNcbiIdentity, type NcbiService } from './service-limits.ts';
 import { userAgent } from './user-agent.ts';
+import { wellFormed } from '../text/well-formed.ts';
 
 /** How one answer went, for metrics and health. */
 export type NcbiOutcome = 'ok' | 'rate_limited' | 'error' | 'unexpected';
@@ -188,7 +189,8 @@ export class NcbiHttp {
             this.options.log.warn({ err, event: 'ncbi.limiter_release_failed' }, 'could not release an NCBI rate-limit slot; it frees itself in seconds'),
           );
       }
-      text = await this.readBody(call, response);
+      // Every reply's text, before any reader sees it: no lone surrogate or control character gets further (src/text/well-formed.ts).
+      text = wellFormed(await this.readBody(call, response));
     } catch (err) {
       if (signal?.aborted || err instanceof NcbiUnexpectedReplyError) throw err;
       // fetch rejects with TypeError for resets/refusals and with TimeoutError on our timeout.

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { NcbiPermanentError, NcbiUnexpectedReplyError, replyExcerpt } from './errors.ts';
 import type { NcbiHttp } from './ncbi-http.ts';
+import { parseWellFormedJson } from '../text/well-formed.ts';
 
 /** The PMC ID converter answers at most 200 ids per request. */
 export const IDCONV_BATCH = 200;
@@ -51,7 +52,7 @@ export async function pmcidsForPmids(http: NcbiHttp, url: string, pmids: string[
 export function readIdconvReply(text: string): Map<string, string> {
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = parseWellFormedJson(text);
   } catch {
     throw new NcbiUnexpectedReplyError('idconv', 'reply is not JSON', replyExcerpt(text));
   }

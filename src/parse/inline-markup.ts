@@ -9,6 +9,7 @@
  * title that mentions `&lt;script&gt;` can never become markup.
  */
 import { escapeTagOpeners } from '../text/escape-tag-openers.ts';
+import { wellFormed } from '../text/well-formed.ts';
 
 /** A tag in well-formed raw XML (text `<` is always `&lt;` there): end mark, name, self-closing mark. */
 const TAG = /<(\/?)([A-Za-z_][\w.:-]*)(?:\s[^>]*?)?(\/?)>/g;
@@ -18,14 +19,20 @@ const NAMED_ENTITIES: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp
 const XML_SPACE_RUN = /\s*[ \t\r\n]\s*/g;
 const NEEDS_COLLAPSE = /[\t\r\n]|\s\s/;
 
-/** Decodes the five XML entities and numeric character references; anything else stays as written. */
+/**
+ * Decodes the five XML entities and numeric character references; anything else stays as written.
+ * A reference may name what no XML text may hold (`&#xD800;`, `&#1;`): the decoded text is made
+ * well-formed, so a lone surrogate or a control character never leaves the parsers.
+ */
 export function decodeEntities(text: string): string {
   if (!text.includes('&')) return text;
-  return text.replace(ENTITY, (whole, ref: string) => {
-    if (ref[0] !== '#') return NAMED_ENTITIES[ref] ?? whole;
-    const code = ref[1] === 'x' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
-    return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
-  });
+  return wellFormed(
+    text.replace(ENTITY, (whole, ref: string) => {
+      if (ref[0] !== '#') return NAMED_ENTITIES[ref] ?? whole;
+      const code = ref[1] === 'x' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
+      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+    }),
+  );
 }
 
 /**

@@ -13,6 +13,11 @@ export interface HistoryBatch {
   queryKey: string;
   retstart: number;
   retmax: number;
+  /**
+   * The PMIDs esearch listed for this slice: the fetch stores these and only these
+   * (jobs/fetch-batch.ts). Absent in plans an older litwatch stored.
+   */
+  pmids?: string[];
 }
 
 /** PMC full texts to fetch by id. */
@@ -68,7 +73,7 @@ export async function planSource(ctx: JobContext, watchId: string, source: Sourc
         const ids = result.ids.slice(start, start + size);
         const known = await services.works.keysForPmids(ids);
         if (known.size === ids.length) plan.linked += await services.works.linkWatch([...known.values()], watchId, source);
-        else plan.batches.push({ ...historyOf(result), retstart: start, retmax: ids.length });
+        else plan.batches.push({ ...historyOf(result), retstart: start, retmax: ids.length, pmids: ids });
       }
     }
   }

@@ -24,6 +24,7 @@ const TABLES: readonly { name: string; key: readonly string[] }[] = [
   { name: 'digests', key: ['id'] },
   { name: 'digest_items', key: ['digest_id', 'position'] },
   { name: 'metric_counters', key: ['name'] },
+  { name: 'set_aside_records', key: ['source', 'record_id'] },
 ];
 
 const PAGE = 1000;

@@ -15,6 +15,7 @@ export const COUNTED_TABLES = [
   'subscription_requests',
   'digests',
   'digest_items',
+  'set_aside_records',
 ] as const;
 
 /**

@@ -6,6 +6,7 @@ import type { Database, Queryable } from './db/database.ts';
 import { articleSchema } from './document-schemas.ts';
 import { documentOf, document, ms, optionalMs, optionalText, count, parseRow, parseRows } from './documents.ts';
 import { normaliseDoi } from './doi.ts';
+import { isRecordRefusal, refusalReason } from './set-aside-store.ts';
 import { searchBody, sourceOf, upsertBatch } from './work-batch-upsert.ts';
 
 /**
@@ -139,6 +140,35 @@ export class WorkStore {
     for (const result of results)
       if (result.conflict) this.log?.warn({ event: 'store.id_conflict', ...result.conflict }, `${result.conflict.reason}: both records kept`);
     return results;
+  }
+
+  /**
+   * The batch as upsertMany stores it, unless PostgreSQL refuses a record of it (isRecordRefusal):
+   * then record by record, each in its own transaction, so the others are stored and the refused
+   * ones come back with the reason. Any other failure (the database away) is thrown: the whole
+   * batch is tried again later. One by one is slower, and only taken when a record was refused.
+   */
+  async upsertEach<T extends Article>(
+    articles: T[],
+    watchId: string,
+    now = Date.now(),
+  ): Promise<{ stored: UpsertResult[]; refused: { article: T; reason: string }[] }> {
+    try {
+      return { stored: await this.upsertMany(articles, watchId, now), refused: [] };
+    } catch (err) {
+      if (!isRecordRefusal(err)) throw err;
+    }
+    const stored: UpsertResult[] = [];
+    const refused: { article: T; reason: string }[] = [];
+    for (const article of articles) {
+      try {
+        stored.push(await this.upsert(article, watchId, now));
+      } catch (err) {
+        if (!isRecordRefusal(err)) throw err;
+        refused.push({ article, reason: refusalReason(err) });
+      }
+    }
+    return { stored, refused };
   }
 
   private async upsertIn(tx: Queryable, article: Article, watchId: string, now: number, options: { locked?: boolean } = {}): Promise<UpsertResult> {

@@ -3,6 +3,7 @@ import type { CardSummary } from '../card/summarise.ts';
 import type { Logger } from '../log.ts';
 import type { Article } from '../parse/article.ts';
 import { cardTextToPlain } from '../text/card-text-to-plain.ts';
+import { parseWellFormedJson, wellFormed } from '../text/well-formed.ts';
 
 export interface SummariserSettings {
   /** An OpenAI-compatible chat completions URL (`…/v1/chat/completions`). */
@@ -50,7 +51,8 @@ export async function summariseWithModel(settings: SummariserSettings, article: 
     });
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     const content = reply.parse(await response.json()).choices[0]!.message.content;
-    const parsed = summary.parse(JSON.parse(content));
+    // A model's text is outside input like NCBI's: made well-formed before it reaches a card or the store.
+    const parsed = summary.parse(parseWellFormedJson(wellFormed(content)));
     return { ...parsed, method: 'model', model: settings.model };
   } catch (err) {
     log.warn(

@@ -70,6 +70,10 @@ export class FakeNcbi {
   private bioc = new Map<string, unknown>();
   /** Phrases PubMed does not know, by the esearch list that reports them (see declareUnknown). */
   private unknown: { list: UnknownList; phrase: string }[] = [];
+  /** NCBI's free-text messages for every search (warninglist.outputmessages), see addOutputMessage. */
+  private outputMessages: string[] = [];
+  /** PMIDs the next PubMed search's history-server entry holds first without esearch listing them (see enterHistoryUnlisted). */
+  private unlisted: string[] = [];
   private faults: { endpoint: string; fault: Fault }[] = [];
   /** Off only for tests about something else that must not meet a 429 (none so far). */
   enforceLimits = true;
@@ -118,6 +122,24 @@ export class FakeNcbi {
    */
   declareUnknown(list: UnknownList, ...phrases: string[]): void {
     for (const phrase of phrases) this.unknown.push({ list, phrase });
+  }
+
+  /**
+   * Free text esearch reports in `warninglist.outputmessages` for every search from now on, as
+   * NCBI words its messages (any text: JSON writes a lone surrogate in it as the escape `\ud800`).
+   */
+  addOutputMessage(...messages: string[]): void {
+    this.outputMessages.push(...messages);
+  }
+
+  /**
+   * The next PubMed search keeps these PMIDs on the history server ahead of what it lists in
+   * `idlist` (a broken upstream, issue 18: efetch from the history server then answers records
+   * esearch never listed, and misses as many listed ones at the end of each slice). Their
+   * records must be added like any other; efetch by id answers as usual.
+   */
+  enterHistoryUnlisted(...pmids: string[]): void {
+    this.unlisted.push(...pmids);
   }
 
   /** What the ID converter answers for a PMID. */
@@ -264,7 +286,8 @@ export class FakeNcbi {
     // An empty result has no history-server entry (entrezpy: "Empty search result has no webenv/querykey").
     if (params.usehistory === 'y' && matching.length > 0) {
       const webEnv = `MCID_fake${this.history.size + 1}`;
-      this.history.set(webEnv, { db, ids: matching });
+      const unlisted = db === 'pubmed' ? this.unlisted.splice(0) : [];
+      this.history.set(webEnv, { db, ids: [...unlisted, ...matching] });
       Object.assign(result, { querykey: '1', webenv: webEnv });
     }
     Object.assign(result, { idlist: matching.slice(0, retmax), translationset: [], querytranslation: params.term });
@@ -273,7 +296,7 @@ export class FakeNcbi {
     const warnings = {
       phrasesignored: listed('phrasesignored'),
       quotedphrasesnotfound: listed('quotedphrasesnotfound'),
-      outputmessages: matching.length === 0 ? ['No items found.'] : [],
+      outputmessages: [...(matching.length === 0 ? ['No items found.'] : []), ...this.outputMessages],
     };
     if (Object.values(errors).some((l) => l.length > 0)) result.errorlist = errors;
     if (Object.values(warnings).some((l) => l.length > 0)) result.warninglist = warnings;

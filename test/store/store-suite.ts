@@ -9,6 +9,7 @@ import { DigestStore, digestId } from '../../src/store/digest-store.ts';
 import { EnrichmentStore } from '../../src/store/enrichment-store.ts';
 import { MetricsStore } from '../../src/store/metrics-store.ts';
 import { NoticeStore } from '../../src/store/notice-store.ts';
+import { SetAsideStore } from '../../src/store/set-aside-store.ts';
 import { SubscriberStore } from '../../src/store/subscriber-store.ts';
 import { WorkStore } from '../../src/store/work-store.ts';
 import { captureLogs, deleteRedisKeys, REDIS_URL } from '../helpers/test-services.ts';
@@ -193,6 +194,41 @@ export function storeSuite(kind: string, open: () => { db: MigratedDatabase; pre
           ['pmid:41000172', 'created'],
         ],
       );
+    });
+
+    test('a batch PostgreSQL refuses a record of is stored record by record, the refused one returned with why; set aside, then cleared', async () => {
+      const records = [
+        article({ pmid: '39500001', doi: '10.1000/aside.1' }),
+        // Only a record that bypassed the parsers can hold this: jsonb refuses a lone surrogate.
+        article({ pmid: '39500002', doi: '10.1000/aside.2', title: 'Broken \ud800 title' }),
+        article({ pmid: '39500003', doi: '10.1000/aside.3' }),
+      ];
+      const { stored, refused } = await works.upsertEach(records, 'aside');
+      assert.deepEqual(
+        stored.map((r) => r.key),
+        ['10.1000/aside.1', '10.1000/aside.3'],
+      );
+      assert.deepEqual(
+        refused.map((r) => r.article.pmid),
+        ['39500002'],
+      );
+      assert.match(refused[0]!.reason, /surrogate.*\(SQLSTATE 22P02\)/);
+      assert.equal(await works.count('aside'), 2);
+
+      const setAside = new SetAsideStore(db);
+      const entry = { source: 'pubmed' as const, recordId: '39500002', watchId: 'aside', reason: refused[0]!.reason, title: 'Broken title' };
+      await setAside.add([entry], Date.parse('2026-11-27T08:00:00Z'));
+      await setAside.add([{ ...entry, watchId: 'other' }], Date.parse('2026-11-28T08:00:00Z'));
+      assert.equal(await setAside.count(), 1);
+      const [listed] = await setAside.list();
+      assert.deepEqual(
+        { ...listed },
+        { ...entry, watchId: 'other', firstAt: Date.parse('2026-11-27T08:00:00Z'), lastAt: Date.parse('2026-11-28T08:00:00Z'), times: 2 },
+      );
+      await setAside.clear('pmc', ['39500002']);
+      assert.equal(await setAside.count(), 1, 'a PMCID list does not clear a PMID');
+      await setAside.clear('pubmed', ['39500002']);
+      assert.deepEqual(await setAside.list(), []);
     });
 
     test('works list newest first, per watch or all; matches know when', async () => {

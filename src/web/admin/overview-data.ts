@@ -4,6 +4,7 @@ import { schedulerId } from '../../queue/sync-schedulers.ts';
 import type { Services } from '../../services.ts';
 import type { Digest, DigestStatus } from '../../store/digest-store.ts';
 import type { WatchStatus } from '../../store/metrics-store.ts';
+import type { SetAsideRecord } from '../../store/set-aside-store.ts';
 import { checkHealthWithin } from '../health-routes.ts';
 import type { DayCount } from './chart.ts';
 import { queueCounts, type QueueCounts } from './queue-counts.ts';
@@ -11,6 +12,8 @@ import { queueCounts, type QueueCounts } from './queue-counts.ts';
 export const CHART_DAYS = 30;
 /** Digests looked at for pending and failed ones: the store lists them newest first. */
 const RECENT_DIGESTS = 100;
+/** Set-aside records listed on the page, newest first; `litwatch set-aside` lists them all. */
+export const SET_ASIDE_SHOWN = 50;
 
 export interface WatchRow {
   watch: Watch;
@@ -31,12 +34,14 @@ export interface Overview {
   /** Recent digests not sent yet or failed, newest first. */
   unsent: Digest[];
   digestsLookedAt: number;
+  /** Records a fetch could not store: how many, and the newest. */
+  setAside: { total: number; recent: SetAsideRecord[] };
   /** The database: which, how big, how many rows in each durable table. */
   database: { kind: 'postgres' | 'embedded'; bytes: number; rows: Record<string, number> };
 }
 
 export async function loadOverview(services: Services, now = Date.now()): Promise<Overview> {
-  const [health, watches, totalWorks, queues, digests, bytes, rows] = await Promise.all([
+  const [health, watches, totalWorks, queues, digests, bytes, rows, setAsideTotal, setAsideRecent] = await Promise.all([
     checkHealthWithin(services),
     Promise.all(services.config().watches.map((watch) => watchRow(services, watch, now))),
     services.works.count(),
@@ -44,6 +49,8 @@ export async function loadOverview(services: Services, now = Date.now()): Promis
     services.digests.recent(RECENT_DIGESTS),
     services.system.databaseBytes(),
     services.system.rowCounts(),
+    services.setAside.count(),
+    services.setAside.list(SET_ASIDE_SHOWN),
   ]);
   const digestCounts: Partial<Record<DigestStatus, number>> = {};
   for (const digest of digests) digestCounts[digest.status] = (digestCounts[digest.status] ?? 0) + 1;
@@ -55,6 +62,7 @@ export async function loadOverview(services: Services, now = Date.now()): Promis
     digestCounts,
     unsent: digests.filter((d) => d.status === 'pending' || d.status === 'sending' || d.status === 'failed'),
     digestsLookedAt: digests.length,
+    setAside: { total: setAsideTotal, recent: setAsideRecent },
     database: { kind: services.system.databaseKind().kind, bytes, rows },
   };
 }

@@ -27,9 +27,29 @@ function overviewBody(overview: Overview): SafeHtml {
 <a href="${adminLinks.cards}">recent cards</a> · <a href="${adminLinks.subscribers}">subscribers</a> · <a href="${adminLinks.queues}">queues in bull-board</a></p>
 <h2 id="watches-heading">Watches</h2>
 <div id="watches">${overview.watches.length > 0 ? overview.watches.map(watchSection) : html`<p>No watches in config/watches.yaml.</p>`}</div>
+${setAsideSection(overview)}
 ${digestsSection(overview)}
 ${queuesSection(overview)}
 ${databaseSection(overview)}`;
+}
+
+/**
+ * Records a fetch could not read or store (jobs/fetch-batch.ts), with PostgreSQL's reason: the
+ * rest of their batch and the poll went on, so this list is the only place they show.
+ */
+function setAsideSection({ setAside }: Overview): SafeHtml {
+  if (setAside.total === 0)
+    return html`<section id="set-aside" aria-labelledby="set-aside-heading"><h2 id="set-aside-heading">Set-aside records</h2><p>None: every record fetched was stored.</p></section>`;
+  const more = setAside.total - setAside.recent.length;
+  return html`<section id="set-aside" aria-labelledby="set-aside-heading">
+<h2 id="set-aside-heading">Set-aside records: <span id="set-aside-total">${setAside.total}</span></h2>
+<table id="set-aside-records"><caption>Records that could not be stored, newest first${more > 0 ? html` (${more} more: <code>litwatch set-aside</code>)` : ''}</caption>
+<thead><tr><th scope="col">Record</th><th scope="col">Watch</th><th scope="col">Title</th><th scope="col">Reason</th><th scope="col">Times</th><th scope="col">Last</th></tr></thead>
+<tbody>${setAside.recent.map(
+    (r) =>
+      html`<tr class="set-aside" data-source="${r.source}" data-record-id="${r.recordId}"><td><code>${r.source === 'pubmed' ? `PMID ${r.recordId}` : r.recordId}</code></td><td>${r.watchId}</td><td>${r.title}</td><td class="reason">${r.reason}</td><td>${r.times}</td><td>${timeHtml(r.lastAt, '')}</td></tr>`,
+  )}</tbody></table>
+</section>`;
 }
 
 /** How big the database is and what it holds: what to watch for growth (config `retention` bounds it). */
