@@ -19,8 +19,8 @@ export const name = 'send-digest';
 export const queue = 'mail';
 
 /**
- * Size refusals one send survives: each rebuilds the email at most half as large (src/digest/
- * shrink-digest.ts), so four get a message to a sixteenth; a server refusing even that is
+ * Size refusals one send survives: the first rebuilds the email without its largest entry, each
+ * later one at most half as large (src/digest/shrink-digest.ts); a server refusing even that is
  * refused for good, like any other 5xx.
  */
 const MAX_SIZE_REFUSALS = 4;
@@ -66,7 +66,8 @@ export async function process(payload: Payload, ctx: JobContext): Promise<{ stat
       // SMTP errors quote the recipient: keep addresses out of the store, the logs and BullMQ's failed-job record.
       const reason = redactAddresses(err instanceof Error ? err.message : String(err));
       if (failure === 'too-large' && sizeRefusals < MAX_SIZE_REFUSALS) {
-        const smaller = await shrinkForSize(services, subscriber, { ...digest, ...body });
+        // The first refusal takes out the entry that made it too large; a second, half of what is left.
+        const smaller = await shrinkForSize(services, subscriber, { ...digest, ...body }, sizeRefusals > 0);
         if (smaller) {
           // Stored before it is sent: a retry after a crash sends the smaller one, never the refused one.
           if (!(await services.digests.replaceBody(digest.id, smaller.email)))
