@@ -11,7 +11,7 @@ import type { CardSummary } from './summarise.ts';
  * (issue 18: a 5 MB title made a 14 MB digest that the mail server refused, for every reader
  * of its watch, for 90 days) costs no more than a long real one.
  *
- * Each cap sits well above what real records reach, so a real record is never cut:
+ * Each cap sits above what real records reach, so a real record is cut almost never:
  * - title: the longest of 104,161 PMC titles (2016-2021) is 1,097 characters, the median 103
  *   (quantifyinghealth.com/research-title-length); twice the longest.
  * - abstract: MEDLINE's own system held at most 4,096 characters (about 600 words) when it
@@ -21,10 +21,12 @@ import type { CardSummary } from './summarise.ts';
  *   5,154 personal authors on one citation; PubMed found 571 of 35 million citations with more
  *   than 1,000 (NLM Tech Bull 2023 Mar-Apr (451):e1, where PubMed's own summary view cuts the
  *   list at 1,200 characters). A card lists up to 1,000, then says how many more.
- * - entity lists: one line per type; a full text's 200 distinct genes or chemicals are already
- *   more than a reader scans (the digest shows 5 chips).
- * - names (an author, an entity, a journal, a label): the longest real ones are group names of
- *   a hundred-odd characters.
+ * - entity lists: one line per type; 200 distinct genes or chemicals are more than a reader
+ *   scans (a judgement, no statistic behind it; the digest shows 5 chips). A subscriber's
+ *   entity filter reads the shown lists too, so an entity past the 200th of its kind is not
+ *   matched.
+ * - names (an author, an entity, a journal, a label): 300 characters, where the recorded
+ *   responses in ../shared/fixtures reach 118 (a CollectiveName) and 100 (a journal Title).
  */
 export const CARD_CAPS = {
   titleChars: 2_000,
