@@ -1,5 +1,6 @@
 import { UnrecoverableError } from 'bullmq';
 import { z } from 'zod';
+import { shrinkForSize } from '../src/digest/shrink-digest.ts';
 import { classifySmtpError } from '../src/mail/smtp-failure.ts';
 import type { JobContext } from '../src/queue/job-module.ts';
 import { redactAddresses } from '../src/text/redact-addresses.ts';
@@ -10,10 +11,19 @@ import { links } from '../src/web/links.ts';
  * makes a duplicated or retried job send nothing twice; the Message-ID is derived from the
  * digest id, so even a send repeated after a crash mid-delivery is recognisable downstream. A
  * failed send is retried with backoff; after the last attempt the digest stays `failed`
- * (visible) and its works go back into the next digest.
+ * (visible) and its works go back into the next digest. A refusal for its size is never met by
+ * sending the same message again: the digest is rebuilt without its largest entries, stored,
+ * and sent (those works stay in it, on its web page).
  */
 export const name = 'send-digest';
 export const queue = 'mail';
+
+/**
+ * Size refusals one send survives: the first rebuilds the email without its largest entry, each
+ * later one at most half as large (src/digest/shrink-digest.ts); a server refusing even that is
+ * refused for good, like any other 5xx.
+ */
+const MAX_SIZE_REFUSALS = 4;
 
 export const payloadSchema = z.object({ digestId: z.string().min(1) });
 export type Payload = z.infer<typeof payloadSchema>;
@@ -31,39 +41,63 @@ export async function process(payload: Payload, ctx: JobContext): Promise<{ stat
     return { status: 'cancelled' };
   }
   const unsubscribe = links(services.env.LITWATCH_PUBLIC_URL, requireTokens(ctx)).unsubscribeUrl(subscriber.id);
-  try {
-    const result = await services.mail().send({
-      to: subscriber.email,
-      from: fromAddress(services.env.LITWATCH_PUBLIC_URL),
-      subject: digest.subject,
-      html: digest.html,
-      text: digest.text,
-      messageId: messageId(digest.id, services.env.LITWATCH_PUBLIC_URL),
-      // RFC 8058 one-click unsubscribe; RFC 2369 List-Unsubscribe.
-      headers: { 'List-Unsubscribe': `<${unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
-    });
-    await services.digests.markSent(digest);
-    await services.subscribers.clearBounces(subscriber.id);
-    await services.metrics.add('digests_sent_total');
-    log.info(
-      { event: 'digest.sent', digestId: digest.id, subscriberId: subscriber.id, works: digest.workKeys.length, delivered: result.delivered },
-      'digest sent',
-    );
-    return { status: 'sent', delivered: result.delivered };
-  } catch (err) {
-    // A 5xx is final at once (retrying cannot change the answer); anything else until the last attempt.
-    const failure = classifySmtpError(err);
-    const final = failure !== 'temporary' || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-    // SMTP errors quote the recipient: keep addresses out of the store, the logs and BullMQ's failed-job record.
-    const reason = redactAddresses(err instanceof Error ? err.message : String(err));
-    await services.digests.markFailed(digest, reason, final);
-    if (final) await services.metrics.add('digests_failed_total');
-    log.warn(
-      { event: final ? 'digest.failed' : 'digest.send_retry', digestId: digest.id, failure, reason },
-      final ? 'digest could not be sent; its works go into the next digest' : 'send failed; will retry',
-    );
-    if (failure === 'bounce') await recordBounce(ctx, subscriber.id);
-    throw failure === 'temporary' ? new Error(reason) : new UnrecoverableError(reason);
+  let body = { html: digest.html, text: digest.text };
+  for (let sizeRefusals = 0; ; sizeRefusals++) {
+    try {
+      const result = await services.mail().send({
+        to: subscriber.email,
+        from: fromAddress(services.env.LITWATCH_PUBLIC_URL),
+        subject: digest.subject,
+        ...body,
+        messageId: messageId(digest.id, services.env.LITWATCH_PUBLIC_URL),
+        // RFC 8058 one-click unsubscribe; RFC 2369 List-Unsubscribe.
+        headers: { 'List-Unsubscribe': `<${unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+      });
+      await services.digests.markSent(digest);
+      await services.subscribers.clearBounces(subscriber.id);
+      await services.metrics.add('digests_sent_total');
+      log.info(
+        { event: 'digest.sent', digestId: digest.id, subscriberId: subscriber.id, works: digest.workKeys.length, delivered: result.delivered },
+        'digest sent',
+      );
+      return { status: 'sent', delivered: result.delivered };
+    } catch (err) {
+      const failure = classifySmtpError(err);
+      // SMTP errors quote the recipient: keep addresses out of the store, the logs and BullMQ's failed-job record.
+      const reason = redactAddresses(err instanceof Error ? err.message : String(err));
+      if (failure === 'too-large' && sizeRefusals < MAX_SIZE_REFUSALS) {
+        // The first refusal takes out the entry that made it too large; a second, half of what is left.
+        const smaller = await shrinkForSize(services, subscriber, { ...digest, ...body }, sizeRefusals > 0);
+        if (smaller) {
+          // Stored before it is sent: a retry after a crash sends the smaller one, never the refused one.
+          if (!(await services.digests.replaceBody(digest.id, smaller.email)))
+            throw new Error(`digest ${digest.id} is no longer ours to send; will check again`);
+          body = { html: smaller.email.html, text: smaller.email.text };
+          log.warn(
+            {
+              event: 'digest.rebuilt_for_size',
+              digestId: digest.id,
+              reason,
+              refusedBytes: smaller.refusedBytes,
+              bytes: smaller.bytes,
+              leftOut: smaller.left.map((entry) => ({ workKey: entry.key, bytes: entry.bytes })),
+            },
+            `the mail server refused the digest for its size: rebuilt without its ${smaller.left.length} largest entries (on its web page only), sending again`,
+          );
+          continue;
+        }
+      }
+      // A 5xx is final at once (retrying cannot change the answer); anything else until the last attempt.
+      const final = failure !== 'temporary' || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      await services.digests.markFailed(digest, reason, final);
+      if (final) await services.metrics.add('digests_failed_total');
+      log.warn(
+        { event: final ? 'digest.failed' : 'digest.send_retry', digestId: digest.id, failure, reason },
+        final ? 'digest could not be sent; its works go into the next digest' : 'send failed; will retry',
+      );
+      if (failure === 'bounce') await recordBounce(ctx, subscriber.id);
+      throw failure === 'temporary' ? new Error(reason) : new UnrecoverableError(reason);
+    }
   }
 }
 

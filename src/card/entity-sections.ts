@@ -1,4 +1,5 @@
 import type { CardEntity, WorkEntities } from '../entities/entity-types.ts';
+import { cutMark } from '../text/cut-text.ts';
 import { escapeTagOpeners } from '../text/escape-tag-openers.ts';
 import type { CardBlock, CardParagraph } from './card-view.ts';
 
@@ -9,7 +10,7 @@ export function linkedEntitiesBody(entities?: WorkEntities): CardBlock[] {
   if (!entities) return [NO_ENTITIES];
   if (entities.linkedDiseases.length === 0) return [{ note: 'No disease of the paper maps to a MONDO term.' }];
   const items = entities.linkedDiseases.map((d) => `${escapeTagOpeners(d.label)} (${d.mondoId})`);
-  return [{ list: [{ label: 'Diseases', text: items.join(', ') }] }];
+  return [{ list: [{ label: 'Diseases', text: items.join(', ') + more(entities.cut?.linkedDiseases) }] }];
 }
 
 /**
@@ -21,16 +22,25 @@ export function linkedEntitiesBody(entities?: WorkEntities): CardBlock[] {
 export function fullTextEntitiesBody(entities?: WorkEntities): CardBlock[] {
   if (!entities) return [NO_ENTITIES];
   const lines = [
-    { label: 'Diseases', text: list(entities.diseases, (e) => `${mention(e)} (${e.id})`) },
-    ...(entities.chemicals.length > 0 ? [{ label: 'Chemicals', text: list(entities.chemicals, (e) => `${mention(e)} (${e.id})`) }] : []),
-    ...(entities.genes.length > 0 ? [{ label: 'Genes', text: list(entities.genes, (e) => `${mention(e)} (NCBI Gene:${e.id})`) }] : []),
-    { label: 'Species', text: list(entities.species, species) },
+    { label: 'Diseases', text: list(entities.diseases, (e) => `${mention(e)} (${e.id})`) + more(entities.cut?.diseases) },
+    ...(entities.chemicals.length > 0
+      ? [{ label: 'Chemicals', text: list(entities.chemicals, (e) => `${mention(e)} (${e.id})`) + more(entities.cut?.chemicals) }]
+      : []),
+    ...(entities.genes.length > 0
+      ? [{ label: 'Genes', text: list(entities.genes, (e) => `${mention(e)} (NCBI Gene:${e.id})`) + more(entities.cut?.genes) }]
+      : []),
+    { label: 'Species', text: list(entities.species, species) + more(entities.cut?.species) },
   ];
   return [{ list: lines }, ...provenance(entities)];
 }
 
 function list(entities: CardEntity[], format: (e: CardEntity) => string): string {
   return entities.length > 0 ? entities.map(format).join(', ') : 'none found';
+}
+
+/** The mark after a list the shown view cut (src/card/bounded-card.ts). */
+function more(cut: number | undefined): string {
+  return cut ? `, ${cutMark(cut, 'entities')}` : '';
 }
 
 function mention(entity: CardEntity): string {

@@ -17,9 +17,26 @@ export interface DigestCandidate {
 export interface AssembledDigest {
   /** Every work this digest delivers, shown or behind the "more" link: all become sent. */
   workKeys: string[];
-  /** How many of them have an entry in the email (at most maxItems). */
+  /** How many of them have an entry in the email (at most maxItems, within the budget). */
   shown: number;
   groups: DigestGroup[];
+  /** With a budget: each shown entry's size (bytes), in the order they were added. */
+  entryBytes?: { key: string; bytes: number }[];
+  /** With a budget: works left behind the link because of their size (the budget ran out, or `omit`). */
+  leftForSize?: number;
+}
+
+/**
+ * How much of an email the entries may take, whatever the records hold. Entries are added
+ * newest first until the next would pass `maxBytes`; the rest are behind the "Read all N on
+ * the web" link like those past maxItems (delivered, on the digest's page).
+ */
+export interface EntryBudget {
+  /** UTF-8 bytes of the entries' HTML and text parts together. */
+  maxBytes: number;
+  sizeOf: (entry: DigestEntryView) => number;
+  /** Works listed on the web page only: a mail server refused the email for its size with their entries in it. */
+  omit?: ReadonlySet<string>;
 }
 
 /** A candidate's entry as listed under one of the subscriber's watches (a digest run caches these). */
@@ -39,6 +56,7 @@ export function assembleDigest(
   watchNames: ReadonlyMap<string, string>,
   maxItems: number,
   entryFor: EntryFor,
+  budget?: EntryBudget,
 ): AssembledDigest {
   const chosen: { candidate: DigestCandidate; watch: string }[] = [];
   const seen = new Set<string>();
@@ -49,8 +67,37 @@ export function assembleDigest(
     seen.add(candidate.key);
     chosen.push({ candidate, watch });
   }
-  const shown = chosen.slice(0, maxItems);
-  return { workKeys: chosen.map((c) => c.candidate.key), shown: shown.length, groups: group(shown, subscriber.watches, watchNames, entryFor) };
+  const workKeys = chosen.map((c) => c.candidate.key);
+  if (!budget) {
+    const shown = chosen.slice(0, maxItems);
+    return { workKeys, shown: shown.length, groups: group(shown, subscriber.watches, watchNames, entryFor) };
+  }
+  const { shown, entryBytes, leftForSize } = withinBudget(chosen, maxItems, entryFor, budget);
+  return { workKeys, shown: shown.length, groups: group(shown, subscriber.watches, watchNames, entryFor), entryBytes, leftForSize };
+}
+
+function withinBudget(chosen: { candidate: DigestCandidate; watch: string }[], maxItems: number, entryFor: EntryFor, budget: EntryBudget) {
+  const shown: typeof chosen = [];
+  const entryBytes: { key: string; bytes: number }[] = [];
+  let total = 0;
+  let omitted = 0;
+  for (const [i, item] of chosen.entries()) {
+    if (shown.length >= maxItems) break;
+    if (budget.omit?.has(item.candidate.key)) {
+      omitted++;
+      continue;
+    }
+    const bytes = budget.sizeOf(entryFor(item.candidate, item.watch));
+    if (total + bytes > budget.maxBytes) {
+      // The budget ran out here: this one and every later one (up to maxItems) stay behind the link.
+      const wouldShow = chosen.slice(i).filter((c) => !budget.omit?.has(c.candidate.key)).length;
+      return { shown, entryBytes, leftForSize: omitted + Math.min(wouldShow, maxItems - shown.length) };
+    }
+    total += bytes;
+    shown.push(item);
+    entryBytes.push({ key: item.candidate.key, bytes });
+  }
+  return { shown, entryBytes, leftForSize: omitted };
 }
 
 /** Newest publication first; works with the same date, the one litwatch found last first. */

@@ -2,10 +2,10 @@ import { sourceUrl } from '../card/card-links.ts';
 import { renderDigest } from '../mail/render-digest.ts';
 import { renderDigestEntry } from '../mail/render-digest-entry.ts';
 import { renderEmptyDigest } from '../mail/render-empty-digest.ts';
-import type { CardParts, DigestNotice, RenderedEmail } from '../mail/render-types.ts';
+import type { CardParts, DigestNotice, RenderedEmail, SubscriberLinks } from '../mail/render-types.ts';
 import { noticeLine } from '../notices/work-notice.ts';
 import type { Services } from '../services.ts';
-import { digestId } from '../store/digest-store.ts';
+import { type Digest, digestId } from '../store/digest-store.ts';
 import type { Subscriber } from '../store/subscriber-store.ts';
 import { links, workPageUrl, type Links } from '../web/links.ts';
 import { assembleDigest, type AssembledDigest, type DigestCandidate } from './assemble-digest.ts';
@@ -14,6 +14,15 @@ import { digestEntryView, type DigestEntryView } from './entry-view.ts';
 import { digestPeriod, type DigestPeriod } from './digest-period.ts';
 
 const DAY_MS = 86_400_000;
+
+/**
+ * What the entries of one digest email may take (UTF-8 bytes of the HTML and text parts), so
+ * that no record can make a message a mail server refuses. Sent base64-encoded the message is
+ * about 1.4 MB at most: a seventh of Postfix's default message_size_limit (10,240,000 bytes)
+ * and far under Gmail's and Microsoft 365's 25 MB and more. Real digests never reach it (50
+ * entries are under 100 KB); it only bounds what a hostile or broken record could add.
+ */
+export const ENTRY_BUDGET_BYTES = 1_000_000;
 
 export interface ComposedDigest {
   id: string;
@@ -34,6 +43,7 @@ export class DigestRun {
   readonly loader: CandidateLoader;
   private readonly entries = new Map<string, DigestEntryView>();
   private readonly parts = new WeakMap<DigestEntryView, CardParts>();
+  private readonly sizes = new WeakMap<DigestEntryView, number>();
   private readonly watchNames: Map<string, string>;
   /** How much work this run did: each entry should be built and rendered once, however many digests list it. */
   readonly stats = { entriesBuilt: 0, entriesRendered: 0, digests: 0 };
@@ -71,6 +81,17 @@ export class DigestRun {
     return rendered;
   };
 
+  /** An entry's size in an email: both parts, UTF-8 bytes (rendered once per run, like the email uses it). */
+  entryBytes = (entry: DigestEntryView): number => {
+    let bytes = this.sizes.get(entry);
+    if (bytes === undefined) {
+      const parts = this.renderEntry(entry);
+      bytes = Buffer.byteLength(parts.html) + Buffer.byteLength(parts.text);
+      this.sizes.set(entry, bytes);
+    }
+    return bytes;
+  };
+
   /** The subscriber's digest for the current period, composed but not stored or sent. */
   async compose(subscriber: Subscriber): Promise<ComposedDigest> {
     const { services } = this;
@@ -83,36 +104,70 @@ export class DigestRun {
       services.subscribers.sent(subscriber.id),
       services.digests.inFlight(subscriber.id),
     ]);
-    const assembled = assembleDigest(subscriber, candidates, new Set([...sent, ...inFlight]), this.watchNames, settings.maxItems, this.entryFor);
+    const budget = { maxBytes: ENTRY_BUDGET_BYTES, sizeOf: this.entryBytes };
+    const assembled = assembleDigest(subscriber, candidates, new Set([...sent, ...inFlight]), this.watchNames, settings.maxItems, this.entryFor, budget);
     const id = digestId(subscriber.id, period.key);
-    const watchNames = subscriber.watches.map(this.watchName);
-    const signed = this.signedLinks();
-    const subscriberLinks = { preferences: signed.preferencesUrl(subscriber.id, this.now.getTime()), unsubscribe: signed.unsubscribeUrl(subscriber.id) };
-    const notices = await this.owedNotices(subscriber.id);
+    const notices = await this.noticesFor(await services.notices.owed(subscriber.id));
     let email: RenderedEmail | undefined;
     if (assembled.workKeys.length > 0 || notices.length > 0) {
-      const more = assembled.workKeys.length > assembled.shown;
-      email = renderDigest(
-        {
-          periodLabel: period.label,
-          watchNames,
-          totalWorks: assembled.workKeys.length,
-          groups: assembled.groups,
-          ...(more ? { more: { url: signed.digestUrl(id) } } : {}),
-          notices: notices.map((n) => n.render),
-          links: subscriberLinks,
-        },
-        this.renderEntry,
-      );
+      email = this.renderEmail(subscriber, id, period.label, assembled, notices);
     } else if (subscriber.sendEmpty) {
-      email = renderEmptyDigest({ periodLabel: period.label, watchNames, links: subscriberLinks });
+      email = renderEmptyDigest({ periodLabel: period.label, watchNames: subscriber.watches.map(this.watchName), links: this.links(subscriber.id) });
     }
     return { id, period, assembled, notices: notices.map((n) => n.member), ...(email ? { email } : {}) };
   }
 
-  /** Notices this subscriber is owed, on works that still exist, ready to render. */
-  private async owedNotices(subscriberId: string): Promise<{ member: string; render: DigestNotice }[]> {
-    const owed = await this.services.notices.owed(subscriberId);
+  /**
+   * A stored digest again, from the works and notices it delivers, within `budget` and with the
+   * works in `budget.omit` on its web page only: for a mail server that refused it for its size
+   * (jobs/send-digest.ts). Every work stays in the digest, so the reader still gets it, through
+   * the "Read all N on the web" link, and it is not offered again.
+   */
+  async rebuild(
+    subscriber: Subscriber,
+    digest: Pick<Digest, 'id' | 'period' | 'workKeys' | 'notices' | 'createdAt'>,
+    budget: { maxBytes: number; omit: ReadonlySet<string> },
+  ): Promise<{ email: RenderedEmail; assembled: AssembledDigest }> {
+    const candidates = await this.loader.forKeys(digest.workKeys);
+    // Filters were applied when the digest was built; its works are listed whatever they say now.
+    const assembled = assembleDigest(
+      { watches: subscriber.watches, filters: {} },
+      candidates,
+      new Set(),
+      this.watchNames,
+      this.services.config().digest.maxItems,
+      this.entryFor,
+      {
+        ...budget,
+        sizeOf: this.entryBytes,
+      },
+    );
+    // Listed under a watch the subscriber left since, a work has no entry, but the digest still delivers it.
+    const whole = { ...assembled, workKeys: digest.workKeys };
+    const period = digestPeriod(subscriber.frequency, new Date(digest.createdAt), subscriber.timezone);
+    const label = period.key === digest.period ? period.label : digest.period;
+    const owed = digest.notices.map((member) => ({ workKey: member.slice(0, member.lastIndexOf('|')), noticePmid: member.slice(member.lastIndexOf('|') + 1) }));
+    return { email: this.renderEmail(subscriber, digest.id, label, whole, await this.noticesFor(owed)), assembled: whole };
+  }
+
+  private renderEmail(subscriber: Subscriber, id: string, periodLabel: string, assembled: AssembledDigest, notices: { render: DigestNotice }[]): RenderedEmail {
+    const notShown = assembled.workKeys.length - assembled.shown;
+    return renderDigest(
+      {
+        periodLabel,
+        watchNames: subscriber.watches.map(this.watchName),
+        totalWorks: assembled.workKeys.length,
+        groups: assembled.groups,
+        ...(notShown > 0 ? { more: { url: this.signedLinks().digestUrl(id), notShown, tooLarge: assembled.leftForSize ?? 0 } } : {}),
+        notices: notices.map((n) => n.render),
+        links: this.links(subscriber.id),
+      },
+      this.renderEntry,
+    );
+  }
+
+  /** These owed notices, on works that still exist, ready to render. */
+  private async noticesFor(owed: readonly { workKey: string; noticePmid: string }[]): Promise<{ member: string; render: DigestNotice }[]> {
     const found: { member: string; render: DigestNotice }[] = [];
     for (const { workKey, noticePmid } of owed) {
       const [candidate] = await this.loader.forKeys([workKey]);
@@ -124,6 +179,11 @@ export class DigestRun {
       });
     }
     return found;
+  }
+
+  links(subscriberId: string): SubscriberLinks {
+    const made = this.signedLinks();
+    return { preferences: made.preferencesUrl(subscriberId, this.now.getTime()), unsubscribe: made.unsubscribeUrl(subscriberId) };
   }
 
   private signedLinks(): Links {

@@ -6,6 +6,7 @@ import { summarise } from '../card/summarise.ts';
 import type { WorkEntities } from '../entities/entity-types.ts';
 import type { NoticeKind } from '../notices/work-notice.ts';
 import type { Article } from '../parse/article.ts';
+import { cutInline, cutText } from '../text/cut-text.ts';
 import { escapeTagOpeners } from '../text/escape-tag-openers.ts';
 
 /**
@@ -36,6 +37,13 @@ export interface DigestEntryView {
 
 export const MAX_AUTHORS = 3;
 export const MAX_CHIPS = 5;
+/**
+ * An entry's own caps, below the card's (src/card/bounded-card.ts, which the work already went
+ * through): the TL;DR is one sentence (real ones stay under a few hundred characters, an
+ * abstract without a full stop would make it the whole abstract), a chip is a disease or
+ * species name.
+ */
+export const ENTRY_CAPS = { tldrChars: 600, chipChars: 80 } as const;
 
 const BADGES: Readonly<Record<NoticeKind, string>> = {
   retracted: 'Retracted',
@@ -50,7 +58,8 @@ const GENERIC_TYPE = /^(journal article|research support\b.*|english abstract)$/
 
 export function digestEntryView(card: CardInput, url: string, watch: string): DigestEntryView {
   const { article } = card;
-  const tldr = (card.summary ?? summarise(article)).tldr;
+  const summary = (card.summary ?? summarise(article)).tldr;
+  const tldr = summary && cutInline(summary, ENTRY_CAPS.tldrChars);
   return {
     title: collapseSpace(article.title),
     url,
@@ -98,7 +107,7 @@ export function entityChips(entities: WorkEntities | undefined): string[] {
   const species = unique(entities.species.map((s) => s.commonName ?? s.scientificName ?? s.mention));
   const diseaseSlots = species.length > 0 ? MAX_CHIPS - 1 : MAX_CHIPS;
   const chosen = diseases.slice(0, diseaseSlots);
-  return [...chosen, ...species.slice(0, MAX_CHIPS - chosen.length)].map(escapeTagOpeners);
+  return [...chosen, ...species.slice(0, MAX_CHIPS - chosen.length)].map((name) => escapeTagOpeners(cutText(name, ENTRY_CAPS.chipChars)));
 }
 
 /** Open access when PMC has the full text (a PMCID, and PMC did not answer without a body). */

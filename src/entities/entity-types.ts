@@ -72,4 +72,6 @@ export interface WorkEntities {
   linkedDiseases: LinkedDisease[];
   /** When these annotations were made (ms). */
   annotatedAt: number;
+  /** Entries a shown view leaves out of each list (src/card/bounded-card.ts); never stored. */
+  cut?: Partial<Record<'diseases' | 'chemicals' | 'genes' | 'species' | 'linkedDiseases', number>>;
 }

@@ -27,8 +27,15 @@ export function renderDigest(req: DigestRenderRequest, renderEntry: (entry: Dige
       watchName: group.watchName,
       sections: group.sections.map((section) => ({ disease: section.disease, entries: section.entries.map(renderEntry) })),
     })),
-    more: req.more && { line: `Read all ${req.totalWorks} on the web`, url: req.more.url },
+    more: req.more && { line: `Read all ${req.totalWorks} on the web`, url: req.more.url, note: moreNote(req.more) },
     notices: notices.map((n) => ({ titleHtml: cardInlineToHtml(n.title), titleText: cardInlineToText(n.title), notice: n.notice, url: n.url })),
     footer: footerContext(req.watchNames, req.links),
   });
+}
+
+/** "10 more publications are not in this email, 1 of them for its size." */
+function moreNote({ notShown, tooLarge }: NonNullable<DigestRenderRequest['more']>): string | undefined {
+  if (!notShown) return undefined;
+  const size = tooLarge ? `, ${tooLarge} of them for ${tooLarge === 1 ? 'its' : 'their'} size` : '';
+  return `${countOf(notShown, 'more publication')} ${notShown === 1 ? 'is' : 'are'} not in this email${size}.`;
 }

@@ -32,8 +32,12 @@ export interface DigestRenderRequest {
   /** Works in this digest, shown or not. */
   totalWorks: number;
   groups: DigestGroup[];
-  /** Set when more works than maxItems: where to read all `totalWorks` on the web. */
-  more?: { url: string };
+  /**
+   * Set when not every work has an entry (past maxItems, or past the size budget): where to
+   * read all `totalWorks` on the web; how many are not in the email, and how many of those for
+   * their size.
+   */
+  more?: { url: string; notShown?: number; tooLarge?: number };
   /** Retractions, errata and concerns about works this reader received earlier: each told once. */
   notices?: DigestNotice[];
   links: SubscriberLinks;

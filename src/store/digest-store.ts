@@ -128,6 +128,16 @@ export class DigestStore {
   }
 
   /**
+   * New bodies for a digest its sender holds (status `sending`): a mail server refused the
+   * message for its size and it was rebuilt smaller. A later attempt sends these, never the old.
+   */
+  async replaceBody(id: string, body: { html: string; text: string }): Promise<boolean> {
+    return (
+      (await this.db.query(`UPDATE digests SET html = $2, text = $3 WHERE id = $1 AND status = 'sending' RETURNING 1`, [id, body.html, body.text])).length === 1
+    );
+  }
+
+  /**
    * Sent: its works join the subscriber's sent history and its owed notices are settled in the
    * same transaction. The bodies go (the digest's web page renders its works afresh).
    */

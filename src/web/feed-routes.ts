@@ -55,12 +55,14 @@ async function feedItems(services: Services, watchId: string): Promise<FeedItem[
   return Promise.all(
     works.map(async (work) => {
       const card = await loadCardInput(work, services.enrichment, services.config(), services.notices);
-      const summary = (card.summary ?? summarise(work.article)).tldr ?? work.article.abstract[0]?.text ?? '';
+      // The card's article is cut to what may be shown (src/card/bounded-card.ts); work.article is the whole record.
+      const { article } = card;
+      const summary = (card.summary ?? summarise(article)).tldr ?? article.abstract[0]?.text ?? '';
       return {
         url: workPageUrl(services.env.LITWATCH_PUBLIC_URL, work.key),
-        title: cardInlineToText(work.article.title),
-        titleHtml: cardInlineToHtml(work.article.title),
-        authors: work.article.authors.slice(0, FEED_AUTHORS).map(formatAuthor).filter(Boolean),
+        title: cardInlineToText(article.title),
+        titleHtml: cardInlineToHtml(article.title),
+        authors: article.authors.slice(0, FEED_AUTHORS).map(formatAuthor).filter(Boolean),
         summary: cardInlineToText(summary),
         updated: new Date(work.updatedAt).toISOString(),
         published: new Date(published.get(work.key) ?? work.firstSeen).toISOString(),

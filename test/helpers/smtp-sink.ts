@@ -4,13 +4,17 @@ import { SMTPServer } from 'smtp-server';
 
 /**
  * A real SMTP server for the tests (npm smtp-server): it accepts every message, parses it with
- * mailparser, and can refuse the next messages with a temporary (4xx) error.
+ * mailparser, and can refuse the next messages with a temporary (4xx) error, or every message
+ * over a size limit for good, as Postfix does (`552 5.3.4 Message size exceeds fixed limit`).
  */
 export class SmtpSink {
   readonly messages: ParsedMail[] = [];
   /** Raw messages, as the server received them (headers exactly as sent). */
   readonly raw: string[] = [];
   private refuseNext = 0;
+  private sizeLimit = 0;
+  /** Sizes (bytes) of the messages refused for their size. */
+  readonly refusedForSize: number[] = [];
   private refusal = 'Mailbox busy, try again later';
   private server?: SMTPServer;
   url = '';
@@ -19,6 +23,11 @@ export class SmtpSink {
   refuse(n: number, message = 'Mailbox busy, try again later'): void {
     this.refuseNext += n;
     this.refusal = message;
+  }
+
+  /** Every message over `bytes` (as received, after DATA) is refused with a 552 from now on; 0 lifts the limit. */
+  limitSize(bytes: number): void {
+    this.sizeLimit = bytes;
   }
 
   async start(): Promise<this> {
@@ -36,6 +45,10 @@ export class SmtpSink {
             return callback(error);
           }
           const raw = Buffer.concat(chunks);
+          if (this.sizeLimit > 0 && raw.length > this.sizeLimit) {
+            this.refusedForSize.push(raw.length);
+            return callback(Object.assign(new Error('5.3.4 Message size exceeds fixed limit'), { responseCode: 552 }));
+          }
           this.raw.push(raw.toString('utf8'));
           simpleParser(raw)
             .then((mail) => this.messages.push(mail))

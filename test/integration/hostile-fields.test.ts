@@ -19,7 +19,9 @@ const PAYLOAD = `<script>alert(1)</script> <a href="javascript:alert(2)">x</a> "
 /** The same, as a reader must see it: every character of it as text, the control characters gone. */
 const SHOWN = `<script>alert(1)</script> <a href="javascript:alert(2)">x</a> "><img src=x onerror=alert(3)> '><svg onload=alert(4)> [31mend`;
 const LONG_TITLE = `${PAYLOAD} ${'Osteoclast '.repeat(909)}`.slice(0, 10_000);
-const LONG_SHOWN = `${SHOWN} ${LONG_TITLE.slice(PAYLOAD.length + 1)}`;
+/** Shown up to the title cap (2,000 characters, src/card/bounded-card.ts), then the mark saying how much is cut. */
+const LONG_SHOWN = `${SHOWN} ${LONG_TITLE.slice(PAYLOAD.length + 1)}`.slice(0, 1_900);
+const LONG_MARK = '… [cut: ';
 const USER = 'curator';
 const PASSWORD = 'correct horse battery staple';
 const AUTH = `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}`;
@@ -104,8 +106,8 @@ describe('record fields carrying markup, script URLs, broken-out attributes, con
     assert.ok(!attributeValues(source).some((v) => v === 'x' || v.startsWith('alert(')), `${where}: an injected attribute`);
   }
 
-  test('the HTML part of the digest email shows them as text, the 10,000-character title in full', () => {
-    assertEscaped('digest email', mail.html, [SHOWN, LONG_SHOWN]);
+  test('the HTML part of the digest email shows them as text, the 10,000-character title up to its cap with the mark', () => {
+    assertEscaped('digest email', mail.html, [SHOWN, LONG_SHOWN, LONG_MARK]);
   });
 
   test('the text part and the subject of the digest email carry no control characters', () => {
@@ -115,7 +117,7 @@ describe('record fields carrying markup, script URLs, broken-out attributes, con
   });
 
   test("the digest's web page shows them as text", async () => {
-    assertEscaped('digest page', await page(new URL(links(PUBLIC_URL, services.tokens!).digestUrl(digestId)).pathname), [SHOWN, LONG_SHOWN]);
+    assertEscaped('digest page', await page(new URL(links(PUBLIC_URL, services.tokens!).digestUrl(digestId)).pathname), [SHOWN, LONG_SHOWN, LONG_MARK]);
   });
 
   test('the subscribe and preferences pages show a hostile watch name as text', async () => {
@@ -135,8 +137,8 @@ describe('record fields carrying markup, script URLs, broken-out attributes, con
     });
   }
 
-  test("the work's public page shows them as text, the 10,000-character title in full", async () => {
-    assertEscaped('work page', await page(`/works/${encodeURIComponent(workKey)}`), [SHOWN, LONG_SHOWN]);
+  test("the work's public page shows them as text, the 10,000-character title up to its cap with the mark", async () => {
+    assertEscaped('work page', await page(`/works/${encodeURIComponent(workKey)}`), [SHOWN, LONG_SHOWN, LONG_MARK]);
   });
 
   test('the Atom feed is well-formed XML without control characters, and its HTML title is safe', async () => {
