@@ -144,12 +144,14 @@ function serveClient(pglite: PGlite, lock: SessionLock, socket: Socket): void {
         if (buffer.length < length) return;
         const message = buffer.subarray(0, length);
         buffer = buffer.subarray(length);
-        if (code === SSL_REQUEST || code === GSSENC_REQUEST)
+        if (code === SSL_REQUEST || code === GSSENC_REQUEST) {
           socket.write('N'); // no TLS on a local socket
-        else if (code === PROTOCOL_3) {
-          started = true;
-          await handle(message);
-        } else return void socket.destroy(); // a cancel request (PGlite has no backend to cancel) or an unknown protocol
+          continue;
+        }
+        // A cancel request comes on a connection of its own; PGlite has no backend to interrupt.
+        if (code === CANCEL_REQUEST || code !== PROTOCOL_3) return void socket.destroy();
+        started = true;
+        await handle(message);
         continue;
       }
       if (buffer.length < 5) return;
