@@ -30,7 +30,7 @@ export async function startCommand(options: { role: string }): Promise<void> {
   }
   const role = options.role as Role;
   const settings = await loadSettings();
-  const runtime = await openRuntime(settings);
+  const runtime = await openRuntime(settings, { serve: true });
   const { services } = runtime;
   const { log } = settings;
   await refuseEvictingRedis(runtime);
