@@ -7,11 +7,13 @@ import { cliEnv, configDir, runCli, spawnCli, watchesYaml } from '../helpers/cli
 import { FakeNcbi } from '../helpers/fake-ncbi.ts';
 import { freePort } from '../helpers/free-port.ts';
 import { pubmedArticleXml } from '../helpers/pubmed-xml.ts';
-import { deletePrefix, ncbiEnv, REDIS_URL, testPrefix } from '../helpers/test-services.ts';
+import { deletePrefix, ncbiEnv, REDIS_URL, REFERENCE_DAY, testPrefix } from '../helpers/test-services.ts';
 import { until } from '../helpers/until.ts';
 
 const CURRENT = '"skeletal metastas*"[tiab]';
 const DRAFT = '"skeletal metastas*"[tiab] NOT "case reports"[pt]';
+/** Only a guard against a hang: the start is awaited on its "ready" line, however slow the machine. */
+const HANG_MS = 180_000;
 
 /**
  * `npm start` with the embedded database (no DATABASE_URL), and the CLI commands an admin runs
@@ -27,7 +29,9 @@ describe('the CLI beside a running litwatch with the embedded database', () => {
 
   before(async () => {
     ncbi = await new FakeNcbi().start();
-    const day = new Date().toISOString().slice(0, 10).replaceAll('-', '/');
+    // The suite's reference day: inside the poll's and the preview's windows whether the CLI's
+    // clock is the real one or pinned to that day.
+    const day = REFERENCE_DAY.toISOString().slice(0, 10).replaceAll('-', '/');
     const titles: Record<string, string> = {
       '41000901': 'A case report of skeletal metastasis',
       '41000902': 'Skeletal metastasis cohort',
@@ -48,7 +52,7 @@ describe('the CLI beside a running litwatch with the embedded database', () => {
     };
     delete env.DATABASE_URL; // the embedded database, as on a fresh clone
     service = spawnCli(['start'], env);
-    await until(() => service.output.stderr.includes('"event":"litwatch.ready"') || service.exitCode !== null, 60_000);
+    await until(() => service.output.stderr.includes('"event":"litwatch.ready"') || service.exitCode !== null, HANG_MS);
     assert.equal(service.exitCode, null, service.output.stderr);
   });
 
@@ -115,7 +119,7 @@ describe('the CLI beside a running litwatch with the embedded database', () => {
   test('watch preview --config compares a draft query, not yet live, with the one in force; nothing stored', async () => {
     const draft = path.join(dir, 'watches.draft.yaml');
     writeFileSync(draft, watchesYaml([{ id: 'skeletal', query: DRAFT }]));
-    const { code, stdout, stderr } = await runCli(['watch', 'preview', 'skeletal', '--days', '7', '--config', draft, '--json'], env);
+    const { code, stdout, stderr } = await runCli(['watch', 'preview', 'skeletal', '--days', '30', '--config', draft, '--json'], env);
     assert.equal(code, 0, stderr);
     const result = JSON.parse(stdout) as { changed: boolean; added: string[]; dropped: string[]; unchanged: string[]; titles: Record<string, string> };
     assert.equal(result.changed, true);
@@ -123,7 +127,7 @@ describe('the CLI beside a running litwatch with the embedded database', () => {
     assert.equal(result.titles['41000903'], 'Skeletal metastasis registry study');
     const works = await runCli(['works', '--json'], env);
     assert.equal(works.stdout.trim().split('\n').length, 2, 'nothing stored');
-    const text = await runCli(['watch', 'preview', 'skeletal', '--days', '7', '--config', draft], env);
+    const text = await runCli(['watch', 'preview', 'skeletal', '--days', '30', '--config', draft], env);
     assert.match(text.stdout, /edited query compared with the one in force\n {2}1 new, 1 dropped, 1 unchanged/);
   });
 
