@@ -35,6 +35,7 @@ export function openEmbedded(dir: string, options: EmbeddedOptions = {}): Databa
   const server = options.serve ? serve(opened, session, folder, options.onServeProblem) : Promise.resolve(undefined);
   // Statements wait for the socket too: once `start` has said it is ready, the CLI can connect.
   const ready = Promise.all([opened, server]);
+  ready.catch(() => {}); // a database that failed to open is said by the statements that wait for it
   const exclusive = <T>(work: () => Promise<T>): Promise<T> => holding(session, work);
   const run = async (sql: string, params?: readonly unknown[]) => {
     const db = await opened;
