@@ -111,11 +111,14 @@ program
   .command('watch')
   .description('watch commands')
   .command('preview')
-  .description("run a watch's query (as edited in the config) over recent days and compare it with the query in force; stores nothing")
+  .description(
+    "run a watch's query (as edited in the config, or in a draft with --config) over recent days and compare it with the query in force; stores nothing",
+  )
   .argument('<watch>', 'watch id')
   .option('--days <n>', 'how many days back', positiveInt, 30)
   .option('--limit <n>', 'titles listed per group', positiveInt, 20)
   .option('--json', 'one JSON object')
+  .option('--config <file>', 'read the watch from this draft watches.yaml (not yet live) instead of the config in force')
   .action(async (watch: string, options: WatchPreviewOptions) => (await import('./commands/watch-preview.ts')).watchPreviewCommand(watch, options));
 
 program

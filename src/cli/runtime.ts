@@ -39,8 +39,12 @@ export interface Runtime {
 /** How long a configured REDIS_URL may take to answer before the command gives up with a clear line. */
 const REDIS_PROBE_MS = 3000;
 
-/** Settings plus a Redis (found or started) and the services on top of it. */
-export async function openRuntime(settings: Settings): Promise<Runtime> {
+/**
+ * Settings plus a Redis (found or started) and the services on top of it. `serve` (litwatch
+ * start) also serves the embedded database to the CLI; without it, a command finding the
+ * embedded database held by a running litwatch reaches it through that one's socket.
+ */
+export async function openRuntime(settings: Settings, options: { serve?: boolean } = {}): Promise<Runtime> {
   const redis = await ensureRedis(settings.env.REDIS_URL, settings.log);
   // Commands wait through a Redis outage once running (BullMQ's choice); at start, a Redis
   // that is not there is a typo or a stopped server, better said at once than waited on.
@@ -49,7 +53,19 @@ export async function openRuntime(settings: Settings): Promise<Runtime> {
   }
   // The database first: when it cannot be used (in use, newer than the code, not answering),
   // one line says why before any queue connection is opened.
-  const db = openDatabase(settings.env);
+  const db = openDatabase(
+    settings.env,
+    options.serve
+      ? {
+          serve: true,
+          onServeProblem: (reason) =>
+            settings.log.warn(
+              { event: 'database.not_served', reason },
+              `the embedded database is not served to CLI commands (${reason}): they cannot run while this litwatch runs; set DATABASE_URL, or a shorter LITWATCH_DB_DIR`,
+            ),
+        }
+      : {},
+  );
   try {
     await db.ready();
   } catch (err) {
@@ -58,8 +74,12 @@ export async function openRuntime(settings: Settings): Promise<Runtime> {
     throw err;
   }
   settings.log.debug(
-    { event: 'database.ready', kind: db.kind, where: db.where },
-    db.kind === 'embedded' ? `embedded database in ${db.where} (one process only; set DATABASE_URL for several)` : `PostgreSQL at ${db.where}`,
+    { event: 'database.ready', kind: db.kind, where: db.where, servedBy: db.servedBy },
+    db.kind === 'postgres'
+      ? `PostgreSQL at ${db.where}`
+      : db.servedBy === undefined
+        ? `embedded database in ${db.where}`
+        : `embedded database in ${db.where}, through the running litwatch (process ${db.servedBy})`,
   );
   const services = createServices({ env: settings.env, config: settings.config, redisUrl: redis.url, log: settings.log, db });
   return {

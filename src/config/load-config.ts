@@ -37,7 +37,12 @@ export async function loadConfig(dir: string): Promise<Config> {
 
 /** Like `loadConfig`, but returns the problems instead of throwing (for `litwatch config check`). */
 export async function checkConfig(dir: string): Promise<ConfigCheck> {
-  const absolute = path.resolve(dir, WATCHES_FILE);
+  return checkConfigFile(path.resolve(dir, WATCHES_FILE));
+}
+
+/** A watches.yaml by another name (a draft `litwatch watch preview --config` reads), checked the same way. */
+export async function checkConfigFile(name: string): Promise<ConfigCheck> {
+  const absolute = path.resolve(name);
   const file = displayPath(absolute);
   const source = await readSource(absolute, file);
   if (typeof source !== 'string') return { ok: false, problems: [source] };

@@ -100,3 +100,20 @@ export async function closeWorkersWithin(workers: Worker[], boundMs: number): Pr
   const timeout = new Promise<true>((resolve) => setTimeout(resolve, boundMs, true).unref());
   return Promise.race([graceful, timeout]);
 }
+
+/**
+ * Whether workers of a running litwatch (another process) listen on every one of these queues:
+ * a CLI command then queues its jobs and waits for them rather than run workers of its own
+ * beside theirs. A Redis that does not list its clients (CLIENT LIST refused) says no: the
+ * command then runs its own, which is always safe.
+ */
+export async function workersListening(services: Services, queues: readonly QueueName[]): Promise<boolean> {
+  try {
+    const counts = await Promise.all(
+      queues.map(async (queue) => (await services.queues[queue].getWorkers()).filter((client) => client.addr !== undefined).length),
+    );
+    return counts.every((count) => count > 0);
+  } catch {
+    return false;
+  }
+}

@@ -1,4 +1,5 @@
 import { loadEnv } from '../../config/env.ts';
+import type { Database } from '../../store/db/database.ts';
 import { migrate, migrationStatus } from '../../store/db/migrate.ts';
 import { openDatabaseRaw } from '../../store/db/open-database.ts';
 import { writeLine } from '../write-line.ts';
@@ -10,7 +11,7 @@ export async function dbMigrateCommand(): Promise<void> {
     const applied = await migrate(db);
     for (const m of applied) await writeLine(`applied ${m.name}`);
     process.stderr.write(
-      `${db.kind === 'embedded' ? 'embedded database' : 'PostgreSQL'} at ${db.where}: ${applied.length === 0 ? 'up to date' : `${applied.length} migration${applied.length === 1 ? '' : 's'} applied`}\n`,
+      `${describe(db)} at ${db.where}: ${applied.length === 0 ? 'up to date' : `${applied.length} migration${applied.length === 1 ? '' : 's'} applied`}\n`,
     );
   } finally {
     await db.close();
@@ -27,6 +28,7 @@ export async function dbStatusCommand(options: { json?: boolean }): Promise<void
         JSON.stringify({
           kind: db.kind,
           where: db.where,
+          ...(db.servedBy === undefined ? {} : { servedBy: db.servedBy }),
           codeVersion: status.codeVersion,
           applied: status.applied,
           pending: status.pending.map((m) => m.name),
@@ -34,7 +36,7 @@ export async function dbStatusCommand(options: { json?: boolean }): Promise<void
       );
       return;
     }
-    await writeLine(`${db.kind === 'embedded' ? 'embedded database' : 'PostgreSQL'} at ${db.where}`);
+    await writeLine(`${describe(db)} at ${db.where}${db.servedBy === undefined ? '' : `, through the running litwatch (process ${db.servedBy})`}`);
     for (const m of status.applied) await writeLine(`applied  ${m.name}  ${m.appliedAt.toISOString()}`);
     for (const m of status.pending) await writeLine(`pending  ${m.name}`);
     const newest = status.applied.at(-1)?.version ?? 0;
@@ -43,4 +45,8 @@ export async function dbStatusCommand(options: { json?: boolean }): Promise<void
   } finally {
     await db.close();
   }
+}
+
+function describe(db: Database): string {
+  return db.kind === 'embedded' ? 'embedded database' : 'PostgreSQL';
 }

@@ -5,7 +5,7 @@ import { DigestRun } from '../../digest/compose-digest.ts';
 import { digestPeriod } from '../../digest/digest-period.ts';
 import { newRunId } from '../../digest/digest-runs.ts';
 import { openQueueEvents } from '../../queue/queue-events.ts';
-import { closeWorkers, startWorkers } from '../../queue/run-workers.ts';
+import { closeWorkers, startWorkers, workersListening } from '../../queue/run-workers.ts';
 import type { Services } from '../../services.ts';
 import { syncConfigSubscribers } from '../../subscribers/sync-config-subscribers.ts';
 import { createProgress } from '../progress.ts';
@@ -54,7 +54,8 @@ export async function digestPreviewCommand(email: string, options: { html?: stri
 export async function digestRunCommand(options: { now?: boolean; subscriber?: string }): Promise<void> {
   const runtime = await openRuntime(await loadSettings());
   const { services } = runtime;
-  const workers = options.now ? startWorkers(services) : [];
+  // Beside a running litwatch, its workers build and send, and this command waits for them.
+  const workers = options.now && !(await workersListening(services, ['digest', 'mail'])) ? startWorkers(services) : [];
   const builds = await openQueueEvents(services, 'digest');
   const sends = await openQueueEvents(services, 'mail');
   try {

@@ -1,14 +1,15 @@
 import * as pollWatch from '../../../jobs/poll-watch.ts';
 import { pendingWorks, waitForEnrichment } from '../../enrich/enrichment-progress.ts';
 import { openQueueEvents } from '../../queue/queue-events.ts';
-import { closeWorkers, startWorkers } from '../../queue/run-workers.ts';
+import { closeWorkers, startWorkers, workersListening } from '../../queue/run-workers.ts';
 import { followPoll } from '../poll-progress.ts';
 import { createProgress } from '../progress.ts';
 import { loadSettings, openRuntime } from '../runtime.ts';
 
 /**
  * `litwatch poll <watch> [--now [--wait-enrichment]]`. Without --now the poll is queued for the
- * running service. With --now this process also runs the poll and fetch workers, so the poll
+ * running service. With --now it waits for the poll, and runs the poll and fetch workers itself
+ * unless a running litwatch's workers listen on those queues, so the poll
  * goes through the same queues and jobs as a scheduled one, and the command returns once the
  * poll's works are stored, saying how many still wait for enrichment (a running `litwatch
  * start` completes them). With --wait-enrichment it runs the enrich workers too and waits for
@@ -28,7 +29,9 @@ export async function pollCommand(watchId: string, options: { now?: boolean; wai
   const { services } = runtime;
   const events = await openQueueEvents(services, 'poll');
   const waitEnrichment = Boolean(options.now && options.waitEnrichment);
-  const workers = options.now ? startWorkers(services, { queues: waitEnrichment ? ['poll', 'fetch', 'enrich', 'fulltext'] : ['poll', 'fetch'] }) : [];
+  const queues = waitEnrichment ? (['poll', 'fetch', 'enrich', 'fulltext'] as const) : (['poll', 'fetch'] as const);
+  // Beside a running litwatch, its workers run the poll and this command waits for them.
+  const workers = options.now && !(await workersListening(services, queues)) ? startWorkers(services, { queues }) : [];
   try {
     const job = await services.queues.poll.add(pollWatch.name, { watchId }, { jobId: `poll-${watchId}-cli-${Date.now()}` });
     if (!options.now) {

@@ -35,7 +35,7 @@ export async function startCommand(options: { role: string }): Promise<void> {
   const port = serves ? await reservePort(settings.env.PORT) : undefined;
   let runtime: Runtime;
   try {
-    runtime = await openRuntime(settings);
+    runtime = await openRuntime(settings, { serve: true });
     await refuseEvictingRedis(runtime);
   } catch (err) {
     port?.server.close();

@@ -1,4 +1,4 @@
-import { checkConfig } from '../../config/load-config.ts';
+import { checkConfig, checkConfigFile } from '../../config/load-config.ts';
 import { formatProblems } from '../../config/config-errors.ts';
 import { formatEntrezDate } from '../../ncbi/date-window.ts';
 import { compareQueries } from '../../preview/compare-queries.ts';
@@ -12,17 +12,21 @@ export interface WatchPreviewOptions {
   /** Titles listed per group. */
   limit: number;
   json?: boolean;
+  /** A draft watches.yaml to read the watch from, instead of the config in force. */
+  config?: string;
 }
 
 /**
  * `litwatch watch preview <watch> [--days 30]`: run the watch's query as it stands in
  * config/watches.yaml (edited or not) against PubMed over the last days, and compare it with the
  * query in force (the one its last poll ran): the works it would add, drop and keep. Nothing is
- * stored or sent. Run it after editing a query, before the running litwatch picks the edit up.
+ * stored or sent. A running litwatch applies a saved edit at once, so `--config FILE` reads the
+ * watch from a draft instead (a copy of watches.yaml, edited): the preview runs beside the
+ * service, and the draft goes live when it is copied over watches.yaml.
  */
 export async function watchPreviewCommand(watchId: string, options: WatchPreviewOptions): Promise<void> {
   const settings = await loadSettings();
-  const check = await checkConfig(settings.env.LITWATCH_CONFIG);
+  const check = options.config ? await checkConfigFile(options.config) : await checkConfig(settings.env.LITWATCH_CONFIG);
   if (!check.ok) {
     process.stderr.write(`${formatProblems(check.problems)}\n`);
     process.exitCode = 1;
@@ -30,7 +34,9 @@ export async function watchPreviewCommand(watchId: string, options: WatchPreview
   }
   const watch = check.config.watches.find((w) => w.id === watchId);
   if (!watch) {
-    process.stderr.write(`unknown watch "${watchId}" (watches in the config: ${check.config.watches.map((w) => w.id).join(', ') || 'none'})\n`);
+    process.stderr.write(
+      `unknown watch "${watchId}" (watches in ${options.config ?? 'the config'}: ${check.config.watches.map((w) => w.id).join(', ') || 'none'})\n`,
+    );
     process.exitCode = 1;
     return;
   }

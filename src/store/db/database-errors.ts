@@ -11,7 +11,10 @@ export class DatabaseError extends Error {
 /** The embedded database is already open in another process. */
 export class DatabaseInUseError extends DatabaseError {
   override name = 'DatabaseInUseError';
-  constructor(folder: string, pid: number) {
+  constructor(
+    folder: string,
+    readonly pid: number,
+  ) {
     super(
       `The embedded database in ${path.relative(process.cwd(), folder) || folder} is in use by process ${pid}: it serves one process only. Stop that process, or set DATABASE_URL to a PostgreSQL server to run several.`,
     );

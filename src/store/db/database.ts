@@ -14,6 +14,11 @@ export interface Database extends Queryable {
   readonly kind: 'postgres' | 'embedded';
   /** Where it is, for messages (a URL without its password, or a folder). */
   readonly where: string;
+  /**
+   * The embedded database reached through the socket of the `litwatch start` with this pid
+   * (which runs the workers too), rather than opened by this process.
+   */
+  readonly servedBy?: number;
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
   /**

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { parseRows } from '../documents.ts';
 import type { Database, Queryable } from './database.ts';
-import { DatabaseTooNewError, DatabaseUnavailableError } from './database-errors.ts';
+import { DatabaseInUseError, DatabaseTooNewError, DatabaseUnavailableError } from './database-errors.ts';
 
 /** Numbered SQL files, `0001_initial.sql`, applied in order, each once, each in a transaction. */
 const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/', import.meta.url));
@@ -95,6 +95,8 @@ export async function unavailableAsOneLine<T>(db: Database, work: () => Promise<
     return await work();
   } catch (err) {
     const code = (err as { code?: string }).code;
+    // A socket left behind, its folder now held by a process that serves nobody (a CLI command).
+    if (db.servedBy !== undefined && (code === 'ECONNREFUSED' || code === 'ENOENT')) throw new DatabaseInUseError(db.where, db.servedBy);
     if (db.kind === 'postgres' && code && ['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH', '3D000', '28P01', '28000'].includes(code)) {
       throw new DatabaseUnavailableError(db.where, (err as Error).message || code);
     }

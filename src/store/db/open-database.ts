@@ -1,7 +1,11 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { Database } from './database.ts';
-import { openEmbedded } from './embedded-database.ts';
+import { DatabaseInUseError } from './database-errors.ts';
+import { openEmbedded, type EmbeddedOptions } from './embedded-database.ts';
+import { SOCKET_PORT, socketFolder, socketPath } from './embedded-server.ts';
 import { migrate } from './migrate.ts';
-import { openPostgres } from './postgres-database.ts';
+import { openPostgres, openServedEmbedded } from './postgres-database.ts';
 
 export interface DatabaseSettings {
   /** A PostgreSQL server; unset: the embedded database in `dbDir`. */
@@ -15,17 +19,31 @@ export interface MigratedDatabase extends Database {
   ready(): Promise<void>;
 }
 
-/** The raw database the settings name, not migrated (`litwatch db status` looks before it leaps). */
-export function openDatabaseRaw(settings: DatabaseSettings): Database {
-  return settings.DATABASE_URL ? openPostgres(settings.DATABASE_URL) : openEmbedded(settings.LITWATCH_DB_DIR);
+/**
+ * The raw database the settings name, not migrated (`litwatch db status` looks before it leaps).
+ * The embedded one is opened here when no other process has it, else reached through the socket
+ * of the `litwatch start` that has it; `serve` (start) never takes the second way: one process
+ * owns the folder.
+ */
+export function openDatabaseRaw(settings: DatabaseSettings, options: EmbeddedOptions = {}): Database {
+  if (settings.DATABASE_URL) return openPostgres(settings.DATABASE_URL);
+  try {
+    return openEmbedded(settings.LITWATCH_DB_DIR, options);
+  } catch (err) {
+    if (options.serve || !(err instanceof DatabaseInUseError)) throw err;
+    const folder = path.resolve(settings.LITWATCH_DB_DIR);
+    // No socket: the holder is a CLI command (or a litwatch from before sockets), which serves nobody.
+    if (!existsSync(socketPath(folder))) throw err;
+    return openServedEmbedded({ socketFolder: socketFolder(folder), port: SOCKET_PORT, folder, pid: err.pid });
+  }
 }
 
 /**
  * Opens the database lazily: building the services stays synchronous, and the first statement
  * (or `ready()`, which `litwatch start` awaits) connects and applies pending migrations.
  */
-export function openDatabase(settings: DatabaseSettings): MigratedDatabase {
-  return migratedOnFirstUse(openDatabaseRaw(settings));
+export function openDatabase(settings: DatabaseSettings, options: EmbeddedOptions = {}): MigratedDatabase {
+  return migratedOnFirstUse(openDatabaseRaw(settings, options));
 }
 
 export function migratedOnFirstUse(db: Database): MigratedDatabase {
@@ -42,6 +60,7 @@ export function migratedOnFirstUse(db: Database): MigratedDatabase {
   return {
     kind: db.kind,
     where: db.where,
+    ...(db.servedBy === undefined ? {} : { servedBy: db.servedBy }),
     ready,
     query: async (sql, params) => {
       await ready();

@@ -7,7 +7,24 @@ import type { Database, Queryable } from './database.ts';
  * workers, web) opens its own pool on the same database.
  */
 export function openPostgres(url: string, options: { max?: number } = {}): Database {
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, application_name: 'litwatch' });
+  return poolDatabase({ connectionString: url, max: options.max ?? 10 }, { kind: 'postgres', where: redactUrl(url) });
+}
+
+/**
+ * The embedded database in `folder`, reached through the socket the `litwatch start` with this
+ * pid serves it on (embedded-server.ts), as any PostgreSQL client would. PGlite has one database
+ * and asks no password: the socket's permissions are the guard.
+ */
+export function openServedEmbedded(served: { socketFolder: string; port: number; folder: string; pid: number }): Database {
+  return poolDatabase(
+    // The server runs one session at a time anyway: a few connections keep a CLI's parallel reads queued there, not here.
+    { host: served.socketFolder, port: served.port, user: 'postgres', database: 'postgres', max: 4 },
+    { kind: 'embedded', where: served.folder, servedBy: served.pid },
+  );
+}
+
+function poolDatabase(config: pg.PoolConfig, identity: Pick<Database, 'kind' | 'where' | 'servedBy'>): Database {
+  const pool = new pg.Pool({ ...config, application_name: 'litwatch' });
   // An idle client that loses its server emits here; the next query reports the problem.
   pool.on('error', () => {});
   const exec = async (client: pg.Pool | pg.PoolClient, sql: string) => {
@@ -18,8 +35,7 @@ export function openPostgres(url: string, options: { max?: number } = {}): Datab
     return result.rows as Record<string, unknown>[];
   };
   return {
-    kind: 'postgres',
-    where: redactUrl(url),
+    ...identity,
     query: (sql, params) => run(pool, sql, params),
     exec: (sql) => exec(pool, sql),
     transaction: (work) =>
