@@ -33,6 +33,17 @@ const envSchema = z.object({
   REDIS_URL: secretUrl(['redis:', 'rediss:']).optional(),
   /** PostgreSQL (14 or newer) holding every durable record; unset: the embedded database in LITWATCH_DB_DIR. Secret. */
   DATABASE_URL: secretUrl(['postgres:', 'postgresql:']).optional(),
+  /**
+   * Connections each process keeps open to DATABASE_URL. Every process (start, each worker, the
+   * CLI) opens its own pool, so a managed PostgreSQL's connection limit is shared out by this;
+   * behind PgBouncer the pooler's own limit is what counts. @defaultValue 10
+   */
+  DATABASE_POOL_SIZE: z.coerce
+    .number()
+    .int()
+    .min(1, { error: quoting('must be a number of connections, at least 1') })
+    .max(1000, { error: quoting('must be a number of connections, at most 1000') })
+    .default(10),
   /** Folder of the embedded database (one process only), made absolute. @defaultValue `var/db` */
   LITWATCH_DB_DIR: z
     .string()

@@ -6,6 +6,8 @@ import { openPostgres } from './postgres-database.ts';
 export interface DatabaseSettings {
   /** A PostgreSQL server; unset: the embedded database in `dbDir`. */
   DATABASE_URL?: string;
+  /** Connections of the pool to DATABASE_URL. @defaultValue 10 */
+  DATABASE_POOL_SIZE?: number;
   LITWATCH_DB_DIR: string;
 }
 
@@ -17,7 +19,7 @@ export interface MigratedDatabase extends Database {
 
 /** The raw database the settings name, not migrated (`litwatch db status` looks before it leaps). */
 export function openDatabaseRaw(settings: DatabaseSettings): Database {
-  return settings.DATABASE_URL ? openPostgres(settings.DATABASE_URL) : openEmbedded(settings.LITWATCH_DB_DIR);
+  return settings.DATABASE_URL ? openPostgres(settings.DATABASE_URL, { max: settings.DATABASE_POOL_SIZE }) : openEmbedded(settings.LITWATCH_DB_DIR);
 }
 
 /**
