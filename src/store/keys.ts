@@ -21,6 +21,8 @@ export function storeKeys(prefix: string) {
       const pool = `${base}:enrich:fulltext-pool:{${scope}}`;
       return [`${pool}:entries`, `${pool}:works`, `${pool}:seq`, `${pool}:producers`, `${pool}:expected`];
     },
+    /** String, no TTL: the id of the database whose records these queues' jobs belong to (SystemStore.claimQueues). */
+    databaseId: `${base}:database-id`,
     /** Set: "event|subject" of the health checks failing at the last check (recomputed each check). */
     healthFlagged: `${base}:health:flagged`,
   } as const;

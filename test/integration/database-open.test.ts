@@ -5,6 +5,7 @@ import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { cliEnv, configDir, runCli, spawnCli, watchesYaml } from '../helpers/cli.ts';
 import { deletePrefix, REDIS_URL, testDatabase, testPrefix } from '../helpers/test-services.ts';
+import { freePort } from '../helpers/free-port.ts';
 import { PATIENCE_MS, until } from '../helpers/until.ts';
 
 const CONFIG = configDir(watchesYaml([{ id: 'bone', query: 'bone' }]));
@@ -21,7 +22,8 @@ describe('the embedded database belongs to one process', () => {
     // The prefix keeps its queues apart; no DATABASE_URL: the embedded database in `dir`.
     const env: NodeJS.ProcessEnv = { ...cliEnv({ REDIS_URL, LITWATCH_PREFIX: prefix, LITWATCH_CONFIG: CONFIG }), LITWATCH_DB_DIR: dir };
     delete env.DATABASE_URL;
-    const first = spawnCli(['start', '--role', 'worker'], env);
+    // `start` (all roles, on a port of its own): a `--role` process without DATABASE_URL is refused (shared-settings.ts).
+    const first = spawnCli(['start'], { ...env, PORT: String(await freePort()) });
     try {
       await until(() => first.output.stderr.includes('litwatch.started') || first.exitCode !== null, PATIENCE_MS);
       assert.equal(first.exitCode, null, first.output.stderr);
@@ -57,11 +59,11 @@ describe('a database newer than the code', () => {
     assert.equal(works.code, 1);
     assert.match(
       works.stderr,
-      /^The database at postgres:\/\/postgres@127\.0\.0\.1:5432\/lwtest_db_newer_[0-9a-f]+ is at migration 9999, newer than this litwatch knows \(0002\): run the newer litwatch, or restore a backup made with this version\.\n$/,
+      /^The database at postgres:\/\/postgres@127\.0\.0\.1:5432\/lwtest_db_newer_[0-9a-f]+ is at migration 9999, newer than this litwatch knows \(0008\): run the newer litwatch, or restore a backup made with this version\.\n$/,
     );
     const status = await runCli(['db', 'status'], env);
     assert.equal(status.code, 0);
-    assert.match(status.stdout, /newer than this litwatch \(9999 > 2\)/);
+    assert.match(status.stdout, /newer than this litwatch \(9999 > 8\)/);
   });
 
   test('db migrate from empty applies every migration, and again applies none', async () => {
