@@ -143,6 +143,8 @@ async function main(): Promise<void> {
       SMTP_URL: smtp.url,
       LITWATCH_SECRET: 'fault-suite-secret-0123456789abcdef0123456789',
       LITWATCH_PUBLIC_URL: `http://127.0.0.1:${port}`,
+      // Workers refuse to start without the settings every process must share (shared-settings.ts).
+      DASHBOARD_PASSWORD: 'fault-suite-dashboard',
       PORT: String(port),
       // A killed worker's jobs come back after this (BullMQ's lock), not after the default 30 s.
       // Not less: on 2 busy cores a live process's timers can lag 5 s, and a job whose lock

@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import { calendarClock } from './clock.ts';
 import type { Env } from './config/env.ts';
 import type { Config } from './config/load-config.ts';
@@ -6,7 +5,7 @@ import type { Logger } from './log.ts';
 import { createNcbiHttp, type NcbiTuning } from './ncbi/create-ncbi-http.ts';
 import type { NcbiHttp, NcbiOutcome } from './ncbi/ncbi-http.ts';
 import { closeQueues, createQueues, type Queues, type RetryPolicy } from './queue/queues.ts';
-import { connectRedis } from './redis/connect-redis.ts';
+import { connectRedis, type RedisClient, type RedisTarget } from './redis/connect-redis.ts';
 import { loadVocabularyOnce } from './entities/vocabulary-cache.ts';
 import type { Vocabulary } from './entities/vocabulary.ts';
 import { CursorStore } from './store/cursor-store.ts';
@@ -34,7 +33,7 @@ export interface Services {
   /** Put a new, already validated config in force. */
   setConfig(config: Config): void;
   /** BullMQ's connection: for src/queue only (the stores keep their own). */
-  queueConnection: Redis;
+  queueConnection: RedisClient;
   prefix: string;
   /** Connects to the database and applies pending migrations; rejects with a one-line reason. */
   ready(): Promise<void>;
@@ -70,7 +69,10 @@ export interface Services {
 export interface ServicesOptions {
   env: Env;
   config: Config;
-  redisUrl: string;
+  /** One Redis by URL (tests, benches)… */
+  redisUrl?: string;
+  /** …or where the queues live, a Redis or a Redis Cluster (litwatch's commands). */
+  redis?: RedisTarget;
   log: Logger;
   /** A database already open (tests, benches); default: DATABASE_URL, else the embedded one in LITWATCH_DB_DIR. */
   db?: MigratedDatabase;
@@ -80,7 +82,9 @@ export interface ServicesOptions {
 }
 
 export function createServices(options: ServicesOptions): Services {
-  const redis = connectRedis(options.redisUrl);
+  const target = options.redis ?? (options.redisUrl === undefined ? undefined : { url: options.redisUrl });
+  if (!target) throw new Error('createServices needs redis or redisUrl');
+  const redis = connectRedis(target);
   // Errors of a connection being closed (a command still in flight when a short CLI command
   // quits, EPIPE on the way out) say nothing about Redis: only those before close() are logged.
   let closing = false;
@@ -107,7 +111,7 @@ export function createServices(options: ServicesOptions): Services {
     prefix,
     ready: () => db.ready(),
     database: { kind: db.kind, where: db.where },
-    system: new SystemStore(db, redis),
+    system: new SystemStore(db, redis, prefix),
     works,
     setAside: new SetAsideStore(db),
     cursors: new CursorStore(db),

@@ -38,6 +38,7 @@ export function followPoll(job: Job, progress: Progress, intervalMs = 500): () =
   };
 }
 
+/** On a Redis Cluster the queue's name carries a hash tag: `<prefix>:fetch{poll}:<id>`. */
 function isOf(key: string, queue: string): boolean {
-  return key.includes(`:${queue}:`);
+  return key.includes(`:${queue}:`) || key.includes(`:${queue}{`);
 }

@@ -1,7 +1,7 @@
 import { loadConfig, type Config } from '../config/load-config.ts';
 import { loadEnv, type Env } from '../config/env.ts';
 import { createLogger, setLogger, type Logger } from '../log.ts';
-import { redisAnswers } from '../redis/connect-redis.ts';
+import { clusterAnswers, redisAnswers, type RedisClusterSettings } from '../redis/connect-redis.ts';
 import { ensureRedis, type RedisHandle } from '../redis/ensure-redis.ts';
 import { createServices, type Services } from '../services.ts';
 import { openDatabase } from '../store/db/open-database.ts';
@@ -32,7 +32,12 @@ export async function loadSettings(): Promise<Settings> {
 
 export interface Runtime {
   services: Services;
-  redis: RedisHandle;
+  redis: RedisHandle & {
+    /** The cluster's settings when REDIS_CLUSTER_NODES is set (then `url` is unset). */
+    cluster?: RedisClusterSettings;
+    /** Which Redis or cluster, as a log or banner may show it (no password). */
+    where: string;
+  };
   close(): Promise<void>;
 }
 
@@ -40,17 +45,12 @@ export interface Runtime {
 const REDIS_PROBE_MS = 3000;
 
 /**
- * Settings plus a Redis (found or started) and the services on top of it. `serve` (litwatch
- * start) also serves the embedded database to the CLI; without it, a command finding the
- * embedded database held by a running litwatch reaches it through that one's socket.
+ * Settings plus a Redis (found or started, or the cluster) and the services on top of it.
+ * `serve` (litwatch start) also serves the embedded database to the CLI; without it, a command
+ * finding the embedded database held by a running litwatch reaches it through that one's socket.
  */
 export async function openRuntime(settings: Settings, options: { serve?: boolean } = {}): Promise<Runtime> {
-  const redis = await ensureRedis(settings.env.REDIS_URL, settings.log);
-  // Commands wait through a Redis outage once running (BullMQ's choice); at start, a Redis
-  // that is not there is a typo or a stopped server, better said at once than waited on.
-  if (settings.env.REDIS_URL && !(await redisAnswers(redis.url, REDIS_PROBE_MS))) {
-    throw new UserError(`Redis at ${redactUrl(redis.url)} (REDIS_URL) does not answer: start it, or fix REDIS_URL`);
-  }
+  const redis = await openRedis(settings);
   // The database first: when it cannot be used (in use, newer than the code, not answering),
   // one line says why before any queue connection is opened.
   const db = openDatabase(
@@ -81,7 +81,13 @@ export async function openRuntime(settings: Settings, options: { serve?: boolean
         ? `embedded database in ${db.where}`
         : `embedded database in ${db.where}, through the running litwatch (process ${db.servedBy})`,
   );
-  const services = createServices({ env: settings.env, config: settings.config, redisUrl: redis.url, log: settings.log, db });
+  const target = redis.cluster ? { cluster: redis.cluster } : { url: redis.url };
+  const services = createServices({ env: settings.env, config: settings.config, redis: target, log: settings.log, db });
+  await refuseForeignQueues(services, redis).catch(async (err: unknown) => {
+    await services.close().catch(() => {});
+    await redis.stop?.();
+    throw err;
+  });
   return {
     services,
     redis,
@@ -90,6 +96,39 @@ export async function openRuntime(settings: Settings, options: { serve?: boolean
       await redis.stop?.();
     },
   };
+}
+
+/**
+ * The queues under this prefix belong to the first database that served them: a process on
+ * another database (a worker started without DATABASE_URL, or with another one) would take
+ * their jobs and store the works where nobody reads them, so it is refused in one line.
+ */
+async function refuseForeignQueues(services: Services, redis: Runtime['redis']): Promise<void> {
+  const claim = await services.system.claimQueues();
+  if (claim.ours) return;
+  throw new UserError(
+    `the queues under LITWATCH_PREFIX ${services.prefix} on ${redis.where} belong to another database (id ${claim.claimedBy}; this one, ${services.database.where}, is ${claim.database}): set DATABASE_URL to that database, or use another LITWATCH_PREFIX; if this database replaced it on purpose, delete the Redis key ${claim.key}`,
+  );
+}
+
+async function openRedis(settings: Settings): Promise<Runtime['redis']> {
+  const cluster = settings.env.REDIS_CLUSTER_NODES;
+  if (cluster) {
+    const where = `Redis Cluster ${cluster.nodes.map((node) => `${node.host}:${node.port}`).join(',')}`;
+    if (!(await clusterAnswers(cluster, REDIS_PROBE_MS))) {
+      throw new UserError(
+        `${where} (REDIS_CLUSTER_NODES) does not answer with cluster_state:ok: start its nodes and assign every slot, or fix REDIS_CLUSTER_NODES`,
+      );
+    }
+    return { url: '', cluster, where };
+  }
+  const redis = await ensureRedis(settings.env.REDIS_URL, settings.log);
+  // Commands wait through a Redis outage once running (BullMQ's choice); at start, a Redis
+  // that is not there is a typo or a stopped server, better said at once than waited on.
+  if (settings.env.REDIS_URL && !(await redisAnswers(redis.url, REDIS_PROBE_MS))) {
+    throw new UserError(`Redis at ${redactUrl(redis.url)} (REDIS_URL) does not answer: start it, or fix REDIS_URL`);
+  }
+  return { ...redis, where: redactUrl(redis.url) };
 }
 
 /** A URL as a log or banner may show it: no password. */

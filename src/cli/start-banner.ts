@@ -1,11 +1,11 @@
 import type { Env } from '../config/env.ts';
 import type { Generated } from './first-start.ts';
-import { redactUrl } from './runtime.ts';
 
 export interface BannerFacts {
   env: Env;
   role: string;
-  redisUrl: string;
+  /** Which Redis (or cluster), without its password. */
+  redisWhere: string;
   /** True when litwatch started its own redis-server. */
   redisStarted: boolean;
   web: boolean;
@@ -30,7 +30,7 @@ export function startBanner(facts: BannerFacts): string {
         ]
       : ['  web:        not served by this process (role)']),
     `  mail:       ${env.SMTP_URL ? `SMTP ${new URL(env.SMTP_URL).host}` : `outbox folder ${env.LITWATCH_OUTBOX} (set SMTP_URL to send)`}`,
-    `  redis:      ${redactUrl(facts.redisUrl)}${facts.redisStarted ? ' (started by litwatch)' : ''}, key prefix ${env.LITWATCH_PREFIX}`,
+    `  redis:      ${facts.redisWhere}${facts.redisStarted ? ' (started by litwatch)' : ''}, key prefix ${env.LITWATCH_PREFIX}`,
     `  database:   ${facts.database.kind === 'embedded' ? `embedded PostgreSQL in ${facts.database.where} (set DATABASE_URL for several processes)` : `PostgreSQL at ${facts.database.where}`}`,
     ...(facts.generated.secretFile ? [`  secret:     ${facts.generated.secretFile} (generated; set LITWATCH_SECRET in production)`] : []),
   ];

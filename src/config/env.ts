@@ -17,6 +17,22 @@ const PINO_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent
  */
 const PREFIX = /^(?:[A-Za-z0-9_-]{1,64}|\{[A-Za-z0-9_-]{1,64}\})$/;
 
+/** `host:port` or `redis[s]://[user:password@]host:port`, or undefined when it is neither. */
+function clusterNode(entry: string): { host: string; port: number; username?: string; password?: string; tls: boolean } | undefined {
+  const url = /^rediss?:\/\//.test(entry) ? entry : `redis://${entry}`;
+  if (!URL.canParse(url)) return undefined;
+  const parsed = new URL(url);
+  const port = Number(parsed.port);
+  if (!parsed.hostname || !Number.isInteger(port) || port < 1 || port > 65535 || (parsed.pathname !== '' && parsed.pathname !== '/')) return undefined;
+  return {
+    host: parsed.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port,
+    ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),
+    ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
+    tls: parsed.protocol === 'rediss:',
+  };
+}
+
 /** A message that quotes the value: only for variables that are not secrets. */
 const quoting = (what: string) => (issue: { input?: unknown }) => `${what}, got ${JSON.stringify(issue.input)}`;
 
@@ -31,8 +47,48 @@ function secretUrl(protocols: readonly string[]) {
 const envSchema = z.object({
   /** Redis for the queues, rate limits and short locks; unset means the caller finds or starts a local one. Secret. */
   REDIS_URL: secretUrl(['redis:', 'rediss:']).optional(),
+  /**
+   * A Redis Cluster instead of REDIS_URL: some of its nodes, comma-separated, as `host:port` or
+   * `redis://[user:password@]host:port` (`rediss://` for TLS; the first node's login is used for
+   * all). The client finds the other nodes itself. Secret (it may hold a password).
+   */
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .transform((value, ctx) => {
+      const nodes = value
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== '');
+      const parsed = nodes.map(clusterNode);
+      if (parsed.length === 0 || parsed.some((node) => node === undefined)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must be nodes separated by commas, each host:port or redis://[user:password@]host:port (value not shown: it may hold a password)',
+        });
+        return z.NEVER;
+      }
+      const first = parsed[0]!;
+      return {
+        nodes: parsed.map((node) => ({ host: node!.host, port: node!.port })),
+        ...(first.username ? { username: first.username } : {}),
+        ...(first.password ? { password: first.password } : {}),
+        tls: first.tls,
+      };
+    })
+    .optional(),
   /** PostgreSQL (14 or newer) holding every durable record; unset: the embedded database in LITWATCH_DB_DIR. Secret. */
   DATABASE_URL: secretUrl(['postgres:', 'postgresql:']).optional(),
+  /**
+   * Connections each process keeps open to DATABASE_URL. Every process (start, each worker, the
+   * CLI) opens its own pool, so a managed PostgreSQL's connection limit is shared out by this;
+   * behind PgBouncer the pooler's own limit is what counts. @defaultValue 10
+   */
+  DATABASE_POOL_SIZE: z.coerce
+    .number()
+    .int()
+    .min(1, { error: quoting('must be a number of connections, at least 1') })
+    .max(1000, { error: quoting('must be a number of connections, at most 1000') })
+    .default(10),
   /** Folder of the embedded database (one process only), made absolute. @defaultValue `var/db` */
   LITWATCH_DB_DIR: z
     .string()
@@ -186,6 +242,11 @@ const ENV_NAMES = Object.keys(envSchema.shape);
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const result = envSchema.safeParse(pickOurs(source));
   if (!result.success) throw new ConfigError(result.error.issues.map(toProblem));
+  if (result.data.REDIS_URL && result.data.REDIS_CLUSTER_NODES) {
+    throw new ConfigError([
+      { file: 'env', field: 'REDIS_CLUSTER_NODES', message: 'set REDIS_URL (one Redis) or REDIS_CLUSTER_NODES (a Redis Cluster), not both' },
+    ]);
+  }
   return Object.freeze({ ...result.data, LITWATCH_PUBLIC_URL: result.data.LITWATCH_PUBLIC_URL ?? `http://localhost:${result.data.PORT}` });
 }
 

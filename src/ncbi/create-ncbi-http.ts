@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/connect-redis.ts';
 import type { Env } from '../config/env.ts';
 import type { Logger } from '../log.ts';
 import type { BackoffOptions } from './backoff.ts';
@@ -39,7 +39,7 @@ export interface NcbiTuning {
   onOutcome?: (outcome: NcbiOutcome) => void;
 }
 
-export function createNcbiHttp(env: NcbiEnv, redis: Redis, log: Logger, tuning: NcbiTuning = {}): NcbiHttp {
+export function createNcbiHttp(env: NcbiEnv, redis: RedisClient, log: Logger, tuning: NcbiTuning = {}): NcbiHttp {
   const limiters = Object.fromEntries(
     NCBI_SERVICES.map((service) => [
       service,

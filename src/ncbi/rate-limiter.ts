@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/connect-redis.ts';
 import { luaScript } from '../redis/lua-script.ts';
 
 /**
@@ -80,7 +80,7 @@ export class SharedRateLimiter {
   waitedMs = 0;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     options: RateLimiterOptions,
   ) {
     if (!Number.isInteger(options.limit) || options.limit < 1) {

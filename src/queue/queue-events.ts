@@ -14,7 +14,7 @@ export interface OpenQueueEvents {
  */
 export async function openQueueEvents(services: Services, queue: QueueName): Promise<OpenQueueEvents> {
   const connection = services.queueConnection.duplicate();
-  const events = new QueueEvents(queue, { connection, prefix: services.prefix });
+  const events = new QueueEvents(services.queues[queue].name, { connection, prefix: services.prefix });
   await events.waitUntilReady();
   return {
     events,

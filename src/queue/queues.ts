@@ -1,6 +1,7 @@
 import { Queue, type DefaultJobOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
-import { QUEUE_NAMES, type QueueName } from './queue-names.ts';
+import { Cluster } from 'ioredis';
+import type { RedisClient } from '../redis/connect-redis.ts';
+import { bullQueueName, QUEUE_NAMES, type QueueName } from './queue-names.ts';
 
 export type Queues = Readonly<Record<QueueName, Queue>>;
 
@@ -26,8 +27,12 @@ export function defaultJobOptions(retry: RetryPolicy = DEFAULT_RETRY): DefaultJo
   };
 }
 
-export function createQueues(connection: Redis, prefix: string, retry?: RetryPolicy): Queues {
-  const entries = QUEUE_NAMES.map((name) => [name, new Queue(name, { connection, prefix, defaultJobOptions: defaultJobOptions(retry) })] as const);
+/** One BullMQ queue per stage; workers and QueueEvents take each one's `name` (it carries a hash tag on a cluster). */
+export function createQueues(connection: RedisClient, prefix: string, retry?: RetryPolicy): Queues {
+  const cluster = connection instanceof Cluster;
+  const entries = QUEUE_NAMES.map(
+    (name) => [name, new Queue(bullQueueName(name, cluster), { connection, prefix, defaultJobOptions: defaultJobOptions(retry) })] as const,
+  );
   return Object.freeze(Object.fromEntries(entries) as Record<QueueName, Queue>);
 }
 

@@ -24,7 +24,7 @@ export interface WorkerOptions {
 export function startWorkers(services: Services, options: WorkerOptions = {}, registry: JobRegistry = buildRegistry()): Worker[] {
   const lockMs = options.lockDurationMs ?? services.env.LITWATCH_LOCK_MS;
   return (options.queues ?? QUEUE_NAMES).map((queue) => {
-    const worker = new Worker(queue, (job, token) => runJob(services, registry, job, token), {
+    const worker = new Worker(services.queues[queue].name, (job, token) => runJob(services, registry, job, token), {
       connection: services.queueConnection,
       prefix: services.prefix,
       concurrency: options.concurrency?.[queue] ?? DEFAULT_CONCURRENCY[queue],

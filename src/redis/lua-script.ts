@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connect-redis.ts';
 
-export type LuaScript = (redis: Redis, keys: string[], args: (string | number)[]) => Promise<unknown>;
+export type LuaScript = (redis: RedisClient, keys: string[], args: (string | number)[]) => Promise<unknown>;
 
 /**
  * A Lua script run with EVALSHA (the script text crosses the wire once per connection, not on

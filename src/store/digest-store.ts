@@ -113,13 +113,17 @@ export class DigestStore {
 
   /**
    * Take the right to send, for `leaseMs`. A lease that ran out (its sender died mid-send) is
-   * taken over; the message keeps its Message-ID, so a receiver can tell a repeat.
+   * taken over; the message keeps its Message-ID, so a receiver can tell a repeat. The lease is
+   * measured on the database's clock (`now()`), the one clock every worker on every machine
+   * shares: a machine whose clock runs ahead would otherwise take over a live lease. `now` is
+   * for tests that step through a lease's life.
    */
-  async lockForSending(id: string, now = Date.now(), leaseMs = this.leaseMs): Promise<LockResult> {
+  async lockForSending(id: string, now?: number, leaseMs = this.leaseMs): Promise<LockResult> {
     const locked = await this.db.query(
-      `UPDATE digests SET status = 'sending', lease_until = $2::timestamptz + make_interval(secs => $3::float8 / 1000), attempts = attempts + 1
-       WHERE id = $1 AND (status IN ('pending', 'failed') OR (status = 'sending' AND lease_until < $2)) RETURNING 1`,
-      [id, new Date(now), leaseMs],
+      `WITH clock AS (SELECT COALESCE($2::timestamptz, now()) AS t)
+       UPDATE digests SET status = 'sending', lease_until = clock.t + make_interval(secs => $3::float8 / 1000), attempts = attempts + 1
+       FROM clock WHERE id = $1 AND (status IN ('pending', 'failed') OR (status = 'sending' AND lease_until < clock.t)) RETURNING 1`,
+      [id, now === undefined ? null : new Date(now), leaseMs],
     );
     if (locked.length === 1) return 'locked';
     const row = parseRow(z.object({ status: z.string() }), (await this.db.query('SELECT status FROM digests WHERE id = $1', [id]))[0], 'digest');

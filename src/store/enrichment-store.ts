@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { CardSummary } from '../card/summarise.ts';
 import type { WorkEntities } from '../entities/entity-types.ts';
 import type { FullText } from '../parse/full-text.ts';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/connect-redis.ts';
 import type { Database } from './db/database.ts';
 import { entitiesSchema, fullTextSchema, summarySchema } from './document-schemas.ts';
 import { count, document, documentOf, ms, optionalMs, parseRow, parseRows } from './documents.ts';
@@ -40,7 +40,7 @@ export class EnrichmentStore {
 
   constructor(
     private readonly db: Database,
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
   ) {
     this.keys = storeKeys(prefix);
@@ -89,10 +89,15 @@ export class EnrichmentStore {
    */
   async claimFullTexts(pmcids: string[], owner: string, ttlMs = 10 * 60_000): Promise<Set<string>> {
     if (pmcids.length === 0) return new Set();
-    const pipeline = this.redis.pipeline();
-    for (const pmcid of pmcids) pipeline.set(this.keys.fullTextClaim(pmcid), owner, 'PX', ttlMs, 'NX').get(this.keys.fullTextClaim(pmcid));
-    const replies = (await pipeline.exec()) ?? [];
-    return new Set(pmcids.filter((_, i) => replies[2 * i + 1]?.[1] === owner));
+    // A SET NX then a GET a key, key by key: each claim is its own key, and a cluster spreads
+    // them over slots, where a pipeline of keys in several slots is refused.
+    const holders: (string | null)[] = [];
+    for (const pmcid of pmcids) {
+      const key = this.keys.fullTextClaim(pmcid);
+      await this.redis.set(key, owner, 'PX', ttlMs, 'NX');
+      holders.push(await this.redis.get(key));
+    }
+    return new Set(pmcids.filter((_, i) => holders[i] === owner));
   }
 
   /** The entities, and their names for full-text search, in one step. */

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/connect-redis.ts';
 import { luaScript } from '../redis/lua-script.ts';
 import { storeKeys, type StoreKeys } from './keys.ts';
 
@@ -59,7 +59,7 @@ export class FullTextPool {
   private readonly keys: StoreKeys;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
     readonly batchSize = 20,
     private readonly ttlMs = 86_400_000,

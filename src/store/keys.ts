@@ -27,6 +27,8 @@ export function storeKeys(prefix: string) {
      * one key, so no hash tag is needed for a Redis Cluster.
      */
     rateCounter: (kind: string, subject: string) => `${base}:limits:${kind}:${subject}`,
+    /** String, no TTL: the id of the database whose records these queues' jobs belong to (SystemStore.claimQueues). */
+    databaseId: `${base}:database-id`,
     /** Set: "event|subject" of the health checks failing at the last check (recomputed each check). */
     healthFlagged: `${base}:health:flagged`,
   } as const;

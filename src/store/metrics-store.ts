@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/connect-redis.ts';
 import { z } from 'zod';
 import { QUERY_WARNING_KINDS, type QueryWarning } from '../poll/query-warnings.ts';
 import type { Database } from './db/database.ts';
@@ -58,7 +58,7 @@ export class MetricsStore {
 
   constructor(
     private readonly db: Database,
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
     private readonly works: WorkStore,
   ) {

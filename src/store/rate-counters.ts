@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/connect-redis.ts';
 import { luaScript } from '../redis/lua-script.ts';
 import { storeKeys, type StoreKeys } from './keys.ts';
 
@@ -68,7 +68,7 @@ export class RateCounters {
   private readonly keys: StoreKeys;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
   ) {
     this.keys = storeKeys(prefix);

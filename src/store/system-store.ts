@@ -1,7 +1,8 @@
-import type { Redis } from 'ioredis';
+import { keyHolders, type RedisClient } from '../redis/connect-redis.ts';
 import { z } from 'zod';
 import type { Database } from './db/database.ts';
 import { count, parseRow, parseRows } from './documents.ts';
+import { storeKeys, type StoreKeys } from './keys.ts';
 
 /** The tables /admin counts (the durable records, in the order shown). */
 export const COUNTED_TABLES = [
@@ -23,10 +24,30 @@ export const COUNTED_TABLES = [
  * is the database, how much memory does Redis use.
  */
 export class SystemStore {
+  private readonly keys?: StoreKeys;
+
   constructor(
     private readonly db: Database,
-    private readonly redis: Redis,
-  ) {}
+    private readonly redis: RedisClient,
+    prefix?: string,
+  ) {
+    if (prefix !== undefined) this.keys = storeKeys(prefix);
+  }
+
+  /**
+   * Record in Redis, under the prefix, which database these queues belong to; the first
+   * process to start claims them. Returns both ids: `ours` is false when the queues were
+   * claimed by another database (their jobs name works and digests this one does not have).
+   */
+  async claimQueues(): Promise<{ ours: boolean; database: string; claimedBy: string; key: string }> {
+    if (!this.keys) throw new Error('SystemStore.claimQueues needs the key prefix');
+    const row = parseRow(z.object({ id: z.string() }), (await this.db.query('SELECT id::text AS id FROM database_identity'))[0], 'database identity');
+    if (!row) throw new Error('the database has no identity row (migration 0008_database_identity): run `litwatch db migrate`');
+    const key = this.keys.databaseId;
+    await this.redis.set(key, row.id, 'NX');
+    const claimedBy = (await this.redis.get(key)) ?? row.id;
+    return { ours: claimedBy === row.id, database: row.id, claimedBy, key };
+  }
 
   /**
    * Does Redis answer PING in time? Not asked while the connection is lost: the app's
@@ -67,16 +88,26 @@ export class SystemStore {
     return Object.fromEntries(rows.map((row) => [row.name, row.n])) as Record<(typeof COUNTED_TABLES)[number], number>;
   }
 
-  /** Redis's `used_memory` (bytes). */
+  /** Redis's `used_memory` (bytes): summed over every master of a cluster, each holding its share of the keys. */
   async redisUsedMemory(): Promise<number> {
-    const info = await this.redis.info('memory');
-    return Number(/^used_memory:(\d+)/m.exec(info)?.[1] ?? 0);
+    const infos = await Promise.all(keyHolders(this.redis).map((node) => node.info('memory')));
+    return infos.reduce((sum, info) => sum + Number(/^used_memory:(\d+)/m.exec(info)?.[1] ?? 0), 0);
   }
 
-  /** Redis's eviction policy: BullMQ needs `noeviction`, or queued jobs can vanish. */
-  async redisEvictionPolicy(): Promise<string | undefined> {
-    const reply = (await this.redis.config('GET', 'maxmemory-policy')) as string[];
-    return reply[1];
+  /**
+   * Redis's eviction policy: BullMQ needs `noeviction`, or queued jobs can vanish. On a cluster
+   * every master is asked (each evicts on its own): the first one that may evict is named, as
+   * `policy` with the node it was found on.
+   */
+  async redisEvictionPolicy(): Promise<{ policy: string; node?: string } | undefined> {
+    const nodes = keyHolders(this.redis);
+    const replies = await Promise.all(nodes.map(async (node) => (await node.config('GET', 'maxmemory-policy')) as string[]));
+    const policies = replies.map((reply, i) => ({
+      policy: reply[1],
+      node: nodes.length > 1 ? `${nodes[i]!.options.host}:${nodes[i]!.options.port}` : undefined,
+    }));
+    const found = policies.find((p) => p.policy !== undefined && p.policy !== 'noeviction') ?? policies.find((p) => p.policy !== undefined);
+    return found?.policy === undefined ? undefined : { policy: found.policy, ...(found.node ? { node: found.node } : {}) };
   }
 }
 

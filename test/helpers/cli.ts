@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { REFERENCE_DAY, testDatabaseUrl } from './test-services.ts';
+import { REFERENCE_DAY, TEST_SECRET, testDatabaseUrl } from './test-services.ts';
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = path.join(PROJECT_ROOT, 'bin', 'litwatch.js');
@@ -39,6 +39,20 @@ export function cliEnv(vars: Record<string, string>): NodeJS.ProcessEnv {
     LITWATCH_CLOCK: REFERENCE_DAY.toISOString(),
     ...db,
     ...vars,
+  };
+}
+
+/**
+ * The settings every process beside others must share (src/config/shared-settings.ts), for
+ * tests that start `--role` processes: the suite's secret, a dashboard password, the default
+ * public URL, and an SMTP server that refuses connections (a test that sends gives its own).
+ */
+export function sharedSettings(): Record<string, string> {
+  return {
+    LITWATCH_SECRET: TEST_SECRET,
+    DASHBOARD_PASSWORD: 'test-dashboard-password',
+    LITWATCH_PUBLIC_URL: 'http://localhost:3000',
+    SMTP_URL: 'smtp://127.0.0.1:1',
   };
 }
 

@@ -7,6 +7,7 @@ import { loadEnv } from '../../src/config/env.ts';
 import type { Config } from '../../src/config/load-config.ts';
 import { createLogger, type Logger } from '../../src/log.ts';
 import { rateLimitKeys } from '../../src/ncbi/create-ncbi-http.ts';
+import { deleteKeys, type RedisClient } from '../../src/redis/connect-redis.ts';
 import { createServices, type Services } from '../../src/services.ts';
 import { migratedOnFirstUse, type MigratedDatabase } from '../../src/store/db/open-database.ts';
 import { openPostgres } from '../../src/store/db/postgres-database.ts';
@@ -136,27 +137,24 @@ export function testServices(options: {
   });
 }
 
-/** Delete every key under a test prefix (queues and store alike) and drop the test's database. */
-export async function deletePrefix(prefix: string): Promise<void> {
-  await deleteRedisKeys(prefix);
+/**
+ * Delete every key under a test prefix (queues and store alike) and drop the test's database.
+ * `redis`: the Redis (or Redis Cluster) the test used, when not the one at REDIS_URL.
+ */
+export async function deletePrefix(prefix: string, redis?: RedisClient): Promise<void> {
+  await deleteRedisKeys(prefix, redis);
   dropTestDatabase(testDatabaseName(prefix));
 }
 
-/** Delete every Redis key under a prefix: what losing Redis does to an installation. */
-export async function deleteRedisKeys(prefix: string): Promise<number> {
-  const redis = new Redis(REDIS_URL);
-  let deleted = 0;
+/** Delete every Redis key under a prefix, on every master of a cluster: what losing Redis does to an installation. */
+export async function deleteRedisKeys(prefix: string, redis?: RedisClient): Promise<number> {
+  if (redis) return deleteKeys(redis, `${prefix}:*`);
+  const own = new Redis(REDIS_URL);
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      if (keys.length > 0) deleted += await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
+    return await deleteKeys(own, `${prefix}:*`);
   } finally {
-    await redis.quit();
+    await own.quit();
   }
-  return deleted;
 }
 
 /** A logger whose JSON lines are kept in `lines`, to check what litwatch logs (and what it must not). */

@@ -7,7 +7,7 @@ import { openQueueEvents } from '../../src/queue/queue-events.ts';
 import { closeWorkers, startWorkers } from '../../src/queue/run-workers.ts';
 import type { Services } from '../../src/services.ts';
 import { queryHash } from '../../src/store/cursor-store.ts';
-import { cliEnv, configDir, spawnCli, watchesYaml } from '../helpers/cli.ts';
+import { cliEnv, configDir, spawnCli, watchesYaml, sharedSettings } from '../helpers/cli.ts';
 import { FakeNcbi } from '../helpers/fake-ncbi.ts';
 import { pubmedArticleXml } from '../helpers/pubmed-xml.ts';
 import { deletePrefix, ncbiEnv, REDIS_URL, testConfig, testPrefix, testServices } from '../helpers/test-services.ts';
@@ -46,6 +46,7 @@ describe('a worker killed in the middle of a poll', () => {
     // A worker process fetches the first batch of three, then NCBI holds the others in flight.
     ncbi.holdEfetchesAfter(1);
     const env = cliEnv({
+      ...sharedSettings(),
       REDIS_URL,
       LITWATCH_PREFIX: prefix,
       ...ncbiEnv(ncbi.url),

@@ -10,6 +10,7 @@ import { openEmbedded } from '../../src/store/db/embedded-database.ts';
 import { socketFolder, socketPath } from '../../src/store/db/embedded-server.ts';
 import { cliEnv, configDir, runCli, spawnCli, watchesYaml } from '../helpers/cli.ts';
 import { deletePrefix, REDIS_URL, testDatabase, testPrefix } from '../helpers/test-services.ts';
+import { freePort } from '../helpers/free-port.ts';
 import { PATIENCE_MS, until } from '../helpers/until.ts';
 
 const CONFIG = configDir(watchesYaml([{ id: 'bone', query: 'bone' }]));
@@ -62,11 +63,12 @@ describe('the embedded database belongs to one process', () => {
   test('a second litwatch start on a folder a running one serves is refused: one process owns it', async () => {
     const env: NodeJS.ProcessEnv = { ...cliEnv({ REDIS_URL, LITWATCH_PREFIX: prefix, LITWATCH_CONFIG: CONFIG }), LITWATCH_DB_DIR: dir };
     delete env.DATABASE_URL;
-    const first = spawnCli(['start', '--role', 'worker'], env);
+    // `start` (all roles, on a port of its own): a `--role` process without DATABASE_URL is refused (shared-settings.ts).
+    const first = spawnCli(['start'], { ...env, PORT: String(await freePort()) });
     try {
       await until(() => first.output.stderr.includes('litwatch.started') || first.exitCode !== null, PATIENCE_MS);
       assert.equal(first.exitCode, null, first.output.stderr);
-      const second = await runCli(['start', '--role', 'worker'], env);
+      const second = await runCli(['start'], { ...env, PORT: String(await freePort()) });
       assert.equal(second.code, 1);
       assert.match(second.stderr, new RegExp(`^The embedded database in .+ is in use by process ${first.pid}: `));
     } finally {

@@ -7,7 +7,7 @@ import * as sendDigest from '../../jobs/send-digest.ts';
 import { closeWorkers, startWorkers } from '../../src/queue/run-workers.ts';
 import type { Services } from '../../src/services.ts';
 import { digestId } from '../../src/store/digest-store.ts';
-import { cliEnv, configDir, spawnCli, watchesYaml } from '../helpers/cli.ts';
+import { cliEnv, configDir, spawnCli, watchesYaml, sharedSettings } from '../helpers/cli.ts';
 import { deletePrefix, REDIS_URL, TEST_SECRET, testConfig, testPrefix, testServices } from '../helpers/test-services.ts';
 import { PATIENCE_MS, until, untilQueueIdle } from '../helpers/until.ts';
 
@@ -82,6 +82,7 @@ describe('a digest whose sender was killed mid-send', () => {
 
     // A worker process takes the send and hangs in SMTP; then it is killed.
     const env = cliEnv({
+      ...sharedSettings(),
       REDIS_URL,
       LITWATCH_PREFIX: prefix,
       LITWATCH_CONFIG: configDir(watchesYaml([{ id: 'bone', query: 'a' }])),

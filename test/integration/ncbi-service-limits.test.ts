@@ -6,7 +6,7 @@ import { pmcidsForPmids } from '../../src/ncbi/pmc-idconv.ts';
 import { exportBiocJson } from '../../src/ncbi/pubtator.ts';
 import { litwatchVersion, missingEmailWarning } from '../../src/ncbi/user-agent.ts';
 import type { Services } from '../../src/services.ts';
-import { cliEnv, configDir, spawnCli, watchesYaml } from '../helpers/cli.ts';
+import { cliEnv, configDir, spawnCli, watchesYaml, sharedSettings } from '../helpers/cli.ts';
 import { FakeNcbi, type FakeService, type LoggedRequest } from '../helpers/fake-ncbi.ts';
 import { deletePrefix, deleteRateLimitKey, REDIS_URL, testConfig, testPrefix, testServices } from '../helpers/test-services.ts';
 import { PATIENCE_MS } from '../helpers/until.ts';
@@ -98,7 +98,7 @@ describe('litwatch start without NCBI_EMAIL', () => {
     // A worker role with no watch polls nothing: it never calls NCBI, it only starts.
     const child = spawnCli(
       ['start', '--role', 'worker'],
-      cliEnv({ REDIS_URL, LITWATCH_PREFIX: prefix, LITWATCH_CONFIG: configDir(watchesYaml([{ id: 'w', query: 'bone' }])) }),
+      cliEnv({ ...sharedSettings(), REDIS_URL, LITWATCH_PREFIX: prefix, LITWATCH_CONFIG: configDir(watchesYaml([{ id: 'w', query: 'bone' }])) }),
     );
     try {
       const deadline = Date.now() + PATIENCE_MS;

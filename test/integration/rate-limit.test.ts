@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import * as pollWatch from '../../jobs/poll-watch.ts';
 import { SharedRateLimiter } from '../../src/ncbi/rate-limiter.ts';
 import { openQueueEvents } from '../../src/queue/queue-events.ts';
-import { cliEnv, configDir, spawnCli, watchesYaml } from '../helpers/cli.ts';
+import { cliEnv, configDir, spawnCli, watchesYaml, sharedSettings } from '../helpers/cli.ts';
 import { FakeNcbi } from '../helpers/fake-ncbi.ts';
 import { pubmedArticleXml } from '../helpers/pubmed-xml.ts';
 import { deletePrefix, ncbiEnv, REDIS_URL, testConfig, testPrefix, testServices } from '../helpers/test-services.ts';
@@ -68,7 +68,13 @@ describe('two worker processes polling together', () => {
       })),
     );
     ncbi.setQuery(QUERY, pmids);
-    const env = cliEnv({ REDIS_URL, LITWATCH_PREFIX: prefix, ...ncbiEnv(ncbi.url), LITWATCH_CONFIG: configDir(watchesYaml([{ id: 'bone', query: QUERY }])) });
+    const env = cliEnv({
+      ...sharedSettings(),
+      REDIS_URL,
+      LITWATCH_PREFIX: prefix,
+      ...ncbiEnv(ncbi.url),
+      LITWATCH_CONFIG: configDir(watchesYaml([{ id: 'bone', query: QUERY }])),
+    });
     for (let i = 0; i < 2; i++) workers.push(spawnCli(['start', '--role', 'worker'], env));
     await Promise.all(workers.map((w) => waitForLog(w, 'litwatch.started')));
   });

@@ -6,7 +6,7 @@ import * as pollWatch from '../../jobs/poll-watch.ts';
 import { openQueueEvents } from '../../src/queue/queue-events.ts';
 import { closeWorkers, startWorkers } from '../../src/queue/run-workers.ts';
 import type { Services } from '../../src/services.ts';
-import { cliEnv, configDir, spawnCli, watchesYaml } from '../helpers/cli.ts';
+import { cliEnv, configDir, spawnCli, watchesYaml, sharedSettings } from '../helpers/cli.ts';
 import { FakeNcbi } from '../helpers/fake-ncbi.ts';
 import { pubmedArticleXml } from '../helpers/pubmed-xml.ts';
 import { deletePrefix, ncbiEnv, REDIS_URL, testConfig, testPrefix, testServices } from '../helpers/test-services.ts';
@@ -41,6 +41,7 @@ after(async () => {
 test('SIGTERM lets a worker stop within its bound, and the job it held goes to the next worker', async () => {
   ncbi.holdEfetchesAfter(0);
   const env = cliEnv({
+    ...sharedSettings(),
     REDIS_URL,
     LITWATCH_PREFIX: prefix,
     LITWATCH_CONFIG: configDir(watchesYaml([{ id: 'vertebral', query: QUERY }])),

@@ -16,10 +16,35 @@ function envErrorMessage(source: Record<string, string>): string {
 }
 
 describe('loadEnv', () => {
+  test('REDIS_CLUSTER_NODES takes host:port or redis URLs, is refused beside REDIS_URL, and never quotes its value', () => {
+    assert.deepEqual(loadEnv({ REDIS_CLUSTER_NODES: '10.0.0.1:7000, rediss://u:p%40ss@10.0.0.2:7001' }).REDIS_CLUSTER_NODES, {
+      nodes: [
+        { host: '10.0.0.1', port: 7000 },
+        { host: '10.0.0.2', port: 7001 },
+      ],
+      tls: false,
+    });
+    assert.deepEqual(loadEnv({ REDIS_CLUSTER_NODES: 'rediss://u:p%40ss@10.0.0.2:7001' }).REDIS_CLUSTER_NODES, {
+      nodes: [{ host: '10.0.0.2', port: 7001 }],
+      username: 'u',
+      password: 'p@ss',
+      tls: true,
+    });
+    const bad = envErrorMessage({ REDIS_CLUSTER_NODES: 'redis://u:secretword@h' });
+    assert.match(bad, /env: REDIS_CLUSTER_NODES: must be nodes separated by commas/);
+    assert.doesNotMatch(bad, /secretword/);
+    assert.match(
+      envErrorMessage({ REDIS_URL: 'redis://h:6379', REDIS_CLUSTER_NODES: 'h:7000' }),
+      /env: REDIS_CLUSTER_NODES: set REDIS_URL \(one Redis\) or REDIS_CLUSTER_NODES \(a Redis Cluster\), not both/,
+    );
+  });
+
   test('an empty environment gives the documented defaults', () => {
     assert.deepEqual(loadEnv({}), {
       REDIS_URL: undefined,
+      REDIS_CLUSTER_NODES: undefined,
       DATABASE_URL: undefined,
+      DATABASE_POOL_SIZE: 10,
       LITWATCH_DB_DIR: path.resolve('var/db'),
       SMTP_URL: undefined,
       NCBI_EUTILS_URL: 'https://eutils.ncbi.nlm.nih.gov/entrez/eutils',

@@ -8,7 +8,10 @@ import type { Services } from '../../services.ts';
 import { adminAccess } from '../../web/admin/admin-auth.ts';
 import { createWebServer, reservePort } from '../../web/web-server.ts';
 import { RedisEvictionError } from '../../redis/redis-eviction-error.ts';
+import { loadEnv, type Env } from '../../config/env.ts';
+import { missingSharedSettings } from '../../config/shared-settings.ts';
 import { loadSettings, openRuntime, type Runtime } from '../runtime.ts';
+import { UserError } from '../user-error.ts';
 import { startBanner } from '../start-banner.ts';
 
 const ROLES = ['all', 'scheduler', 'worker', 'web'] as const;
@@ -29,6 +32,7 @@ export async function startCommand(options: { role: string }): Promise<void> {
     return;
   }
   const role = options.role as Role;
+  refuseHalfConfigured(role, loadEnv());
   const settings = await loadSettings();
   const serves = role === 'all' || role === 'web';
   // Before Redis and the database: a second start on a busy port stops here, having changed nothing.
@@ -59,7 +63,7 @@ export async function startCommand(options: { role: string }): Promise<void> {
   const banner = startBanner({
     env: services.env,
     role,
-    redisUrl: runtime.redis.url,
+    redisWhere: runtime.redis.where,
     redisStarted: runtime.redis.stop !== undefined,
     web: server !== undefined,
     admin: adminAccess(services.env).enabled,
@@ -84,6 +88,21 @@ export async function startCommand(options: { role: string }): Promise<void> {
   process.exit();
 }
 
+/**
+ * A process started as one of several (a role, or on a Redis Cluster) must share the
+ * installation's settings: refused, in one line naming every one missing, before it generates
+ * or opens anything of its own.
+ */
+function refuseHalfConfigured(role: Role, env: Env, source: NodeJS.ProcessEnv = process.env): void {
+  if (role === 'all' && !env.REDIS_CLUSTER_NODES) return;
+  const missing = missingSharedSettings(source);
+  if (missing.length === 0) return;
+  const who = role === 'all' ? 'litwatch start on a Redis Cluster' : `litwatch start --role ${role}`;
+  throw new UserError(
+    `${who} runs beside other litwatch processes and must share their settings; set ${missing.join(', ')} (left unset, this process would use a database, Redis, secret, address or mail folder of its own)`,
+  );
+}
+
 function serveWeb(services: Services, port: Awaited<ReturnType<typeof reservePort>>): Server {
   port.serve(createWebServer(services));
   const { server } = port;
@@ -104,16 +123,16 @@ function serveWeb(services: Services, port: Awaited<ReturnType<typeof reservePor
  */
 async function refuseEvictingRedis(runtime: Runtime): Promise<void> {
   const { services } = runtime;
-  let policy: string | undefined;
+  let found: Awaited<ReturnType<Services['system']['redisEvictionPolicy']>>;
   try {
-    policy = await services.system.redisEvictionPolicy();
+    found = await services.system.redisEvictionPolicy();
   } catch (err) {
     services.log.warn({ err, event: 'redis.policy_unknown' }, 'could not read Redis maxmemory-policy (CONFIG GET refused): make sure it is noeviction');
     return;
   }
-  if (policy !== undefined && policy !== 'noeviction') {
+  if (found !== undefined && found.policy !== 'noeviction') {
     await runtime.close();
-    throw new RedisEvictionError(redactedRedis(runtime.redis.url), policy);
+    throw new RedisEvictionError(found.node ?? (runtime.redis.cluster ? runtime.redis.where : redactedRedis(runtime.redis.url)), found.policy);
   }
 }
 

@@ -7,7 +7,7 @@ import { DatabaseInUseError, DatabaseTooNewError, DatabaseUnavailableError } fro
 
 /** Numbered SQL files, `0001_initial.sql`, applied in order, each once, each in a transaction. */
 const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/', import.meta.url));
-/** Any constant both sides agree on: concurrent starts queue on it while migrating. */
+/** Any constant both sides agree on: concurrent starts queue on it while migrating (see applyPending). */
 const MIGRATION_LOCK = 7_301_190_001;
 
 export interface Migration {
@@ -65,28 +65,38 @@ export async function migrate(db: Database, migrations = knownMigrations()): Pro
   return unavailableAsOneLine(db, () => applyPending(db, migrations));
 }
 
+/**
+ * One transaction per migration, each under a transaction-level advisory lock
+ * (`pg_advisory_xact_lock`): PostgreSQL releases it at COMMIT or ROLLBACK, so it cannot outlive
+ * its transaction. A session lock (`pg_advisory_lock`) behind PgBouncer in transaction mode is
+ * taken on whichever server connection the pooler lends, and its unlock may go to another one:
+ * the lock leaks and the next start waits forever. Each transaction reads the ledger again
+ * under the lock, so a process that waited sees what the other applied.
+ */
 async function applyPending(db: Database, migrations: Migration[]): Promise<Migration[]> {
-  return db.withAdvisoryLock(MIGRATION_LOCK, async (locked) => {
-    await locked.query(CREATE_LEDGER);
-    const applied = await appliedRows(locked);
-    const codeVersion = migrations.at(-1)?.version ?? 0;
-    const dbVersion = applied.at(-1)?.version ?? 0;
-    if (dbVersion > codeVersion) throw new DatabaseTooNewError(db.where, dbVersion, codeVersion);
-    const done = new Set(applied.map((m) => m.version));
-    const pending = migrations.filter((m) => !done.has(m.version));
-    for (const migration of pending) {
-      await locked.query('BEGIN');
+  const applied: Migration[] = [];
+  for (;;) {
+    const next = await db.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+      await tx.query(CREATE_LEDGER);
+      const done = await appliedRows(tx);
+      const codeVersion = migrations.at(-1)?.version ?? 0;
+      const dbVersion = done.at(-1)?.version ?? 0;
+      if (dbVersion > codeVersion) throw new DatabaseTooNewError(db.where, dbVersion, codeVersion);
+      const versions = new Set(done.map((m) => m.version));
+      const migration = migrations.find((m) => !versions.has(m.version));
+      if (!migration) return undefined;
       try {
-        await locked.exec(migration.sql);
-        await locked.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
-        await locked.query('COMMIT');
+        await tx.exec(migration.sql);
+        await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
       } catch (err) {
-        await locked.query('ROLLBACK').catch(() => {});
         throw new Error(`migration ${migration.name} failed: ${(err as Error).message}`);
       }
-    }
-    return pending;
-  });
+      return migration;
+    });
+    if (!next) return applied;
+    applied.push(next);
+  }
 }
 
 /** A server that does not answer (or refuses the login, or lacks the database) is one line, not a stack. */

@@ -10,6 +10,8 @@ import { openPostgres, openServedEmbedded } from './postgres-database.ts';
 export interface DatabaseSettings {
   /** A PostgreSQL server; unset: the embedded database in `dbDir`. */
   DATABASE_URL?: string;
+  /** Connections of the pool to DATABASE_URL. @defaultValue 10 */
+  DATABASE_POOL_SIZE?: number;
   LITWATCH_DB_DIR: string;
 }
 
@@ -26,7 +28,7 @@ export interface MigratedDatabase extends Database {
  * owns the folder.
  */
 export function openDatabaseRaw(settings: DatabaseSettings, options: EmbeddedOptions = {}): Database {
-  if (settings.DATABASE_URL) return openPostgres(settings.DATABASE_URL);
+  if (settings.DATABASE_URL) return openPostgres(settings.DATABASE_URL, { max: settings.DATABASE_POOL_SIZE });
   try {
     return openEmbedded(settings.LITWATCH_DB_DIR, options);
   } catch (err) {
