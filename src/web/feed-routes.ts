@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import express, { type Router } from 'express';
 import { formatAuthor } from '../card/card-authors.ts';
 import { articleDate } from '../card/card-date.ts';
@@ -40,8 +41,8 @@ export const DEFAULT_FEED_LIMIT: FeedLimit = { requests: 60, windowMs: 60_000 };
 
 /**
  * `/feeds/<watch>.atom` and `/feeds/<watch>.json`, for every enabled watch: built once per
- * change (feed-cache.ts), answered 304 to a client that already has the current one
- * (If-None-Match, else If-Modified-Since: Express's `req.fresh`), and limited per client address.
+ * change (feed-cache.ts), answered 304 to a client that already has the current one, and
+ * limited per client address.
  */
 export function feedRouter(services: Services, limit: FeedLimit = DEFAULT_FEED_LIMIT): Router {
   const base = services.env.LITWATCH_PUBLIC_URL;
@@ -70,7 +71,7 @@ export function feedRouter(services: Services, limit: FeedLimit = DEFAULT_FEED_L
     const format = match[2] as FeedFormat;
     const feed = await cache.get(watch, format);
     res.set({ 'Cache-Control': PUBLIC_CACHE, ETag: feed.etag, 'Last-Modified': new Date(feed.lastModified).toUTCString() });
-    if (req.fresh) {
+    if (notModified(req.headers, feed)) {
       res.status(304).end();
       return;
     }
@@ -120,4 +121,22 @@ async function feedItems(services: Services, watchId: string): Promise<FeedItem[
       };
     }),
   );
+}
+
+/**
+ * RFC 9110 13.2.2 for a GET: If-None-Match decides when sent (weak comparison, `*` matches),
+ * else If-Modified-Since. Not Express's `req.fresh` (the `fresh` package): it answers in full
+ * whenever the request says `Cache-Control: no-cache`, and fetch() adds that to every request
+ * carrying If-None-Match (Fetch standard, HTTP-network-or-cache fetch), so readers built on it
+ * would never get a 304. The directive is for caches on the way; the origin is asked anyway.
+ */
+function notModified(headers: IncomingHttpHeaders, feed: { etag: string; lastModified: number }): boolean {
+  const noneMatch = headers['if-none-match'];
+  if (noneMatch !== undefined) {
+    if (noneMatch.trim() === '*') return true;
+    const opaque = (tag: string) => tag.replace(/^W\//, '');
+    return (noneMatch.match(/(?:W\/)?"[^"]*"/g) ?? []).some((tag) => opaque(tag) === opaque(feed.etag));
+  }
+  const since = Date.parse(headers['if-modified-since'] ?? '');
+  return !Number.isNaN(since) && feed.lastModified <= since;
 }
