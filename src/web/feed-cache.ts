@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+import { gzip as gzipCallback } from 'node:zlib';
 import type { Watch } from '../config/load-config.ts';
 import type { Logger } from '../log.ts';
 import type { CachedFeed, FeedStore } from '../store/feed-store.ts';
@@ -11,6 +13,20 @@ export type FeedFormat = (typeof FEED_FORMATS)[number];
  * are built again rather than served until the next poll. 2: DOI, journal, date and links.
  */
 const FEED_LAYOUT = 2;
+
+const gzip = promisify(gzipCallback);
+
+/**
+ * A feed as served: its bytes encoded once, plain and gzipped (every feed reader asks for gzip,
+ * and a long feed shrinks about tenfold), each with its own strong ETag, since they are two
+ * representations (RFC 9110 8.8.3). Encoding a 300 KB string and its garbage on every answer
+ * was most of what a flood of requests cost.
+ */
+export interface ServedFeed {
+  lastModified: number;
+  plain: { etag: string; bytes: Buffer };
+  gzip: { etag: string; bytes: Buffer };
+}
 
 export interface FeedCacheDeps {
   store: Pick<FeedStore, 'fingerprint' | 'get' | 'save'>;
@@ -36,12 +52,12 @@ export interface FeedCacheDeps {
  * the first to store it wins and both serve its bytes.
  */
 export class FeedCache {
-  private readonly latest = new Map<string, { version: string; feeds: ReadonlyMap<string, CachedFeed> }>();
+  private readonly latest = new Map<string, { version: string; feeds: ReadonlyMap<string, ServedFeed> }>();
   private readonly running = new Map<string, Promise<unknown>>();
 
   constructor(private readonly deps: FeedCacheDeps) {}
 
-  async get(watch: Watch, format: FeedFormat): Promise<CachedFeed> {
+  async get(watch: Watch, format: FeedFormat): Promise<ServedFeed> {
     const fingerprint = await this.once(`fingerprint\n${watch.id}`, () => this.deps.store.fingerprint(watch.id, this.deps.limit));
     const version = digest(JSON.stringify([FEED_LAYOUT, this.deps.context, watch.name, fingerprint.digest]));
     let entry = this.latest.get(watch.id);
@@ -52,10 +68,10 @@ export class FeedCache {
   }
 
   /** The stored version when another process (or an earlier run) built it, else a build. */
-  private async load(watch: Watch, version: string, works: number): Promise<{ version: string; feeds: ReadonlyMap<string, CachedFeed> }> {
+  private async load(watch: Watch, version: string, works: number): Promise<{ version: string; feeds: ReadonlyMap<string, ServedFeed> }> {
     let feeds = await this.deps.store.get(watch.id, version);
     if (feeds.length < FEED_FORMATS.length) feeds = await this.build(watch, version, works);
-    const entry = { version, feeds: new Map(feeds.map((feed) => [feed.format, feed])) };
+    const entry = { version, feeds: new Map(await Promise.all(feeds.map(async (feed) => [feed.format, await served(feed)] as const))) };
     this.latest.set(watch.id, entry);
     return entry;
   }
@@ -90,14 +106,20 @@ export class FeedCache {
   }
 }
 
+async function served(feed: CachedFeed): Promise<ServedFeed> {
+  const plain = Buffer.from(feed.body);
+  const gzipped = await gzip(plain);
+  return { lastModified: feed.lastModified, plain: { etag: feed.etag, bytes: plain }, gzip: { etag: strongEtag(gzipped), bytes: gzipped } };
+}
+
 /**
  * A strong ETag (RFC 9110 8.8.3): the digest of the exact bytes, which never change for a
- * version, and nothing re-encodes them on the way out (no compression here).
+ * version. The gzipped bytes are hashed as they are: another zlib may gzip differently.
  */
-function strongEtag(body: string): string {
+function strongEtag(body: string | Buffer): string {
   return `"${digest(body).slice(0, 32)}"`;
 }
 
-function digest(text: string): string {
+function digest(text: string | Buffer): string {
   return createHash('sha256').update(text).digest('base64url');
 }

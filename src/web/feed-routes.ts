@@ -70,12 +70,22 @@ export function feedRouter(services: Services, limit: FeedLimit = DEFAULT_FEED_L
     }
     const format = match[2] as FeedFormat;
     const feed = await cache.get(watch, format);
-    res.set({ 'Cache-Control': PUBLIC_CACHE, ETag: feed.etag, 'Last-Modified': new Date(feed.lastModified).toUTCString() });
-    if (notModified(req.headers, feed)) {
+    // Express's negotiator reads Accept-Encoding (q-values, identity;q=0); a reader that cannot
+    // take gzip gets the plain bytes.
+    const encoding = req.acceptsEncodings('gzip', 'identity') === 'gzip' ? 'gzip' : 'identity';
+    const chosen = encoding === 'gzip' ? feed.gzip : feed.plain;
+    res.set({
+      'Cache-Control': PUBLIC_CACHE,
+      Vary: 'Accept-Encoding',
+      ETag: chosen.etag,
+      'Last-Modified': new Date(feed.lastModified).toUTCString(),
+    });
+    if (notModified(req.headers, chosen.etag, feed.lastModified)) {
       res.status(304).end();
       return;
     }
-    res.type(FORMATS[format].type).send(feed.body);
+    if (encoding === 'gzip') res.set('Content-Encoding', 'gzip');
+    res.type(FORMATS[format].type).send(chosen.bytes);
   });
   return router;
 }
@@ -130,13 +140,13 @@ async function feedItems(services: Services, watchId: string): Promise<FeedItem[
  * carrying If-None-Match (Fetch standard, HTTP-network-or-cache fetch), so readers built on it
  * would never get a 304. The directive is for caches on the way; the origin is asked anyway.
  */
-function notModified(headers: IncomingHttpHeaders, feed: { etag: string; lastModified: number }): boolean {
+function notModified(headers: IncomingHttpHeaders, etag: string, lastModified: number): boolean {
   const noneMatch = headers['if-none-match'];
   if (noneMatch !== undefined) {
     if (noneMatch.trim() === '*') return true;
     const opaque = (tag: string) => tag.replace(/^W\//, '');
-    return (noneMatch.match(/(?:W\/)?"[^"]*"/g) ?? []).some((tag) => opaque(tag) === opaque(feed.etag));
+    return (noneMatch.match(/(?:W\/)?"[^"]*"/g) ?? []).some((tag) => opaque(tag) === opaque(etag));
   }
   const since = Date.parse(headers['if-modified-since'] ?? '');
-  return !Number.isNaN(since) && feed.lastModified <= since;
+  return !Number.isNaN(since) && lastModified <= since;
 }

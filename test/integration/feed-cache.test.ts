@@ -121,6 +121,19 @@ describe('feeds from the cache: validators, 304s, one build per change, a limit 
     assert.match(await stale.text(), /Osteoclast niches/);
   });
 
+  test('a reader that takes gzip gets it, one that does not gets the plain bytes, each with its own ETag', async () => {
+    const plain = await fetch(`${base}/feeds/bone.atom`, { headers: { 'accept-encoding': 'identity' } });
+    const gzipped = await fetch(`${base}/feeds/bone.atom`, { headers: { 'accept-encoding': 'gzip' } });
+    assert.equal(plain.headers.get('content-encoding'), null);
+    assert.equal(gzipped.headers.get('content-encoding'), 'gzip');
+    for (const response of [plain, gzipped]) assert.equal(response.headers.get('vary'), 'Accept-Encoding');
+    assert.notEqual(plain.headers.get('etag'), gzipped.headers.get('etag'));
+    // fetch() has decoded the gzipped body: both are the same document.
+    assert.equal(await gzipped.text(), await plain.text());
+    const again = await fetch(`${base}/feeds/bone.atom`, { headers: { 'accept-encoding': 'identity', 'if-none-match': plain.headers.get('etag')! } });
+    assert.equal(again.status, 304);
+  });
+
   test('twenty requests at once for a feed never built make one build', async () => {
     assert.equal(builds('prostate'), 0);
     const answers = await Promise.all(
