@@ -36,12 +36,19 @@ export interface FeedCacheDeps {
   context: string;
   /** Works per feed. */
   limit: number;
+  /**
+   * How long a fingerprint answers for this process before the database is asked again: under a
+   * flood the query would otherwise run back to back, a PostgreSQL backend busy for nothing.
+   * A feed may then be this much staler than the works (Cache-Control lets caches keep it 300 s).
+   * @defaultValue 0 (every request asks)
+   */
+  recheckMs?: number;
   log: Logger;
 }
 
 /**
  * A watch's feeds, built once per version and served from there. The version is a digest of
- * what the feed shows (FeedStore.fingerprint: one small query per request), so a poll that adds
+ * what the feed shows (FeedStore.fingerprint: one small query, at most once per `recheckMs`), so a poll that adds
  * a work, an edited record or a new summary makes the next request build it again, and nothing
  * else does. Built feeds live in PostgreSQL (feed_cache), shared by every web process and kept
  * across restarts; this process also keeps the last version of each watch in memory, so serving
@@ -54,17 +61,30 @@ export interface FeedCacheDeps {
 export class FeedCache {
   private readonly latest = new Map<string, { version: string; feeds: ReadonlyMap<string, ServedFeed> }>();
   private readonly running = new Map<string, Promise<unknown>>();
+  private readonly fingerprints = new Map<string, { askedAt: number; answer: Promise<{ digest: string; works: number }> }>();
 
   constructor(private readonly deps: FeedCacheDeps) {}
 
   async get(watch: Watch, format: FeedFormat): Promise<ServedFeed> {
-    const fingerprint = await this.once(`fingerprint\n${watch.id}`, () => this.deps.store.fingerprint(watch.id, this.deps.limit));
+    const fingerprint = await this.fingerprint(watch.id);
     const version = digest(JSON.stringify([FEED_LAYOUT, this.deps.context, watch.name, fingerprint.digest]));
     let entry = this.latest.get(watch.id);
     if (entry?.version !== version) entry = await this.once(`load\n${watch.id}\n${version}`, () => this.load(watch, version, fingerprint.works));
     const feed = entry.feeds.get(format);
     if (!feed) throw new Error(`feed cache of watch ${watch.id} has no ${format} document for version ${version}`);
     return feed;
+  }
+
+  /** The watch's fingerprint: the one asked less than `recheckMs` ago, the one being asked, or a new one. */
+  private fingerprint(watchId: string): Promise<{ digest: string; works: number }> {
+    const now = Date.now();
+    const known = this.fingerprints.get(watchId);
+    if (known && now - known.askedAt < (this.deps.recheckMs ?? 0)) return known.answer;
+    const answer = this.once(`fingerprint\n${watchId}`, () => this.deps.store.fingerprint(watchId, this.deps.limit));
+    this.fingerprints.set(watchId, { askedAt: now, answer });
+    // A failed query is not remembered: the next request asks again.
+    answer.catch(() => this.fingerprints.get(watchId)?.answer === answer && this.fingerprints.delete(watchId));
+    return answer;
   }
 
   /** The stored version when another process (or an earlier run) built it, else a build. */

@@ -25,11 +25,13 @@ const FORMATS = {
   json: { type: 'application/feed+json; charset=utf-8', write: jsonFeed },
 } as const;
 
-export interface FeedLimit {
+export interface FeedOptions {
   /** Feed requests one client address may make per window. @defaultValue 60 */
   requests: number;
   /** @defaultValue 60000 */
   windowMs: number;
+  /** How long this process trusts a feed's version before asking the database again (feed-cache.ts). @defaultValue 1000 */
+  recheckMs: number;
 }
 
 /**
@@ -37,27 +39,29 @@ export interface FeedLimit {
  * a request a second on average, with room for a lab's readers behind one NAT, and not the
  * hundreds a second a script can send.
  */
-export const DEFAULT_FEED_LIMIT: FeedLimit = { requests: 60, windowMs: 60_000 };
+export const DEFAULT_FEED_OPTIONS: FeedOptions = { requests: 60, windowMs: 60_000, recheckMs: 1000 };
 
 /**
  * `/feeds/<watch>.atom` and `/feeds/<watch>.json`, for every enabled watch: built once per
  * change (feed-cache.ts), answered 304 to a client that already has the current one, and
  * limited per client address.
  */
-export function feedRouter(services: Services, limit: FeedLimit = DEFAULT_FEED_LIMIT): Router {
+export function feedRouter(services: Services, options: Partial<FeedOptions> = {}): Router {
+  const settings = { ...DEFAULT_FEED_OPTIONS, ...options };
   const base = services.env.LITWATCH_PUBLIC_URL;
   const cache = new FeedCache({
     store: services.feeds,
     build: (watch) => buildFeeds(services, watch),
     context: base,
     limit: FEED_ITEMS,
+    recheckMs: settings.recheckMs,
     log: services.log.child({ component: 'feeds' }),
   });
   const router = express.Router();
   router.get('/feeds/:file', securityHeaders, async (req, res) => {
     // Counted in Redis like the sign-up limits (RateCounters): one count for all web processes.
-    const taken = await services.rateCounters.count('feed-client', addressKey(req.ip ?? 'unknown'), limit.windowMs);
-    if (taken.count > limit.requests) {
+    const taken = await services.rateCounters.count('feed-client', addressKey(req.ip ?? 'unknown'), settings.windowMs);
+    if (taken.count > settings.requests) {
       res.set('Retry-After', String(Math.max(1, Math.ceil(taken.resetInMs / 1000))));
       sendMessage(res, 429, 'Too many requests', 'This address asked for feeds too often. A feed changes at most once per poll: ask again later.');
       return;

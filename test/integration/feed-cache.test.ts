@@ -69,8 +69,8 @@ describe('feeds from the cache: validators, 304s, one build per change, a limit 
     events = await openQueueEvents(services, 'poll');
     await poll('bone');
     await poll('prostate');
-    server = await listen(createWebServer(services, { feedLimit: { requests: 1000, windowMs: 60_000 } }), port);
-    limited = await listen(createWebServer(services, { feedLimit: { requests: 3, windowMs: 60_000 } }), 0);
+    server = await listen(createWebServer(services, { feeds: { requests: 1000, recheckMs: 0 } }), port);
+    limited = await listen(createWebServer(services, { feeds: { requests: 3 } }), 0);
   });
 
   after(async () => {
