@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
+import http, { type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { Worker } from 'bullmq';
@@ -20,6 +20,18 @@ const PROSTATE = '"Prostatic Neoplasms"[Mesh] AND "bone"[tiab]';
 /** An old SICI DOI: `<`, `>`, `;` and `:` in one identifier, as Wiley still serves them. */
 const SICI_DOI = '10.1002/(SICI)1097-4636(199706)35:4<427::AID-JBM4>3.0.CO;2-E';
 const JOURNAL = 'Bone & Joint <Research>';
+
+/** A GET from a given local address (fetch() cannot choose one): each address is a client of its own. */
+function get(url: string, localAddress: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: IncomingHttpHeaders }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { localAddress, headers, agent: false }, (response) => {
+        response.resume();
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers }));
+      })
+      .on('error', reject);
+  });
+}
 
 describe('feeds from the cache: validators, 304s, one build per change, a limit per client, what readers use', () => {
   const prefix = testPrefix('feed-cache');
@@ -171,16 +183,26 @@ describe('feeds from the cache: validators, 304s, one build per change, a limit 
     assert.equal(builds('bone'), built + 1);
   });
 
-  test('past its limit a client is answered 429 with Retry-After, 304s counted too', async () => {
-    const url = `http://127.0.0.1:${(limited.address() as AddressInfo).port}/feeds/bone.atom`;
-    const first = await fetch(url);
-    await first.text();
-    for (let i = 0; i < 2; i++) assert.equal((await fetch(url, { headers: { 'if-none-match': first.headers.get('etag')! } })).status, 304);
-    const refused = await fetch(url);
+  test('past its limit a client is answered 429 with Retry-After, 304s counted too, by every web process alike', async () => {
+    // A client address of its own (all of 127/8 is local): the other tests' requests counted for 127.0.0.1.
+    const client = '127.0.0.77';
+    const url = (server: Server) => `http://127.0.0.1:${(server.address() as AddressInfo).port}/feeds/bone.atom`;
+    const first = await get(url(limited), client);
+    assert.equal(first.status, 200);
+    for (let i = 0; i < 2; i++) assert.equal((await get(url(limited), client, { 'if-none-match': String(first.headers.etag) })).status, 304);
+    const refused = await get(url(limited), client);
     assert.equal(refused.status, 429);
-    assert.match(refused.headers.get('retry-after') ?? '', /^[1-9]\d*$/);
-    assert.ok(Number(refused.headers.get('retry-after')) <= 60);
-    await refused.text();
+    assert.match(String(refused.headers['retry-after']), /^[1-9]\d*$/);
+    assert.ok(Number(refused.headers['retry-after']) <= 60);
+    // Another web process (another app on the same Redis prefix) counts the same client's requests.
+    const other = await listen(createWebServer(services, { feeds: { requests: 3 } }), 0);
+    try {
+      assert.equal((await get(url(other), client)).status, 429);
+      assert.equal((await get(url(other), '127.0.0.78')).status, 200, 'another client is not refused');
+    } finally {
+      other.closeAllConnections();
+      other.close();
+    }
   });
 
   test('an Atom entry carries the DOI, journal, publication date and PubMed, PMC and DOI links, escaped', async () => {
