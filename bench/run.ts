@@ -10,6 +10,7 @@ import { startup, type StartupFigures } from './startup.ts';
 import { mb } from './measure.ts';
 import { digestBuild, type DigestBuildFigures } from './digest-build.ts';
 import { digestSend, type DigestFigures } from './digest-send.ts';
+import { feedFlood, floodLine, type FeedFloodFigures } from './feed-flood.ts';
 import { pollRequests, pollSummary } from './poll-requests.ts';
 import { storeBench, type StoreFigures } from './store.ts';
 
@@ -30,6 +31,8 @@ console.log('\n5. Digest build: 10,000 subscribers x 50 works');
 const builds = await digestBuild(log);
 console.log('\n6. The database');
 const store = await storeBench(log);
+console.log('\n7. Feed flood: 100 clients at once on a watch of 100 works');
+const feeds = await feedFlood(log);
 const total = (performance.now() - started) / 1000;
 
 console.log(
@@ -41,6 +44,7 @@ console.log(
     ...digestSummary(digests),
     ...buildSummary(builds),
     ...storeSummary(store),
+    ...feedSummary(feeds),
     `Total benchmark time: ${total.toFixed(0)} s`,
   ].join('\n')}`,
 );
@@ -113,4 +117,10 @@ function storeSummary(store: StoreFigures): string[] {
     `  database size per 100,000 works: ${(store.databaseBytesPer100k / 1e6).toFixed(0)} MB (pg_database_size, after VACUUM ANALYZE)`,
     ...redis,
   ];
+}
+
+function feedSummary(figures: FeedFloodFigures | { skipped: string }): string[] {
+  const title = 'Feed flood: litwatch start (role all), each client from its own loopback address, half the requests conditional';
+  if ('skipped' in figures) return [title, `  skipped: ${figures.skipped}`];
+  return [title, `  ${floodLine(figures)}`];
 }

@@ -10,6 +10,7 @@ import { loadVocabularyOnce } from './entities/vocabulary-cache.ts';
 import type { Vocabulary } from './entities/vocabulary.ts';
 import { CursorStore } from './store/cursor-store.ts';
 import { EnrichmentStore } from './store/enrichment-store.ts';
+import { FeedStore } from './store/feed-store.ts';
 import { DigestStore } from './store/digest-store.ts';
 import { SubscriberStore } from './store/subscriber-store.ts';
 import { MetricsStore } from './store/metrics-store.ts';
@@ -52,6 +53,8 @@ export interface Services {
   notices: NoticeStore;
   /** Abuse counters in Redis (sign-ups, confirmation emails, admin logins), shared by every process on the prefix. */
   rateCounters: RateCounters;
+  /** Built feeds, shared by every web process. */
+  feeds: FeedStore;
   /** Signs links in emails; undefined without LITWATCH_SECRET (subscriptions and digests are then off). */
   tokens?: LinkTokens;
   /** SMTP (SMTP_URL) or the outbox folder, opened on first use. */
@@ -121,6 +124,7 @@ export function createServices(options: ServicesOptions): Services {
     metrics,
     notices: new NoticeStore(db),
     rateCounters: new RateCounters(redis, prefix),
+    feeds: new FeedStore(db),
     ...(options.env.LITWATCH_SECRET ? { tokens: new LinkTokens(options.env.LITWATCH_SECRET) } : {}),
     mail: () => (transport ??= createMailTransport(options.env, options.log)),
     vocabulary: loadVocabularyOnce(options.env.LITWATCH_VOCAB, options.log),

@@ -3,7 +3,7 @@ import { luaScript } from '../redis/lua-script.ts';
 import { storeKeys, type StoreKeys } from './keys.ts';
 
 /** What a rate counter counts; the name is part of its Redis key. */
-export type CounterKind = 'signup-network' | 'confirmations' | 'admin-login';
+export type CounterKind = 'signup-network' | 'confirmations' | 'admin-login' | 'feed-client';
 
 /**
  * Counts attempts in a fixed window that opens with the first one: INCR, and PEXPIRE when the

@@ -8,7 +8,7 @@ import { mountAdmin } from './admin/admin-router.ts';
 import type { LoginThrottleOptions } from './admin/login-throttle.ts';
 import { createWebApp } from './app.ts';
 import { digestPageRouter } from './digest-page.ts';
-import { feedRouter } from './feed-routes.ts';
+import { feedRouter, type FeedOptions } from './feed-routes.ts';
 import { healthRouter } from './health-routes.ts';
 import { metricsRouter } from './metrics.ts';
 import { securityHeaders } from './security-headers.ts';
@@ -20,7 +20,10 @@ import { workRouter } from './work-routes.ts';
  * pages when LITWATCH_SECRET is (they sign their links). Everything mounts on this parent app,
  * ahead of the public app's 404 page.
  */
-export function createWebServer(services: Services, options: { loginThrottle?: Partial<LoginThrottleOptions> } = {}): express.Express {
+export function createWebServer(
+  services: Services,
+  options: { loginThrottle?: Partial<LoginThrottleOptions>; feeds?: Partial<FeedOptions> } = {},
+): express.Express {
   const app = express();
   app.disable('x-powered-by');
   // Whose address a request comes from (the admin login throttle counts per address): see env.ts.
@@ -30,7 +33,7 @@ export function createWebServer(services: Services, options: { loginThrottle?: P
   app.use(securityHeaders);
   app.use(healthRouter(services), metricsRouter(services));
   mountAdmin(app, services, options.loginThrottle);
-  app.use(workRouter(services), feedRouter(services), digestPageRouter(services));
+  app.use(workRouter(services), feedRouter(services, options.feeds), digestPageRouter(services));
   const { tokens } = services;
   if (!tokens) {
     services.log.warn(

@@ -7,6 +7,7 @@ import { migrate, migrationStatus } from '../../src/store/db/migrate.ts';
 import { CursorStore, queryHash } from '../../src/store/cursor-store.ts';
 import { DigestStore, digestId } from '../../src/store/digest-store.ts';
 import { EnrichmentStore } from '../../src/store/enrichment-store.ts';
+import { FeedStore } from '../../src/store/feed-store.ts';
 import { MetricsStore } from '../../src/store/metrics-store.ts';
 import { NoticeStore } from '../../src/store/notice-store.ts';
 import { SetAsideStore } from '../../src/store/set-aside-store.ts';
@@ -569,6 +570,48 @@ export function storeSuite(kind: string, open: () => { db: MigratedDatabase; pre
       assert.deepEqual(await metrics.swapHealthFlags(new Set(['watch.silent|bone'])), new Set());
       assert.deepEqual(await metrics.swapHealthFlags(new Set()), new Set(['watch.silent|bone']));
       assert.deepEqual(await metrics.swapHealthFlags(new Set()), new Set());
+    });
+
+    test("a feed's fingerprint changes with what it shows, and nothing else", async () => {
+      const feeds = new FeedStore(db);
+      const enrichment = new EnrichmentStore(db, redis, prefix);
+      assert.deepEqual(await feeds.fingerprint('feed-watch', 100), { digest: 'empty', works: 0 });
+      const a = article({ pmid: '41300001', doi: '10.1000/feed.a' });
+      await works.upsert(a, 'feed-watch', 1000);
+      const one = await feeds.fingerprint('feed-watch', 100);
+      assert.equal(one.works, 1);
+      await works.upsert(a, 'feed-watch', 2000);
+      assert.deepEqual(await feeds.fingerprint('feed-watch', 100), one, 'the same record stored again');
+      await works.upsert(article({ pmid: '41300002' }), 'another-watch', 2000);
+      assert.deepEqual(await feeds.fingerprint('feed-watch', 100), one, "another watch's work");
+      const changes: [string, () => Promise<unknown>][] = [
+        ['an edited record', () => works.upsert({ ...a, title: 'Edited title' }, 'feed-watch', 3000)],
+        ['a PMCID from the ID converter', () => works.recordIdconv('10.1000/feed.a', 'PMC41300001', 4000)],
+        ['a model summary', () => enrichment.saveSummary('10.1000/feed.a', { tldr: 'Short.', findings: [], method: 'model' })],
+        ['a new match', () => works.upsert(article({ pmid: '41300003' }), 'feed-watch', 5000)],
+      ];
+      let last = one.digest;
+      for (const [what, change] of changes) {
+        await change();
+        const now = await feeds.fingerprint('feed-watch', 100);
+        assert.notEqual(now.digest, last, what);
+        last = now.digest;
+      }
+      assert.equal((await feeds.fingerprint('feed-watch', 1)).works, 1, 'only the newest `limit` works count');
+    });
+
+    test('built feeds: stored per version, Last-Modified in whole seconds and always later, the first store of a version kept', async () => {
+      const feeds = new FeedStore(db);
+      const at = Date.parse('2026-11-27T08:00:00.700Z');
+      const v1 = await feeds.save('feed-watch', 'v1', [{ format: 'atom', etag: '"a1"', body: '<feed>1</feed>' }], at);
+      assert.deepEqual(v1, [{ format: 'atom', etag: '"a1"', body: '<feed>1</feed>', lastModified: Date.parse('2026-11-27T08:00:00Z') }]);
+      assert.deepEqual(await feeds.get('feed-watch', 'v1'), v1);
+      // Another process stores the same version later: the first row stays.
+      assert.deepEqual(await feeds.save('feed-watch', 'v1', [{ format: 'atom', etag: '"other"', body: 'other' }], at + 5000), v1);
+      // A new version within the same second still gets a later Last-Modified.
+      const v2 = await feeds.save('feed-watch', 'v2', [{ format: 'atom', etag: '"a2"', body: '<feed>2</feed>' }], at + 100);
+      assert.equal(v2[0]?.lastModified, Date.parse('2026-11-27T08:00:01Z'));
+      assert.deepEqual(await feeds.get('feed-watch', 'v1'), [], 'replaced');
     });
   });
 }
