@@ -42,7 +42,7 @@ export class SystemStore {
   async claimQueues(): Promise<{ ours: boolean; database: string; claimedBy: string; key: string }> {
     if (!this.keys) throw new Error('SystemStore.claimQueues needs the key prefix');
     const row = parseRow(z.object({ id: z.string() }), (await this.db.query('SELECT id::text AS id FROM database_identity'))[0], 'database identity');
-    if (!row) throw new Error('the database has no identity row (migration 0008_database_identity): run `litwatch db migrate`');
+    if (!row) throw new Error('the database has no identity row (migration 0005_database_identity): run `litwatch db migrate`');
     const key = this.keys.databaseId;
     await this.redis.set(key, row.id, 'NX');
     const claimedBy = (await this.redis.get(key)) ?? row.id;
