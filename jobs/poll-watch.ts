@@ -7,6 +7,7 @@ import { planSource, type FetchPlan } from '../src/poll/plan-source.ts';
 import { QUERY_WARNING_KINDS } from '../src/poll/query-warnings.ts';
 import { queryHash } from '../src/store/cursor-store.ts';
 import { isWellFormedText } from '../src/text/well-formed.ts';
+import { plural } from '../src/text/plural.ts';
 import { queueEnrichment } from './enrich-works.ts';
 import { queueFullTexts } from './fetch-full-texts.ts';
 import * as fetchBatch from './fetch-batch.ts';
@@ -218,6 +219,10 @@ function linkedTotal(plans: { linked: number }[]): number {
   return plans.reduce((sum, p) => sum + p.linked, 0);
 }
 
+function withoutWatchId<T extends { watchId: string }>({ watchId: _watchId, ...rest }: T): Omit<T, 'watchId'> {
+  return rest;
+}
+
 async function finish(data: Payload, ctx: JobContext): Promise<PollSummary> {
   const { services, log } = ctx;
   if (!data.window || !data.queryHash) throw new UnrecoverableError('poll job reached its last step without a search window');
@@ -249,8 +254,9 @@ async function finish(data: Payload, ctx: JobContext): Promise<PollSummary> {
     enrichment,
   };
   log.info(
-    { event: 'poll.completed', ...summary, enrichment: { works: enrichment.works, jobs: enrichment.jobs.length } },
-    `poll of ${data.watchId}: ${totals.created} new works, ${enrichment.works} queued for enrichment`,
+    // The job's logger already carries watchId: the summary's own would repeat the key on the line.
+    { event: 'poll.completed', ...withoutWatchId(summary), enrichment: { works: enrichment.works, jobs: enrichment.jobs.length } },
+    `poll of ${data.watchId}: ${plural(totals.created, 'new work')}, ${enrichment.works} queued for enrichment`,
   );
   return summary;
 }

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError } from '../config/config-errors.ts';
 // Type-only: erased at run time, so the command modules still load lazily.
@@ -10,6 +12,7 @@ import type { SetAsideOptions } from './commands/set-aside.ts';
 import { RedisUnavailableError } from '../redis/redis-unavailable-error.ts';
 import { DatabaseError } from '../store/db/database-errors.ts';
 import { RedisEvictionError } from '../redis/redis-eviction-error.ts';
+import { PROJECT_ROOT } from '../project-root.ts';
 import { oneLineError } from './error-line.ts';
 import { UserError } from './user-error.ts';
 
@@ -22,6 +25,7 @@ const argv = process.argv.filter((arg) => arg !== '--verbose');
 // (half the start-up time and a third of the baseline memory).
 const program = new Command('litwatch')
   .description('Literature watch: polls PubMed on a schedule, keeps one record per work, writes each up as a card.')
+  .version(packageVersion(), '-V, --version', 'print the version of litwatch')
   .option('--verbose', 'show the stack trace of an error')
   // Usage errors stay one line, with where to read more.
   .configureOutput({ outputError: (text, write) => write(`${text.trimEnd()} (see --help)\n`) });
@@ -159,6 +163,11 @@ program
   .description('run litwatch: schedulers and workers (npm start)')
   .option('--role <role>', 'all | scheduler | worker | web', 'all')
   .action(async (options: { role: string }) => (await import('./commands/start.ts')).startCommand(options));
+
+/** package.json's version: the one place it is written (npm version bumps it). */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+}
 
 function positiveInt(value: string): number {
   const n = Number(value);

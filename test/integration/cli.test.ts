@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -74,6 +74,17 @@ describe('litwatch card', () => {
   });
 });
 
+describe('litwatch --version', () => {
+  test('prints the version from package.json and nothing else', async () => {
+    const { version } = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-V']) {
+      const { code, stdout } = await runCli([flag], cliEnv({}));
+      assert.equal(code, 0);
+      assert.equal(stdout, `${version}\n`);
+    }
+  });
+});
+
 describe('litwatch config check and a refused start', () => {
   const broken = configDir('watches:\n  - id: Bone_Mets\n    name: Bone\n    query: "bone"\n    shedule: "0 6 * * *"\n');
 
@@ -89,6 +100,13 @@ describe('litwatch config check and a refused start', () => {
     assert.equal(code, 1);
     assert.match(stderr, /watches\.yaml:5: watches\[0\]\.shedule: unknown key/);
     assert.doesNotMatch(stderr, /\n\s+at /);
+  });
+
+  test('a port that is not a number is said in words, not as a type error', async () => {
+    const { code, stderr } = await runCli(['config', 'check'], cliEnv({ PORT: 'abc' }));
+    assert.equal(code, 1);
+    assert.match(stderr, /^env: PORT: must be a port number, 1 to 65535, got "abc"$/m);
+    assert.doesNotMatch(stderr, /NaN|expected number/);
   });
 
   test('a bad environment variable is named, a secret never shown', async () => {
