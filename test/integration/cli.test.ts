@@ -6,7 +6,8 @@ import { after, before, describe, test } from 'node:test';
 import { cliEnv, configDir, PROJECT_ROOT, runCli, watchesYaml } from '../helpers/cli.ts';
 import { FakeNcbi } from '../helpers/fake-ncbi.ts';
 import { pubmedArticleSetXml, pubmedArticleXml } from '../helpers/pubmed-xml.ts';
-import { deletePrefix, ncbiEnv, REDIS_URL, testPrefix } from '../helpers/test-services.ts';
+import { makeArticle } from '../fixtures/card/articles.ts';
+import { deletePrefix, ncbiEnv, REDIS_URL, testConfig, testPrefix, testServices } from '../helpers/test-services.ts';
 
 const SHARED_EFETCH = path.resolve(PROJECT_ROOT, '..', 'shared', 'fixtures', 'ncbi', 'pubmed-efetch');
 
@@ -180,5 +181,32 @@ describe('litwatch poll --now and works', () => {
     const { code, stderr } = await runCli(['poll', 'nope', '--now'], env);
     assert.equal(code, 1);
     assert.match(stderr, /unknown watch "nope" \(watches in the config: osseous\)/);
+  });
+});
+
+describe('litwatch works', () => {
+  const prefix = testPrefix('cli-works');
+
+  before(async () => {
+    const services = testServices({ prefix, eutilsUrl: 'http://127.0.0.1:9/entrez/eutils', config: testConfig([{ id: 'tert', query: 'TERT' }]) });
+    try {
+      // Stored as card text: italics as *…*, a `<` that could open a tag as &lt;, a stray escape character.
+      await services.works.upsert(
+        makeArticle({ pmid: '41000901', title: '*TERT* promoter &lt;script> in\u001b[31m bone\n metastases (Ca<sup>2+</sup>, P<0.001)' }),
+        'tert',
+      );
+    } finally {
+      await services.close();
+    }
+  });
+
+  after(async () => deletePrefix(prefix));
+
+  test('prints titles as plain text: no Markdown, no HTML entities, no control characters, one line per work', async () => {
+    const env = cliEnv({ REDIS_URL, LITWATCH_PREFIX: prefix, LITWATCH_CONFIG: configDir(watchesYaml([{ id: 'tert', query: 'TERT' }])) });
+    const { code, stdout, stderr } = await runCli(['works'], env);
+    assert.equal(code, 0, stderr);
+    assert.equal(stdout, '10.1000/example.2024.001\t41000901\ttert\tTERT promoter <script> in[31m bone metastases (Ca2+, P<0.001)\n');
+    assert.match(stderr, /^1 work$/m);
   });
 });
