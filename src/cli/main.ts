@@ -13,11 +13,12 @@ import { RedisUnavailableError } from '../redis/redis-unavailable-error.ts';
 import { DatabaseError } from '../store/db/database-errors.ts';
 import { RedisEvictionError } from '../redis/redis-eviction-error.ts';
 import { PROJECT_ROOT } from '../project-root.ts';
+import { chooseCommandLog, commandLogNote } from './command-log.ts';
 import { oneLineError } from './error-line.ts';
 import { UserError } from './user-error.ts';
 
-// `--verbose` anywhere on the line shows stack traces of errors; taken out before commander
-// parses, so every command accepts it wherever it is written.
+// `--verbose` anywhere on the line shows the log on a terminal and stack traces of errors;
+// taken out before commander parses, so every command accepts it wherever it is written.
 const verbose = process.argv.includes('--verbose');
 const argv = process.argv.filter((arg) => arg !== '--verbose');
 
@@ -26,9 +27,11 @@ const argv = process.argv.filter((arg) => arg !== '--verbose');
 const program = new Command('litwatch')
   .description('Literature watch: polls PubMed on a schedule, keeps one record per work, writes each up as a card.')
   .version(packageVersion(), '-V, --version', 'print the version of litwatch')
-  .option('--verbose', 'show the stack trace of an error')
+  .option('--verbose', 'show the log on the terminal (else in var/log/<command>.log) and the stack trace of an error')
   // Usage errors stay one line, with where to read more.
-  .configureOutput({ outputError: (text, write) => write(`${text.trimEnd()} (see --help)\n`) });
+  .configureOutput({ outputError: (text, write) => write(`${text.trimEnd()} (see --help)\n`) })
+  // Which command runs decides where its log goes (command-log.ts), before it creates its logger.
+  .hook('preAction', (_program, action) => chooseCommandLog({ command: commandPath(action), verbose, stderrIsTTY: Boolean(process.stderr.isTTY) }));
 
 program
   .command('card')
@@ -175,6 +178,13 @@ function positiveInt(value: string): number {
   return n;
 }
 
+/** `digest run` as `digest-run`: the command's words below the program's name. */
+function commandPath(command: Command): string {
+  const words: string[] = [];
+  for (let at: Command | null = command; at?.parent; at = at.parent) words.unshift(at.name());
+  return words.join('-');
+}
+
 try {
   await program.parseAsync(argv);
 } catch (err) {
@@ -194,3 +204,6 @@ try {
   // A command may have left connections open (a Redis that stopped answering mid-way): do not hang.
   setTimeout(() => process.exit(), 1000).unref();
 }
+// What the terminal did not show: the log holds warnings or errors.
+const note = commandLogNote();
+if (note) process.stderr.write(`${note}\n`);

@@ -1,6 +1,7 @@
 import { describeQueryWarning } from '../poll/query-warnings.ts';
 import { QUEUE_NAMES } from '../queue/queue-names.ts';
 import type { Services } from '../services.ts';
+import { plural } from '../text/plural.ts';
 
 /**
  * What a PubMed alert never says: that it is failing silently. Each check has a stable `event`
@@ -102,8 +103,8 @@ async function enrichmentCheck(services: Services): Promise<HealthCheck> {
     ok: failed === 0,
     detail:
       failed === 0
-        ? `${pending} works waiting for enrichment`
-        : `${failed} works could not be enriched (ID converter, PMC, PubTator or summariser failing); later polls try again with backoff`,
+        ? `${plural(pending, 'work')} waiting for enrichment`
+        : `${plural(failed, 'work')} could not be enriched (ID converter, PMC, PubTator or summariser failing); later polls try again with backoff`,
   };
 }
 
