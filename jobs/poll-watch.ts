@@ -135,7 +135,7 @@ export async function onFailedTry(payload: Payload, ctx: JobContext, err: Error,
 /** The poll failed for good (its search, or a batch): counted, shown on the watch, and the watch free for the next poll. */
 export async function onFinalFailure(payload: Payload, ctx: JobContext, err: Error): Promise<void> {
   await ctx.services.metrics.add('polls_failed_total');
-  const tries = ctx.job.opts.attempts ?? 1;
+  const tries = ctx.job.attemptsMade + 1;
   const error = `${failureInWords(err)}${tries > 1 ? ` (failed ${tries} tries; the next scheduled poll tries again)` : ''}`;
   await ctx.services.metrics.recordPoll(payload.watchId, { ok: false, error });
   await ctx.services.pollLocks.release(payload.watchId, pollJobId(ctx));
@@ -153,17 +153,17 @@ export async function process(payload: Payload, ctx: JobContext): Promise<PollSu
     );
     await ctx.job.updateData(data);
   }
-  if (!data.window) {
-    if (!watch.enabled) return { watchId: watch.id, skipped: 'watch is disabled' };
-    const lock = await ctx.services.pollLocks.take(watch.id, pollJobId(ctx), (holder) => hasEnded(holder, ctx));
-    if (!lock.held) {
-      // Dropped, not queued behind it: the poll running covers the same window up to today.
-      const skipped = `a poll of this watch is already running (job ${lock.holder}); this one is dropped`;
-      ctx.log.warn({ event: 'poll.skipped', runningJobId: lock.holder }, `poll of ${watch.id} skipped: ${skipped}`);
-      return { watchId: watch.id, skipped };
-    }
-    data = await start(data, watch, ctx);
+  if (!data.window && !watch.enabled) return { watchId: watch.id, skipped: 'watch is disabled' };
+  // Taken (or found already ours) at every step: a poll retried by hand in bull-board after
+  // another has started must not run beside it either.
+  const lock = await ctx.services.pollLocks.take(watch.id, pollJobId(ctx), (holder) => hasEnded(holder, ctx));
+  if (!lock.held) {
+    // Dropped, not queued behind it: the poll running covers the same window up to today.
+    const skipped = `a poll of this watch is already running (job ${lock.holder}); this one is dropped`;
+    ctx.log.warn({ event: 'poll.skipped', runningJobId: lock.holder }, `poll of ${watch.id} skipped: ${skipped}`);
+    return { watchId: watch.id, skipped };
   }
+  if (!data.window) data = await start(data, watch, ctx);
   const sources = data.sources ?? [];
   for (;;) {
     const plans = data.plans ?? [];
