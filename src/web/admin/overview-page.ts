@@ -43,12 +43,15 @@ function setAsideSection({ setAside }: Overview): SafeHtml {
   const more = setAside.total - setAside.recent.length;
   return html`<section id="set-aside" aria-labelledby="set-aside-heading">
 <h2 id="set-aside-heading">Set-aside records: <span id="set-aside-total">${setAside.total}</span></h2>
-<table id="set-aside-records"><caption>Records that could not be stored, newest first${more > 0 ? html` (${more} more: <code>litwatch set-aside</code>)` : ''}</caption>
+${scrollingTable(
+  'Set-aside records',
+  html`<table id="set-aside-records"><caption>Records that could not be stored, newest first${more > 0 ? html` (${more} more: <code>litwatch set-aside</code>)` : ''}</caption>
 <thead><tr><th scope="col">Record</th><th scope="col">Watch</th><th scope="col">Title</th><th scope="col">Reason</th><th scope="col">Times</th><th scope="col">Last</th></tr></thead>
 <tbody>${setAside.recent.map(
     (r) =>
-      html`<tr class="set-aside" data-source="${r.source}" data-record-id="${r.recordId}"><td><code>${r.source === 'pubmed' ? `PMID ${r.recordId}` : r.recordId}</code></td><td>${r.watchId}</td><td>${r.title}</td><td class="reason">${r.reason}</td><td>${r.times}</td><td>${timeHtml(r.lastAt, '')}</td></tr>`,
-  )}</tbody></table>
+      html`<tr class="set-aside" data-source="${r.source}" data-record-id="${r.recordId}"><td><code>${r.source === 'pubmed' ? `PMID ${r.recordId}` : r.recordId}</code></td><td>${r.watchId}</td><td class="words">${r.title}</td><td class="words reason">${r.reason}</td><td>${r.times}</td><td>${timeHtml(r.lastAt, '')}</td></tr>`,
+  )}</tbody></table>`,
+)}
 </section>`;
 }
 
