@@ -5,6 +5,7 @@ import type { JobContext } from '../src/queue/job-module.ts';
 import type { Services } from '../src/services.ts';
 import type { EnrichStep } from '../src/store/enrichment-store.ts';
 import type { WantedFullText } from '../src/store/full-text-pool.ts';
+import { plural } from '../src/text/plural.ts';
 import { queueFullTexts } from './fetch-full-texts.ts';
 
 /**
@@ -54,7 +55,7 @@ export async function process(payload: Payload, ctx: JobContext): Promise<Enrich
   const summary = await enrichWorks(ctx.services, ctx.log, payload.workKeys, { owner: ctx.job.id, handOff: (wanted) => handOff(payload, ctx, wanted) });
   if (summary.failed)
     ctx.log.warn({ event: 'enrich.failed', ...summary }, `${summary.failed} of ${summary.works} works still pending enrichment; a later poll tries again`);
-  else ctx.log.info({ event: 'enrich.done', ...summary }, `enriched ${summary.works} works`);
+  else ctx.log.info({ event: 'enrich.done', ...summary }, `enriched ${plural(summary.works, 'work')}`);
   return summary;
 }
 

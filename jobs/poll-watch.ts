@@ -2,11 +2,13 @@ import { UnrecoverableError, WaitingChildrenError } from 'bullmq';
 import { z } from 'zod';
 import { SOURCES } from '../src/config/watches-schema.ts';
 import { pollWindow } from '../src/ncbi/date-window.ts';
+import { failureInWords } from '../src/ncbi/failure-words.ts';
 import type { JobContext } from '../src/queue/job-module.ts';
 import { planSource, type FetchPlan } from '../src/poll/plan-source.ts';
 import { QUERY_WARNING_KINDS } from '../src/poll/query-warnings.ts';
 import { queryHash } from '../src/store/cursor-store.ts';
 import { isWellFormedText } from '../src/text/well-formed.ts';
+import { plural } from '../src/text/plural.ts';
 import { queueEnrichment } from './enrich-works.ts';
 import { queueFullTexts } from './fetch-full-texts.ts';
 import * as fetchBatch from './fetch-batch.ts';
@@ -27,6 +29,9 @@ import * as fetchPmcBatch from './fetch-pmc-batch.ts';
  * children queue it as jobs of their own, and this job queues again, at its start, the works
  * whose enrichment failed and is due (backoff) and the works tagged offline that PubTator is
  * asked about again. The summary counts the enrichment queued and names its jobs.
+ * A watch has one poll at a time: a fresh poll takes the watch's lock (src/store/poll-locks.ts)
+ * and is dropped, saying so, while another poll of it runs (or waits to retry); a failed try
+ * is shown on the watch at once, in words (src/ncbi/failure-words.ts).
  */
 export const name = 'poll-watch';
 export const queue = 'poll';
@@ -117,10 +122,23 @@ export interface PollSummary {
   enrichment: { works: number; jobs: string[] };
 }
 
-/** The poll failed for good (its search, or a batch): counted, and shown on the watch. */
+/**
+ * A try failed and BullMQ tries again later: the watch shows it at once, in words, on /admin and
+ * /healthz (watch.poll_failing), instead of "ok" until the last try. The next poll that
+ * succeeds clears it.
+ */
+export async function onFailedTry(payload: Payload, ctx: JobContext, err: Error, tries: { attempt: number; attempts: number }): Promise<void> {
+  const error = `${failureInWords(err)} (try ${tries.attempt} of ${tries.attempts}; trying again)`;
+  await ctx.services.metrics.recordPoll(payload.watchId, { ok: false, error });
+}
+
+/** The poll failed for good (its search, or a batch): counted, shown on the watch, and the watch free for the next poll. */
 export async function onFinalFailure(payload: Payload, ctx: JobContext, err: Error): Promise<void> {
   await ctx.services.metrics.add('polls_failed_total');
-  await ctx.services.metrics.recordPoll(payload.watchId, { ok: false, error: err.message });
+  const tries = ctx.job.attemptsMade + 1;
+  const error = `${failureInWords(err)}${tries > 1 ? ` (failed ${tries} tries; the next scheduled poll tries again)` : ''}`;
+  await ctx.services.metrics.recordPoll(payload.watchId, { ok: false, error });
+  await ctx.services.pollLocks.release(payload.watchId, pollJobId(ctx));
 }
 
 export async function process(payload: Payload, ctx: JobContext): Promise<PollSummary | { watchId: string; skipped: string }> {
@@ -135,10 +153,17 @@ export async function process(payload: Payload, ctx: JobContext): Promise<PollSu
     );
     await ctx.job.updateData(data);
   }
-  if (!data.window) {
-    if (!watch.enabled) return { watchId: watch.id, skipped: 'watch is disabled' };
-    data = await start(data, watch, ctx);
+  if (!data.window && !watch.enabled) return { watchId: watch.id, skipped: 'watch is disabled' };
+  // Taken (or found already ours) at every step: a poll retried by hand in bull-board after
+  // another has started must not run beside it either.
+  const lock = await ctx.services.pollLocks.take(watch.id, pollJobId(ctx), (holder) => hasEnded(holder, ctx));
+  if (!lock.held) {
+    // Dropped, not queued behind it: the poll running covers the same window up to today.
+    const skipped = `a poll of this watch is already running (job ${lock.holder}); this one is dropped`;
+    ctx.log.warn({ event: 'poll.skipped', runningJobId: lock.holder }, `poll of ${watch.id} skipped: ${skipped}`);
+    return { watchId: watch.id, skipped };
   }
+  if (!data.window) data = await start(data, watch, ctx);
   const sources = data.sources ?? [];
   for (;;) {
     const plans = data.plans ?? [];
@@ -161,7 +186,19 @@ export async function process(payload: Payload, ctx: JobContext): Promise<PollSu
     data = { ...data, step: undefined };
     await ctx.job.updateData(data);
   }
-  return finish(data, ctx);
+  const summary = await finish(data, ctx);
+  await ctx.services.pollLocks.release(data.watchId, pollJobId(ctx));
+  return summary;
+}
+
+function pollJobId(ctx: JobContext): string {
+  return ctx.job.id ?? '';
+}
+
+/** The lock's holder no longer polls: its job completed, failed for good, or was removed. */
+async function hasEnded(holder: string, ctx: JobContext): Promise<boolean> {
+  const state = await ctx.services.queues.poll.getJobState(holder);
+  return state === 'completed' || state === 'failed' || state === 'unknown';
 }
 
 /** Fix the window and the sources for the whole poll, before the first search. */
@@ -218,6 +255,10 @@ function linkedTotal(plans: { linked: number }[]): number {
   return plans.reduce((sum, p) => sum + p.linked, 0);
 }
 
+function withoutWatchId<T extends { watchId: string }>({ watchId: _watchId, ...rest }: T): Omit<T, 'watchId'> {
+  return rest;
+}
+
 async function finish(data: Payload, ctx: JobContext): Promise<PollSummary> {
   const { services, log } = ctx;
   if (!data.window || !data.queryHash) throw new UnrecoverableError('poll job reached its last step without a search window');
@@ -249,8 +290,9 @@ async function finish(data: Payload, ctx: JobContext): Promise<PollSummary> {
     enrichment,
   };
   log.info(
-    { event: 'poll.completed', ...summary, enrichment: { works: enrichment.works, jobs: enrichment.jobs.length } },
-    `poll of ${data.watchId}: ${totals.created} new works, ${enrichment.works} queued for enrichment`,
+    // The job's logger already carries watchId: the summary's own would repeat the key on the line.
+    { event: 'poll.completed', ...withoutWatchId(summary), enrichment: { works: enrichment.works, jobs: enrichment.jobs.length } },
+    `poll of ${data.watchId}: ${plural(totals.created, 'new work')}, ${enrichment.works} queued for enrichment`,
   );
   return summary;
 }

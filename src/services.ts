@@ -14,6 +14,7 @@ import { FeedStore } from './store/feed-store.ts';
 import { DigestStore } from './store/digest-store.ts';
 import { SubscriberStore } from './store/subscriber-store.ts';
 import { MetricsStore } from './store/metrics-store.ts';
+import { PollLocks } from './store/poll-locks.ts';
 import { NoticeStore } from './store/notice-store.ts';
 import { LinkTokens } from './mail/link-tokens.ts';
 import { createMailTransport, type MailTransport } from './mail/mail-transport.ts';
@@ -50,6 +51,8 @@ export interface Services {
   subscribers: SubscriberStore;
   digests: DigestStore;
   metrics: MetricsStore;
+  /** Which job polls each watch now: one poll per watch at a time. */
+  pollLocks: PollLocks;
   notices: NoticeStore;
   /** Abuse counters in Redis (sign-ups, confirmation emails, admin logins), shared by every process on the prefix. */
   rateCounters: RateCounters;
@@ -102,8 +105,10 @@ export function createServices(options: ServicesOptions): Services {
   const works = new WorkStore(db, options.log);
   const metrics = new MetricsStore(db, redis, prefix, works);
   // Metrics must never fail a request: a lost count is logged, the request goes on.
-  const onOutcome = (outcome: NcbiOutcome) =>
-    void metrics.ncbiRequest(outcome).catch((err: unknown) => options.log.warn({ err, event: 'metrics.write_failed' }, 'could not count an NCBI request'));
+  const onOutcome = (outcome: NcbiOutcome, words?: string) =>
+    void metrics
+      .ncbiRequest(outcome, words)
+      .catch((err: unknown) => options.log.warn({ err, event: 'metrics.write_failed' }, 'could not count an NCBI request'));
   return {
     env: options.env,
     config: () => config,
@@ -122,6 +127,7 @@ export function createServices(options: ServicesOptions): Services {
     subscribers: new SubscriberStore(db),
     digests: new DigestStore(db, options.env.LITWATCH_SEND_LEASE_MS),
     metrics,
+    pollLocks: new PollLocks(redis, prefix),
     notices: new NoticeStore(db),
     rateCounters: new RateCounters(redis, prefix),
     feeds: new FeedStore(db),

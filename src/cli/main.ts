@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError } from '../config/config-errors.ts';
 // Type-only: erased at run time, so the command modules still load lazily.
@@ -10,11 +12,13 @@ import type { SetAsideOptions } from './commands/set-aside.ts';
 import { RedisUnavailableError } from '../redis/redis-unavailable-error.ts';
 import { DatabaseError } from '../store/db/database-errors.ts';
 import { RedisEvictionError } from '../redis/redis-eviction-error.ts';
+import { PROJECT_ROOT } from '../project-root.ts';
+import { chooseCommandLog, commandLogNote } from './command-log.ts';
 import { oneLineError } from './error-line.ts';
 import { UserError } from './user-error.ts';
 
-// `--verbose` anywhere on the line shows stack traces of errors; taken out before commander
-// parses, so every command accepts it wherever it is written.
+// `--verbose` anywhere on the line shows the log on a terminal and stack traces of errors;
+// taken out before commander parses, so every command accepts it wherever it is written.
 const verbose = process.argv.includes('--verbose');
 const argv = process.argv.filter((arg) => arg !== '--verbose');
 
@@ -22,9 +26,12 @@ const argv = process.argv.filter((arg) => arg !== '--verbose');
 // (half the start-up time and a third of the baseline memory).
 const program = new Command('litwatch')
   .description('Literature watch: polls PubMed on a schedule, keeps one record per work, writes each up as a card.')
-  .option('--verbose', 'show the stack trace of an error')
+  .version(packageVersion(), '-V, --version', 'print the version of litwatch')
+  .option('--verbose', 'show the log on the terminal (else in var/log/<command>.log) and the stack trace of an error')
   // Usage errors stay one line, with where to read more.
-  .configureOutput({ outputError: (text, write) => write(`${text.trimEnd()} (see --help)\n`) });
+  .configureOutput({ outputError: (text, write) => write(`${text.trimEnd()} (see --help)\n`) })
+  // Which command runs decides where its log goes (command-log.ts), before it creates its logger.
+  .hook('preAction', (_program, action) => chooseCommandLog({ command: commandPath(action), verbose, stderrIsTTY: Boolean(process.stderr.isTTY) }));
 
 program
   .command('card')
@@ -160,10 +167,22 @@ program
   .option('--role <role>', 'all | scheduler | worker | web', 'all')
   .action(async (options: { role: string }) => (await import('./commands/start.ts')).startCommand(options));
 
+/** package.json's version: the one place it is written (npm version bumps it). */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
 function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
   return n;
+}
+
+/** `digest run` as `digest-run`: the command's words below the program's name. */
+function commandPath(command: Command): string {
+  const words: string[] = [];
+  for (let at: Command | null = command; at?.parent; at = at.parent) words.unshift(at.name());
+  return words.join('-');
 }
 
 try {
@@ -185,3 +204,6 @@ try {
   // A command may have left connections open (a Redis that stopped answering mid-way): do not hang.
   setTimeout(() => process.exit(), 1000).unref();
 }
+// What the terminal did not show: the log holds warnings or errors.
+const note = commandLogNote();
+if (note) process.stderr.write(`${note}\n`);

@@ -5,6 +5,7 @@ import { clusterAnswers, redisAnswers, type RedisClusterSettings } from '../redi
 import { ensureRedis, type RedisHandle } from '../redis/ensure-redis.ts';
 import { createServices, type Services } from '../services.ts';
 import { openDatabase } from '../store/db/open-database.ts';
+import { commandLogDestination, commandLogFile } from './command-log.ts';
 import { withGeneratedDefaults, type Generated } from './first-start.ts';
 import { UserError } from './user-error.ts';
 
@@ -23,7 +24,8 @@ export interface Settings {
  */
 export async function loadSettings(): Promise<Settings> {
   const given = loadEnv();
-  const log = createLogger({ level: given.LOG_LEVEL });
+  const file = commandLogFile(given.LITWATCH_VAR);
+  const log = createLogger({ level: given.LOG_LEVEL, ...(file ? { destination: commandLogDestination(file) } : {}) });
   setLogger(log);
   const { env, generated } = withGeneratedDefaults(given, log);
   const config = await loadConfig(env.LITWATCH_CONFIG);

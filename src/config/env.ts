@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import * as z from 'zod';
 import { ConfigError, type Problem } from './config-errors.ts';
@@ -35,6 +36,17 @@ function clusterNode(entry: string): { host: string; port: number; username?: st
 
 /** A message that quotes the value: only for variables that are not secrets. */
 const quoting = (what: string) => (issue: { input?: unknown }) => `${what}, got ${JSON.stringify(issue.input)}`;
+
+/**
+ * A whole number read from a string. Zod's own message for "abc" is "expected number, received
+ * NaN"; the variable's own words say what it wants and quote what it got.
+ */
+function wholeNumber(what: string, min: number, max = Number.MAX_SAFE_INTEGER) {
+  return z
+    .string()
+    .refine((value) => /^\s*\d+\s*$/.test(value) && Number(value) >= min && Number(value) <= max, { error: quoting(what) })
+    .transform(Number);
+}
 
 /** Checks a URL that may carry a password: its value never appears in a message. */
 function secretUrl(protocols: readonly string[]) {
@@ -114,11 +126,7 @@ const envSchema = z.object({
    * The largest NCBI reply read, in bytes; a longer one is cut off and its job fails. A 200-record
    * PubMed efetch is a few MB, 20 PMC full texts rarely 20 MB. @defaultValue 64 MiB
    */
-  NCBI_MAX_REPLY_BYTES: z.coerce
-    .number()
-    .int()
-    .min(1024, { error: quoting('must be a number of bytes, at least 1024') })
-    .default(64 * 1024 * 1024),
+  NCBI_MAX_REPLY_BYTES: wholeNumber('must be a number of bytes, at least 1024', 1024).default(64 * 1024 * 1024),
   /** Sent as `tool`; NCBI does not allow spaces in it. @defaultValue `litwatch` */
   NCBI_TOOL: z
     .string()
@@ -153,11 +161,7 @@ const envSchema = z.object({
   SUMMARISER_URL: z.url({ protocol: /^https?$/, error: quoting('must be an http:// or https:// URL') }).optional(),
   SUMMARISER_MODEL: z.string().min(1).default('gpt-4o-mini'),
   SUMMARISER_API_KEY: z.string().min(1).optional(),
-  SUMMARISER_TIMEOUT_MS: z.coerce
-    .number()
-    .int()
-    .positive({ error: quoting('must be a positive number of milliseconds') })
-    .default(8000),
+  SUMMARISER_TIMEOUT_MS: wholeNumber('must be a positive number of milliseconds', 1).default(8000),
   // Signs the links in emails (confirm, preferences, unsubscribe). Without it, subscription
   // pages and digests are off. At least 32 characters: `openssl rand -hex 32`.
   LITWATCH_SECRET: z.string().min(32, 'must be at least 32 characters, e.g. `openssl rand -hex 32` (value not shown: it is a secret)').optional(),
@@ -191,36 +195,27 @@ const envSchema = z.object({
     .default(false),
   // How long a job stays locked to its worker without a heartbeat: after a crash (or a bounded
   // shutdown) it goes to another worker this much later. BullMQ's default.
-  LITWATCH_LOCK_MS: z.coerce
-    .number()
-    .int()
-    .min(1000, { error: quoting('must be at least 1000 milliseconds') })
-    .default(30_000),
+  LITWATCH_LOCK_MS: wholeNumber('must be at least 1000 milliseconds', 1000).default(30_000),
   // How long a digest's sender holds it: a sender that died is taken over after this. Keep it
   // shorter than the send job's retry budget (5 attempts, 15 s doubling) and longer than a send.
-  LITWATCH_SEND_LEASE_MS: z.coerce
-    .number()
-    .int()
-    .min(1000, { error: quoting('must be at least 1000 milliseconds') })
-    .default(60_000),
+  LITWATCH_SEND_LEASE_MS: wholeNumber('must be at least 1000 milliseconds', 1000).default(60_000),
   // On SIGTERM/SIGINT, how long active jobs may run before they are handed back to the queue.
-  LITWATCH_SHUTDOWN_MS: z.coerce
-    .number()
-    .int()
-    .min(0, { error: quoting('must be a number of milliseconds') })
-    .default(25_000),
+  LITWATCH_SHUTDOWN_MS: wholeNumber('must be a number of milliseconds', 0).default(25_000),
   // For tests only (see src/clock.ts): the instant litwatch's calendar clock reads at start, as
   // ISO 8601 with a zone (2026-11-27T08:00:00Z); it then runs on in real time. Unset in production.
   LITWATCH_CLOCK: z.iso
     .datetime({ offset: true, error: quoting('must be an ISO 8601 instant such as 2026-11-27T08:00:00Z') })
     .transform((value) => Date.parse(value))
     .optional(),
-  PORT: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(65535, { error: quoting('must be a port number') })
-    .default(3000),
+  PORT: wholeNumber('must be a port number, 1 to 65535', 1, 65535).default(3000),
+  // The address the web server listens on: only this machine by default, so a first start does
+  // not publish /subscribe and /healthz to the network; `0.0.0.0` (docker-compose.yml) for all.
+  HOST: z
+    .string()
+    .refine((value) => isIP(value) !== 0 || /^[A-Za-z0-9.-]+$/.test(value), {
+      error: quoting('must be an IP address or a host name, e.g. 127.0.0.1 or 0.0.0.0'),
+    })
+    .default('127.0.0.1'),
   // Where digests go as .eml files when SMTP_URL is not set.
   LITWATCH_OUTBOX: z
     .string()

@@ -8,6 +8,7 @@ import { deepFreeze } from './deep-freeze.ts';
 import { readableMessage, toPathIssues } from './issue-messages.ts';
 import { configSchema, type Config } from './watches-schema.ts';
 import { lineOf } from './yaml-locations.ts';
+import { plural } from '../text/plural.ts';
 
 export type { Config, PollingSettings, Subscriber, Watch } from './watches-schema.ts';
 
@@ -134,8 +135,4 @@ function summarize(config: Config): string {
   const disabled = config.watches.filter((watch) => !watch.enabled).length;
   const watches = plural(config.watches.length, 'watch', 'watches') + (disabled > 0 ? `, ${disabled} disabled` : '');
   return `${watches}, ${plural(config.subscribers.length, 'subscriber', 'subscribers')}`;
-}
-
-function plural(count: number, one: string, many: string): string {
-  return `${count} ${count === 1 ? one : many}`;
 }

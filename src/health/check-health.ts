@@ -1,6 +1,7 @@
 import { describeQueryWarning } from '../poll/query-warnings.ts';
 import { QUEUE_NAMES } from '../queue/queue-names.ts';
 import type { Services } from '../services.ts';
+import { plural } from '../text/plural.ts';
 
 /**
  * What a PubMed alert never says: that it is failing silently. Each check has a stable `event`
@@ -81,10 +82,13 @@ async function firstMatch(services: Services, watchId: string): Promise<number |
 async function ncbiCheck(services: Services): Promise<HealthCheck> {
   const streak = await services.metrics.ncbiErrorStreak();
   const limit = services.config().health.ncbiErrorStreak;
+  if (streak < limit) return { event: 'ncbi.error_streak', ok: true, detail: `${streak} bad answers in a row` };
+  // The last failure in words says which of no answer, 429, 5xx or a reply of the wrong shape it is, and what to check.
+  const last = await services.metrics.ncbiLastError();
   return {
     event: 'ncbi.error_streak',
-    ok: streak < limit,
-    detail: streak < limit ? `${streak} bad answers in a row` : `${streak} bad answers in a row from NCBI (429, 5xx or timeouts): requests are being retried`,
+    ok: false,
+    detail: `${streak} requests to NCBI failed in a row (they are retried)${last ? `; the last: ${last}` : ''}`,
   };
 }
 
@@ -99,9 +103,33 @@ async function enrichmentCheck(services: Services): Promise<HealthCheck> {
     ok: failed === 0,
     detail:
       failed === 0
-        ? `${pending} works waiting for enrichment`
-        : `${failed} works could not be enriched (ID converter, PMC, PubTator or summariser failing); later polls try again with backoff`,
+        ? `${plural(pending, 'work')} waiting for enrichment`
+        : `${plural(failed, 'work')} could not be enriched (ID converter, PMC, PubTator or summariser failing); later polls try again with backoff`,
   };
+}
+
+/**
+ * A failed poll (or one of its fetches) stops counting once its watch has polled successfully
+ * since: that poll covered the same window again, and the watch's own flag has cleared. Without
+ * this, /healthz stayed degraded for an hour after NCBI came back.
+ */
+async function withoutSuperseded<T extends { data: unknown; finishedOn?: number }>(services: Services, failed: T[]): Promise<T[]> {
+  const lastGoodPoll = new Map<string, number | undefined>();
+  const kept: T[] = [];
+  for (const job of failed) {
+    const watchId = (job.data as { watchId?: unknown } | undefined)?.watchId;
+    if (typeof watchId !== 'string') {
+      kept.push(job);
+      continue;
+    }
+    if (!lastGoodPoll.has(watchId)) {
+      const status = await services.metrics.watchStatus(watchId);
+      lastGoodPoll.set(watchId, status.lastPollOk ? status.lastPollAt : undefined);
+    }
+    const good = lastGoodPoll.get(watchId);
+    if (good === undefined || good <= (job.finishedOn ?? 0)) kept.push(job);
+  }
+  return kept;
 }
 
 /** A queue is failing with jobs failed in the last hour; stuck with a job waiting or running too long. */
@@ -110,7 +138,8 @@ async function queueChecks(services: Services, now: number): Promise<HealthCheck
   const checks: HealthCheck[] = [];
   for (const name of QUEUE_NAMES) {
     const queue = services.queues[name];
-    const failed = (await queue.getFailed(0, 99)).filter((job) => (job.finishedOn ?? 0) > now - 3_600_000);
+    const recent = (await queue.getFailed(0, 99)).filter((job) => (job.finishedOn ?? 0) > now - 3_600_000);
+    const failed = name === 'poll' || name === 'fetch' ? await withoutSuperseded(services, recent) : recent;
     checks.push({
       event: 'queue.failing',
       subject: name,

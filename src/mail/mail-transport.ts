@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 import type { Logger } from '../log.ts';
+import { redactAddresses } from '../text/redact-addresses.ts';
 
 export interface OutgoingMail {
   to: string;
@@ -59,13 +60,34 @@ export function outboxTransport(dir: string, log: Logger): MailTransport {
     async send(mail) {
       const info = await transporter.sendMail(mail);
       await mkdir(dir, { recursive: true });
-      const file = path.join(dir, `${mail.messageId.replace(/[<>]/g, '').replace(/[^\w.@-]/g, '_')}.eml`);
+      const file = path.join(dir, outboxFileName(mail, new Date()));
       await writeFile(file, info.message as Buffer);
-      log.info({ event: 'mail.outbox', file }, `no SMTP_URL: message written to ${file}`);
+      // The name holds the recipient, which no log line may show.
+      const shown = redactAddresses(file);
+      log.info({ event: 'mail.outbox', file: shown }, `no SMTP_URL: message written to ${shown}`);
       return { delivered: 'outbox', detail: file };
     },
     close: () => transporter.close(),
   };
+}
+
+/** The longest subject part of an outbox file name: names stay under common 255-byte limits. */
+const SUBJECT_CHARS = 80;
+
+/**
+ * `20261127-080000-reader@example.org-Bone_metastasis_1_new_publication.eml`: sorted by time
+ * in a listing, and each says whom it is for and what it is without being opened. Only
+ * letters, digits and `@._-` are kept (no path separators, no spaces to quote in a shell).
+ */
+export function outboxFileName(mail: Pick<OutgoingMail, 'to' | 'subject'>, at: Date): string {
+  const time = at.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  const safe = (text: string) =>
+    text
+      .normalize('NFKD')
+      .replace(/\p{M}/gu, '')
+      .replace(/[^\w.@-]+/g, '_')
+      .replace(/^[._]+|[._]+$/g, '');
+  return `${time}-${safe(mail.to) || 'recipient'}-${safe(mail.subject).slice(0, SUBJECT_CHARS) || 'no_subject'}.eml`;
 }
 
 export function createMailTransport(env: { SMTP_URL?: string; LITWATCH_OUTBOX: string; LITWATCH_SEND_LEASE_MS?: number }, log: Logger): MailTransport {

@@ -36,7 +36,7 @@ export function rateLimitKeys(env: NcbiEnv): string[] {
 export interface NcbiTuning {
   backoff?: Partial<BackoffOptions>;
   timeoutMs?: number;
-  onOutcome?: (outcome: NcbiOutcome) => void;
+  onOutcome?: (outcome: NcbiOutcome, words?: string) => void;
 }
 
 export function createNcbiHttp(env: NcbiEnv, redis: RedisClient, log: Logger, tuning: NcbiTuning = {}): NcbiHttp {

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../log.ts';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
 import { NcbiPermanentError, NcbiReplyTooLargeError, NcbiTransientError, NcbiUnexpectedReplyError, replyExcerpt } from './errors.ts';
+import { failureInWords, networkCode, networkFailureWords, statusWords } from './failure-words.ts';
 import type { SharedRateLimiter } from './rate-limiter.ts';
 import { NCBI_SERVICES, takesNcbiIdentity, type NcbiService } from './service-limits.ts';
 import { userAgent } from './user-agent.ts';
@@ -25,8 +26,8 @@ export interface NcbiHttpOptions {
   /** The largest reply read; a longer one is cut off. @defaultValue 64 MiB (NCBI_MAX_REPLY_BYTES) */
   maxReplyBytes?: number;
   backoff?: Partial<BackoffOptions>;
-  /** Told of every answer (metrics, health); must not throw. */
-  onOutcome?: (outcome: NcbiOutcome) => void;
+  /** Told of every answer (metrics, health), and of what a bad one was in words; must not throw. */
+  onOutcome?: (outcome: NcbiOutcome, words?: string) => void;
 }
 
 /** Counters for the benchmark and metrics. */
@@ -132,7 +133,7 @@ export class NcbiHttp {
         return value;
       } catch (err) {
         if (signal?.aborted) throw err;
-        this.options.onOutcome?.(outcomeOf(err));
+        this.options.onOutcome?.(outcomeOf(err), failureInWords(err));
         if (err instanceof NcbiUnexpectedReplyError) {
           this.logUnexpected(call, status, err);
           // Once more may help (a proxy's error page); more than that would only retry for minutes.
@@ -193,10 +194,11 @@ export class NcbiHttp {
       text = wellFormed(await this.readBody(call, response));
     } catch (err) {
       if (signal?.aborted || err instanceof NcbiUnexpectedReplyError) throw err;
-      // fetch rejects with TypeError for resets/refusals and with TimeoutError on our timeout.
-      throw new NcbiTransientError(`${call.name}: ${describeNetworkError(err)}`);
+      // fetch rejects with TypeError for resets/refusals and with TimeoutError on our timeout;
+      // the message says what to check (failure-words.ts), not only Node's code.
+      throw new NcbiTransientError(networkFailureWords(networkCode(err), call, this.timeoutMs));
     }
-    return { status: response.status, text: this.check(call.name, response, text) };
+    return { status: response.status, text: this.check(call, response, text) };
   }
 
   /** The body as text, read as a stream and cut off past maxReplyBytes (a runaway reply must not fill the memory). */
@@ -237,16 +239,16 @@ export class NcbiHttp {
     return text;
   }
 
-  private check(name: string, response: Response, text: string): string {
+  private check(call: Call, response: Response, text: string): string {
     if (response.status === 429 || RATE_LIMIT_BODY.test(text.slice(0, 500))) {
       this.stats.rateLimited++;
-      throw new NcbiTransientError(`${name}: API rate limit exceeded (HTTP ${response.status})`, 429, retryAfter(response));
+      throw new NcbiTransientError(statusWords(429, call, text), 429, retryAfter(response));
     }
     if (response.status >= 500) {
-      throw new NcbiTransientError(`${name}: HTTP ${response.status}`, response.status, retryAfter(response));
+      throw new NcbiTransientError(statusWords(response.status, call, text), response.status, retryAfter(response));
     }
     if (!response.ok) {
-      throw new NcbiPermanentError(`${name}: HTTP ${response.status}: ${text.slice(0, 200)}`, response.status);
+      throw new NcbiPermanentError(statusWords(response.status, call, text), response.status);
     }
     return text;
   }
@@ -261,11 +263,4 @@ function outcomeOf(err: unknown): NcbiOutcome {
 function retryAfter(response: Response): number | undefined {
   const value = Number(response.headers.get('retry-after'));
   return Number.isFinite(value) && value > 0 ? value : undefined;
-}
-
-function describeNetworkError(err: unknown): string {
-  if (!(err instanceof Error)) return String(err);
-  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-  if (err.name === 'TimeoutError') return 'timed out';
-  return cause?.code ?? cause?.message ?? err.message;
 }

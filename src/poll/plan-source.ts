@@ -5,6 +5,7 @@ import { searchWindows } from '../ncbi/search-windows.ts';
 import type { JobContext } from '../queue/job-module.ts';
 import { PMC_BATCH_SIZE, PUBMED_BATCH_SIZE } from './batch-sizes.ts';
 import { SEARCH_DATE_FIELD } from './search-dates.ts';
+import { plural } from '../text/plural.ts';
 import { describeQueryWarning, queryChangingWarnings, type QueryWarning } from './query-warnings.ts';
 
 /** A slice of a PubMed search on the history server. */
@@ -79,7 +80,7 @@ export async function planSource(ctx: JobContext, watchId: string, source: Sourc
   }
   log.info(
     { event: 'poll.searched', source, window, hits: plan.hits, batches: plan.batches.length },
-    `${source}: ${plan.hits} hits, ${plan.batches.length} batches to fetch`,
+    `${source}: ${plural(plan.hits, 'hit')}, ${plural(plan.batches.length, 'batch', 'batches')} to fetch`,
   );
   return plan;
 }

@@ -23,6 +23,11 @@ export interface JobModule<Schema extends z.ZodType = z.ZodType> {
   queue: QueueName;
   payloadSchema: Schema;
   process(payload: z.infer<Schema>, ctx: JobContext): Promise<unknown>;
+  /**
+   * Called when a try failed and BullMQ will try again after its backoff: what failed is known
+   * now, not only minutes later when the tries run out.
+   */
+  onFailedTry?(payload: z.infer<Schema>, ctx: JobContext, err: Error, tries: { attempt: number; attempts: number }): Promise<void>;
   /** Called once when the job has failed for the last time (no retry left). */
   onFinalFailure?(payload: z.infer<Schema>, ctx: JobContext, err: Error): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { UnrecoverableError, WaitingChildrenError, Worker, type Job } from 'bullmq';
 import { NcbiUnexpectedReplyError } from '../ncbi/errors.ts';
+import { failureInWords } from '../ncbi/failure-words.ts';
 import { z } from 'zod';
 import type { Services } from '../services.ts';
 import { buildRegistry, jobsOfQueue, type JobRegistry } from './registry.ts';
@@ -64,7 +65,7 @@ async function runJob(services: Services, registry: JobRegistry, job: Job, token
     // Moving to waiting-children is BullMQ's control flow, not a failure.
     if (caught instanceof WaitingChildrenError) throw caught;
     // A reply that did not fit was already asked for twice (ncbi-http.ts): retrying the job for minutes cannot help.
-    const err = caught instanceof NcbiUnexpectedReplyError ? new UnrecoverableError(caught.message) : caught;
+    const err = caught instanceof NcbiUnexpectedReplyError ? new UnrecoverableError(failureInWords(caught)) : caught;
     const final = err instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     log.error(
       { err, event: final ? 'job.failed' : 'job.retrying', durationMs: Math.round(performance.now() - started) },
@@ -74,6 +75,10 @@ async function runJob(services: Services, registry: JobRegistry, job: Job, token
       await module
         .onFinalFailure(parsed.data, { job, token, log, services }, err)
         .catch((hookErr: unknown) => log.warn({ err: hookErr }, 'recording the failure failed'));
+    } else if (!final && module.onFailedTry && err instanceof Error) {
+      await module
+        .onFailedTry(parsed.data, { job, token, log, services }, err, { attempt: job.attemptsMade + 1, attempts: job.opts.attempts ?? 1 })
+        .catch((hookErr: unknown) => log.warn({ err: hookErr }, 'recording the failed try failed'));
     }
     throw err;
   }

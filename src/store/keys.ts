@@ -29,6 +29,10 @@ export function storeKeys(prefix: string) {
     rateCounter: (kind: string, subject: string) => `${base}:limits:${kind}:${subject}`,
     /** String, no TTL: the id of the database whose records these queues' jobs belong to (SystemStore.claimQueues). */
     databaseId: `${base}:database-id`,
+    /** String with a TTL: the id of the poll job polling this watch now (poll-locks.ts). */
+    pollLock: (watchId: string) => `${base}:poll:lock:${watchId}`,
+    /** String: what the last bad answer from NCBI was, in words (shown with the error streak). */
+    ncbiLastError: `${base}:metrics:ncbi-last-error`,
     /** Set: "event|subject" of the health checks failing at the last check (recomputed each check). */
     healthFlagged: `${base}:health:flagged`,
   } as const;

@@ -84,9 +84,17 @@ export class MetricsStore {
     return Object.fromEntries(COUNTERS.map((name) => [name, byName.get(name) ?? 0])) as Record<Counter, number>;
   }
 
-  /** One request to NCBI: counted, and a bad answer (429, 5xx, timeout) lengthens the error streak a good one ends. */
-  async ncbiRequest(outcome: NcbiOutcome): Promise<void> {
-    const streak = outcome === 'ok' ? this.redis.set(this.keys.ncbiErrorStreak, 0) : this.redis.incr(this.keys.ncbiErrorStreak);
+  /**
+   * One request to NCBI: counted, and a bad answer (no answer, 429, 5xx, a reply of the wrong
+   * shape) lengthens the error streak a good one ends; `words` says what the bad one was.
+   */
+  async ncbiRequest(outcome: NcbiOutcome, words?: string): Promise<void> {
+    // Two plain commands, not a MULTI: the keys may sit in different Redis Cluster slots, and the
+    // last words need not change in step with the count.
+    const streak =
+      outcome === 'ok'
+        ? this.redis.set(this.keys.ncbiErrorStreak, 0)
+        : Promise.all([this.redis.incr(this.keys.ncbiErrorStreak), this.redis.set(this.keys.ncbiLastError, (words ?? outcome).slice(0, 500))]);
     const bad: Counter =
       outcome === 'rate_limited' ? 'ncbi_rate_limited_total' : outcome === 'unexpected' ? 'ncbi_unexpected_replies_total' : 'ncbi_errors_total';
     await Promise.all([streak, this.increment({ ncbi_requests_total: 1, ...(outcome === 'ok' ? {} : { [bad]: 1 }) })]);
@@ -94,6 +102,11 @@ export class MetricsStore {
 
   async ncbiErrorStreak(): Promise<number> {
     return Number((await this.redis.get(this.keys.ncbiErrorStreak)) ?? 0);
+  }
+
+  /** The last bad answer from NCBI, in words; undefined when none was recorded. */
+  async ncbiLastError(): Promise<string | undefined> {
+    return (await this.redis.get(this.keys.ncbiLastError)) ?? undefined;
   }
 
   /** A poll finished: its outcome (the works it found are what `work_watches` records). */

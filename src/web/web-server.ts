@@ -43,6 +43,8 @@ export function createWebServer(
     app.use((_req, res) => void res.status(404).type('text/plain').send('Not found.'));
     return app;
   }
+  // The address people are given is the site's root: it leads to what a visitor can do there.
+  app.get('/', (_req, res) => res.redirect(302, '/subscribe'));
   app.use(
     createWebApp({
       subscribers: services.subscribers,
@@ -67,17 +69,20 @@ export function createWebServer(
  * fail before it touches Redis (it used to rewrite the job schedulers first). Until `serve` hands
  * it the app, requests are answered 503.
  */
-export async function reservePort(port: number): Promise<{ server: Server; serve(app: RequestListener): void }> {
+export async function reservePort(port: number, host?: string): Promise<{ server: Server; serve(app: RequestListener): void }> {
   let handler: RequestListener = (_req, res) => {
     res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '5' }).end('litwatch is starting.\n');
   };
   const server = createServer((req, res) => handler(req, res));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, () => {
+    const listening = () => {
       server.off('error', reject);
       resolve();
-    });
+    };
+    // HOST (127.0.0.1 unless set); every interface when none is given (tests).
+    if (host === undefined) server.listen(port, listening);
+    else server.listen(port, host, listening);
   });
   return {
     server,
@@ -87,8 +92,10 @@ export async function reservePort(port: number): Promise<{ server: Server; serve
   };
 }
 
-export function listen(app: express.Express, port: number): Promise<Server> {
+/** Listens on `host` (HOST: 127.0.0.1 unless set), or on every interface when none is given (tests). */
+export function listen(app: express.Express, port: number, host?: string): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = app.listen(port, (err?: Error) => (err ? reject(err) : resolve(server)));
+    const done = (err?: Error) => (err ? reject(err) : resolve(server));
+    const server = host === undefined ? app.listen(port, done) : app.listen(port, host, done);
   });
 }

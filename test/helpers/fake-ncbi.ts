@@ -179,9 +179,10 @@ export class FakeNcbi {
     return this.requests.filter((r) => r.endpoint === endpoint && (db === undefined || (r.params.db ?? 'pubmed') === db)).length;
   }
 
-  async start(): Promise<this> {
+  /** Listen on `port` (a service coming back where litwatch was refused), or on any free one. */
+  async start(port = 0): Promise<this> {
     this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
     this.origin = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this;
   }

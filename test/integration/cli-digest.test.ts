@@ -74,7 +74,7 @@ describe('litwatch subscribers and digest commands', () => {
   test('digest run --now builds and sends every due digest and waits for the sends; a second run sends nothing', async () => {
     const first = await runCli(['digest', 'run', '--now'], env);
     assert.equal(first.code, 0, first.stderr);
-    assert.match(first.stdout, /^1 digests sent, 0 with nothing new, 0 failed, 0 skipped$/m);
+    assert.match(first.stdout, /^1 digest sent, 0 with nothing new, 0 failed, 0 skipped$/m);
     // Progress as plain lines when not a terminal (between the log lines).
     const progress = first.stderr.split('\n').filter((line) => line.startsWith('digests '));
     assert.deepEqual(progress, ['digests built 0/1', 'digests built 1/1', 'digests sent 0/1', 'digests sent 1/1']);

@@ -52,7 +52,7 @@ describe('litwatch poll --now does not wait for enrichment unless asked', () => 
     const { code, stdout, stderr } = await runCli(['poll', 'pelvic', '--now', '--wait-enrichment'], env);
     assert.equal(code, 0, stderr);
     assert.ok(outage.refused > 0, 'PubTator was asked before the command returned');
-    assert.match(stdout, /^pelvic: .*1 new works.*; 1 enrichments still pending \(a service failed: a later poll tries again\)$/m);
+    assert.match(stdout, /^pelvic: .*1 new work,.*; 1 enrichment still pending \(a service failed: a later poll tries again\)$/m);
   });
 
   test('--wait-enrichment --json reports no enrichment pending once the service answers', async () => {

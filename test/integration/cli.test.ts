@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { cliEnv, configDir, PROJECT_ROOT, runCli, watchesYaml } from '../helpers/cli.ts';
 import { FakeNcbi } from '../helpers/fake-ncbi.ts';
 import { pubmedArticleSetXml, pubmedArticleXml } from '../helpers/pubmed-xml.ts';
-import { deletePrefix, ncbiEnv, REDIS_URL, testPrefix } from '../helpers/test-services.ts';
+import { makeArticle } from '../fixtures/card/articles.ts';
+import { deletePrefix, ncbiEnv, REDIS_URL, testConfig, testPrefix, testServices } from '../helpers/test-services.ts';
 
 const SHARED_EFETCH = path.resolve(PROJECT_ROOT, '..', 'shared', 'fixtures', 'ncbi', 'pubmed-efetch');
 
@@ -74,6 +75,17 @@ describe('litwatch card', () => {
   });
 });
 
+describe('litwatch --version', () => {
+  test('prints the version from package.json and nothing else', async () => {
+    const { version } = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-V']) {
+      const { code, stdout } = await runCli([flag], cliEnv({}));
+      assert.equal(code, 0);
+      assert.equal(stdout, `${version}\n`);
+    }
+  });
+});
+
 describe('litwatch config check and a refused start', () => {
   const broken = configDir('watches:\n  - id: Bone_Mets\n    name: Bone\n    query: "bone"\n    shedule: "0 6 * * *"\n');
 
@@ -89,6 +101,13 @@ describe('litwatch config check and a refused start', () => {
     assert.equal(code, 1);
     assert.match(stderr, /watches\.yaml:5: watches\[0\]\.shedule: unknown key/);
     assert.doesNotMatch(stderr, /\n\s+at /);
+  });
+
+  test('a port that is not a number is said in words, not as a type error', async () => {
+    const { code, stderr } = await runCli(['config', 'check'], cliEnv({ PORT: 'abc' }));
+    assert.equal(code, 1);
+    assert.match(stderr, /^env: PORT: must be a port number, 1 to 65535, got "abc"$/m);
+    assert.doesNotMatch(stderr, /NaN|expected number/);
   });
 
   test('a bad environment variable is named, a secret never shown', async () => {
@@ -162,5 +181,32 @@ describe('litwatch poll --now and works', () => {
     const { code, stderr } = await runCli(['poll', 'nope', '--now'], env);
     assert.equal(code, 1);
     assert.match(stderr, /unknown watch "nope" \(watches in the config: osseous\)/);
+  });
+});
+
+describe('litwatch works', () => {
+  const prefix = testPrefix('cli-works');
+
+  before(async () => {
+    const services = testServices({ prefix, eutilsUrl: 'http://127.0.0.1:9/entrez/eutils', config: testConfig([{ id: 'tert', query: 'TERT' }]) });
+    try {
+      // Stored as card text: italics as *…*, a `<` that could open a tag as &lt;, a stray escape character.
+      await services.works.upsert(
+        makeArticle({ pmid: '41000901', title: '*TERT* promoter &lt;script> in\u001b[31m bone\n metastases (Ca<sup>2+</sup>, P<0.001)' }),
+        'tert',
+      );
+    } finally {
+      await services.close();
+    }
+  });
+
+  after(async () => deletePrefix(prefix));
+
+  test('prints titles as plain text: no Markdown, no HTML entities, no control characters, one line per work', async () => {
+    const env = cliEnv({ REDIS_URL, LITWATCH_PREFIX: prefix, LITWATCH_CONFIG: configDir(watchesYaml([{ id: 'tert', query: 'TERT' }])) });
+    const { code, stdout, stderr } = await runCli(['works'], env);
+    assert.equal(code, 0, stderr);
+    assert.equal(stdout, '10.1000/example.2024.001\t41000901\ttert\tTERT promoter <script> in[31m bone metastases (Ca2+, P<0.001)\n');
+    assert.match(stderr, /^1 work$/m);
   });
 });

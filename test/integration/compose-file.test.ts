@@ -66,6 +66,11 @@ describe('the compose stack', () => {
     assert.ok(parseInt(app.stop_grace_period ?? '0', 10) >= 30);
   });
 
+  test('the app listens on every interface of its container (litwatch alone listens on 127.0.0.1)', () => {
+    assert.equal(app.environment?.HOST, '0.0.0.0');
+    assert.ok(app.ports?.some((p) => p.startsWith('3000:3000')));
+  });
+
   test('no secret is written in the compose file: they come from the environment', () => {
     assert.equal(postgres.environment?.POSTGRES_PASSWORD, '${POSTGRES_PASSWORD:-}');
     for (const name of ['NCBI_API_KEY', 'LITWATCH_SECRET', 'DASHBOARD_PASSWORD']) assert.match(app.environment?.[name] ?? '', /^\$\{[A-Z_]+:-\}$/, name);

@@ -42,7 +42,7 @@ describe('a worker killed in the middle of a poll', () => {
     await deletePrefix(prefix);
   });
 
-  test('loses nothing: the cursor stays, and the next poll resumes from it and stores every work once', async () => {
+  test('loses nothing: the cursor stays, a poll queued meanwhile is dropped, and another worker finishes the cut-off poll storing every work once', async () => {
     // A worker process fetches the first batch of three, then NCBI holds the others in flight.
     ncbi.holdEfetchesAfter(1);
     const env = cliEnv({
@@ -51,6 +51,8 @@ describe('a worker killed in the middle of a poll', () => {
       LITWATCH_PREFIX: prefix,
       ...ncbiEnv(ncbi.url),
       LITWATCH_CONFIG: configDir(watchesYaml([{ id: 'skeletal', query: QUERY }])),
+      // Its jobs' locks expire soon after it dies, so another worker takes them without a long wait.
+      LITWATCH_LOCK_MS: '2000',
     });
     const doomed = spawnCli(['start', '--role', 'worker'], env);
     await services.queues.poll.add(pollWatch.name, { watchId: 'skeletal' }, { jobId: 'poll-skeletal-doomed' });
@@ -62,21 +64,25 @@ describe('a worker killed in the middle of a poll', () => {
     assert.equal(await services.cursors.get('skeletal', queryHash(QUERY)), undefined, 'the cursor did not move');
     assert.equal(await services.works.count(), 200);
 
-    // The next poll, on another worker, searches the same window again and fetches only what is missing.
-    workers = startWorkers(services);
+    workers = startWorkers(services, { lockDurationMs: 2000 });
     const events = await openQueueEvents(services, 'poll');
     try {
       const before = ncbi.count('efetch.fcgi');
-      const job = await services.queues.poll.add(pollWatch.name, { watchId: 'skeletal' }, { jobId: 'poll-skeletal-next' });
-      const summary = (await job.waitUntilFinished(events.events, PATIENCE_MS)) as pollWatch.PollSummary;
+      // The cut-off poll is still the watch's poll (waiting for its batches): a second one is dropped, not run beside it.
+      const next = await services.queues.poll.add(pollWatch.name, { watchId: 'skeletal' }, { jobId: 'poll-skeletal-next' });
+      const dropped = (await next.waitUntilFinished(events.events, PATIENCE_MS)) as { skipped?: string };
+      assert.equal(dropped.skipped, 'a poll of this watch is already running (job poll-skeletal-doomed); this one is dropped');
+      // Another worker takes the two batches whose worker died (stalled jobs), and the poll finishes.
+      const doomedJob = (await services.queues.poll.getJob('poll-skeletal-doomed'))!;
+      const summary = (await doomedJob.waitUntilFinished(events.events, PATIENCE_MS)) as pollWatch.PollSummary;
       assert.equal(summary.window.min, '2026/10/28');
-      assert.equal(summary.batches, 2, 'the stored batch is not fetched again');
-      assert.equal(summary.created, 400);
-      assert.equal(ncbi.count('efetch.fcgi') - before, 2);
+      assert.equal(summary.batches, 3);
+      assert.equal(summary.created, 600);
+      assert.equal(ncbi.count('efetch.fcgi') - before, 2, 'only the two unfinished batches are fetched again');
+      assert.equal((await services.cursors.get('skeletal', queryHash(QUERY)))?.date, summary.window.max);
     } finally {
       await events.close();
     }
     assert.equal(await services.works.count(), 600);
-    assert.equal((await services.cursors.get('skeletal', queryHash(QUERY)))?.date, '2026/11/27');
   });
 });

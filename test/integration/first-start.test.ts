@@ -158,7 +158,7 @@ describe('the first start, from an empty environment', () => {
     await stop(child!);
     const run = await runCli(['digest', 'run', '--now'], env, cwd);
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stdout, /^1 digests sent/m);
+    assert.match(run.stdout, /^1 digest sent/m);
     const digest = (await outbox()).find((m) => /new publication/.test(m.subject));
     assert.ok(digest, 'a digest in the outbox');
     assert.match(digest.text, /Denosumab for bone metastasis of breast cancer/);

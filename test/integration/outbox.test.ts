@@ -5,6 +5,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Worker } from 'bullmq';
 import * as buildDigest from '../../jobs/build-digest.ts';
+import { outboxFileName } from '../../src/mail/mail-transport.ts';
 import { openQueueEvents, type OpenQueueEvents } from '../../src/queue/queue-events.ts';
 import { closeWorkers, startWorkers } from '../../src/queue/run-workers.ts';
 import type { Services } from '../../src/services.ts';
@@ -50,10 +51,18 @@ test('without SMTP_URL a digest is written as an .eml file in the outbox, and co
   for (let i = 0; i < 100 && !(await services.queues.mail.getJob(`send-${id}`)); i++) await new Promise((r) => setTimeout(r, 50));
   await (await services.queues.mail.getJob(`send-${id}`))!.waitUntilFinished(mail.events, PATIENCE_MS);
   const files = readdirSync(outbox);
-  assert.deepEqual(files, [`${id}@localhost.eml`]);
+  // Named by time, recipient and subject, so a listing of the folder reads as a mailbox.
+  assert.equal(files.length, 1);
+  assert.match(files[0]!, /^\d{8}-\d{6}-fay@example\.org-Bone_metastasis_1_new_publication\.eml$/);
   const eml = readFileSync(path.join(outbox, files[0]!), 'utf8');
   assert.match(eml, /^To: fay@example\.org$/m);
   assert.match(eml, /^Subject: Bone metastasis: 1 new publication$/m);
   assert.match(eml, /Bone-targeted radionuclides/);
   assert.equal((await services.digests.get(id))?.status, 'sent');
+});
+
+test('an outbox file name keeps no path separator, space or control character from the subject or address', () => {
+  const name = outboxFileName({ to: 'a/../b@example.org', subject: '../../etc/passwd\n<script> ünïcode  ' }, new Date('2026-11-27T08:09:10Z'));
+  assert.equal(name, '20261127-080910-a_.._b@example.org-etc_passwd_script_unicode.eml');
+  assert.equal(name.includes('/'), false);
 });

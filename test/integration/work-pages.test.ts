@@ -58,6 +58,15 @@ describe('work pages, the read-all page and feeds', () => {
     await deletePrefix(prefix);
   });
 
+  test('the site root leads to the subscribe page', async () => {
+    const root = await fetch(`${base}/`, { redirect: 'manual' });
+    assert.equal(root.status, 302);
+    assert.equal(root.headers.get('location'), '/subscribe');
+    const followed = await fetch(`${base}/`);
+    assert.equal(followed.status, 200);
+    assert.match(await followed.text(), /<title>Subscribe · litwatch<\/title>/);
+  });
+
   test('every entry of a digest links to a work page that answers 200 with the full card; the retracted one has its badge', async () => {
     const composed = await new DigestRun(services, REFERENCE_DAY).compose(reader);
     const html = composed.email!.html;

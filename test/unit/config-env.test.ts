@@ -72,6 +72,7 @@ describe('loadEnv', () => {
       LITWATCH_SHUTDOWN_MS: 25000,
       LITWATCH_CLOCK: undefined,
       PORT: 3000,
+      HOST: '127.0.0.1',
       LITWATCH_OUTBOX: path.resolve('var/outbox'),
       LITWATCH_VAR: path.resolve('var'),
       LOG_LEVEL: 'info',
@@ -128,6 +129,18 @@ describe('loadEnv', () => {
       'env: LITWATCH_PREFIX: must be 1-64 letters, digits, "_" or "-", optionally in {braces} for Redis Cluster, got "lit watch"',
       'env: LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent, got "verbose"',
     ]);
+  });
+
+  test('a port or a duration that is not a number says so in words, quoting the value', () => {
+    assert.equal(envErrorMessage({ PORT: 'abc' }), 'env: PORT: must be a port number, 1 to 65535, got "abc"');
+    assert.equal(envErrorMessage({ PORT: '70000' }), 'env: PORT: must be a port number, 1 to 65535, got "70000"');
+    assert.equal(envErrorMessage({ LITWATCH_LOCK_MS: '30s' }), 'env: LITWATCH_LOCK_MS: must be at least 1000 milliseconds, got "30s"');
+  });
+
+  test('the web server listens on this machine only unless HOST says otherwise', () => {
+    assert.equal(loadEnv({}).HOST, '127.0.0.1');
+    assert.equal(loadEnv({ HOST: '0.0.0.0' }).HOST, '0.0.0.0');
+    assert.match(envErrorMessage({ HOST: 'http://0.0.0.0' }), /^env: HOST: must be an IP address or a host name/);
   });
 
   test('a prefix with a colon, a glob character or a stray brace is refused', () => {

@@ -9,6 +9,7 @@ import { closeWorkers, startWorkers, workersListening } from '../../queue/run-wo
 import type { Services } from '../../services.ts';
 import { syncConfigSubscribers } from '../../subscribers/sync-config-subscribers.ts';
 import { createProgress } from '../progress.ts';
+import { plural } from '../../text/plural.ts';
 import { loadSettings, openRuntime } from '../runtime.ts';
 
 /**
@@ -41,7 +42,9 @@ export async function digestPreviewCommand(email: string, options: { html?: stri
       process.stderr.write(`text part written to ${options.text} (${kb(composed.email.text)})\n`);
     }
     if (!options.html && !options.text) process.stdout.write(`Subject: ${composed.email.subject}\n\n${composed.email.text}\n`);
-    process.stderr.write(`${composed.assembled.workKeys.length} works, ${composed.assembled.shown} listed in the email (preview: nothing stored or sent)\n`);
+    process.stderr.write(
+      `${plural(composed.assembled.workKeys.length, 'work')}, ${composed.assembled.shown} listed in the email (preview: nothing stored or sent)\n`,
+    );
   } finally {
     await runtime.close();
   }
@@ -63,7 +66,7 @@ export async function digestRunCommand(options: { now?: boolean; subscriber?: st
     const jobs = await queueBuilds(services, options.subscriber);
     if (jobs === undefined) return;
     if (!options.now) {
-      process.stderr.write(`queued ${jobs.length} digest builds; a running \`litwatch start\` will build and send them\n`);
+      process.stderr.write(`queued ${plural(jobs.length, 'digest build')}; a running \`litwatch start\` will build and send them\n`);
       return;
     }
     const counts = { sent: 0, nothing: 0, failed: 0, skipped: 0 };
@@ -90,7 +93,7 @@ export async function digestRunCommand(options: { now?: boolean; subscriber?: st
       progress.update('digests sent', i + 1, built.length);
     }
     progress.stop();
-    process.stdout.write(`${counts.sent} digests sent, ${counts.nothing} with nothing new, ${counts.failed} failed, ${counts.skipped} skipped\n`);
+    process.stdout.write(`${plural(counts.sent, 'digest')} sent, ${counts.nothing} with nothing new, ${counts.failed} failed, ${counts.skipped} skipped\n`);
     if (counts.failed > 0) process.exitCode = 1;
   } finally {
     await closeWorkers(workers);

@@ -4,6 +4,7 @@ import { openQueueEvents } from '../../queue/queue-events.ts';
 import { closeWorkers, startWorkers, workersListening } from '../../queue/run-workers.ts';
 import { followPoll } from '../poll-progress.ts';
 import { createProgress } from '../progress.ts';
+import { plural } from '../../text/plural.ts';
 import { loadSettings, openRuntime } from '../runtime.ts';
 
 /**
@@ -69,14 +70,14 @@ function describe(summary: pollWatch.PollSummary | { watchId: string; skipped: s
   const enrichment =
     pending === 0
       ? summary.enrichment.works > 0
-        ? `; ${summary.enrichment.works} enrichments done`
+        ? `; ${plural(summary.enrichment.works, 'enrichment')} done`
         : ''
       : waited
-        ? `; ${pending} enrichments still pending (a service failed: a later poll tries again)`
-        : `; ${pending} enrichments pending (a running \`litwatch start\` completes them; --wait-enrichment waits)`;
+        ? `; ${plural(pending, 'enrichment')} still pending (a service failed: a later poll tries again)`
+        : `; ${plural(pending, 'enrichment')} pending (a running \`litwatch start\` completes them; --wait-enrichment waits)`;
   return (
-    `${summary.watchId}: Entrez dates ${summary.window.min}-${summary.window.max}, ${summary.hits} hits; ` +
-    `${summary.created} new works, ${summary.updated} updated, ${summary.unchanged + summary.linked} already stored` +
+    `${summary.watchId}: Entrez dates ${summary.window.min}-${summary.window.max}, ${plural(summary.hits, 'hit')}; ` +
+    `${plural(summary.created, 'new work')}, ${summary.updated} updated, ${summary.unchanged + summary.linked} already stored` +
     `${summary.cursorMoved ? '; cursor moved' : ''}${enrichment}\n`
   );
 }

@@ -36,7 +36,7 @@ export async function startCommand(options: { role: string }): Promise<void> {
   const settings = await loadSettings();
   const serves = role === 'all' || role === 'web';
   // Before Redis and the database: a second start on a busy port stops here, having changed nothing.
-  const port = serves ? await reservePort(settings.env.PORT) : undefined;
+  const port = serves ? await reservePort(settings.env.PORT, settings.env.HOST) : undefined;
   let runtime: Runtime;
   try {
     runtime = await openRuntime(settings, { serve: true });
@@ -113,7 +113,10 @@ function serveWeb(services: Services, port: Awaited<ReturnType<typeof reservePor
     ...(services.tokens ? [`${base}/subscribe`] : []),
     ...(adminAccess(services.env).enabled ? [`${base}/admin`] : []),
   ];
-  services.log.info({ event: 'web.listening', port: services.env.PORT, publicUrl: base }, `web pages: ${pages.join(', ')}`);
+  services.log.info(
+    { event: 'web.listening', host: services.env.HOST, port: services.env.PORT, publicUrl: base },
+    `listening on ${services.env.HOST}:${services.env.PORT} (HOST); web pages: ${pages.join(', ')}`,
+  );
   return server;
 }
 

@@ -2,6 +2,8 @@ import { loadCardInput } from '../../card/load-card-input.ts';
 import { renderCard } from '../../card/render-card.ts';
 import type { Services } from '../../services.ts';
 import type { WorkSummary } from '../../store/work-store.ts';
+import { cardTextToPlain } from '../../text/card-text-to-plain.ts';
+import { dropControlCharacters } from '../../text/drop-control-characters.ts';
 import { loadSettings, openRuntime } from '../runtime.ts';
 import { writeLine } from '../write-line.ts';
 
@@ -31,6 +33,15 @@ export async function worksCommand(options: WorksOptions): Promise<void> {
   }
 }
 
+/**
+ * The title as a reader sees it: stored titles are card text (`*TERT*` for italics, `&lt;` for
+ * a `<` that could open a tag), which a terminal shows literally. Controls are dropped (an ESC
+ * would be a terminal escape sequence) and white space made single, so one work stays one line.
+ */
+function plainTitle(title: string): string {
+  return dropControlCharacters(cardTextToPlain(title)).replace(/\s+/g, ' ').trim();
+}
+
 async function describe(work: WorkSummary, index: number, options: WorksOptions, services: Services): Promise<string> {
   if (options.json)
     return JSON.stringify({
@@ -42,7 +53,7 @@ async function describe(work: WorkSummary, index: number, options: WorksOptions,
       watches: work.watches,
       firstSeen: new Date(work.firstSeen).toISOString(),
     });
-  if (!options.cards) return `${work.key}\t${work.pmid ?? '-'}\t${work.watches.join(',')}\t${work.title}`;
+  if (!options.cards) return `${work.key}\t${work.pmid ?? '-'}\t${work.watches.join(',')}\t${plainTitle(work.title)}`;
   const stored = await services.works.get(work.key);
   if (!stored) return '';
   const card = renderCard(await loadCardInput(stored, services.enrichment, services.config(), services.notices));

@@ -3,7 +3,7 @@ import type { HealthCheck } from '../../health/check-health.ts';
 import type { Services } from '../../services.ts';
 import type { DigestStatus } from '../../store/digest-store.ts';
 import { html, type SafeHtml } from '../html.ts';
-import { sendAdminPage, timeHtml } from './admin-layout.ts';
+import { scrollingTable, sendAdminPage, timeHtml } from './admin-layout.ts';
 import { adminLinks } from './admin-paths.ts';
 import { loadOverview, type Overview } from './overview-data.ts';
 import { JOB_STATES } from './queue-counts.ts';
@@ -43,12 +43,15 @@ function setAsideSection({ setAside }: Overview): SafeHtml {
   const more = setAside.total - setAside.recent.length;
   return html`<section id="set-aside" aria-labelledby="set-aside-heading">
 <h2 id="set-aside-heading">Set-aside records: <span id="set-aside-total">${setAside.total}</span></h2>
-<table id="set-aside-records"><caption>Records that could not be stored, newest first${more > 0 ? html` (${more} more: <code>litwatch set-aside</code>)` : ''}</caption>
+${scrollingTable(
+  'Set-aside records',
+  html`<table id="set-aside-records"><caption>Records that could not be stored, newest first${more > 0 ? html` (${more} more: <code>litwatch set-aside</code>)` : ''}</caption>
 <thead><tr><th scope="col">Record</th><th scope="col">Watch</th><th scope="col">Title</th><th scope="col">Reason</th><th scope="col">Times</th><th scope="col">Last</th></tr></thead>
 <tbody>${setAside.recent.map(
     (r) =>
-      html`<tr class="set-aside" data-source="${r.source}" data-record-id="${r.recordId}"><td><code>${r.source === 'pubmed' ? `PMID ${r.recordId}` : r.recordId}</code></td><td>${r.watchId}</td><td>${r.title}</td><td class="reason">${r.reason}</td><td>${r.times}</td><td>${timeHtml(r.lastAt, '')}</td></tr>`,
-  )}</tbody></table>
+      html`<tr class="set-aside" data-source="${r.source}" data-record-id="${r.recordId}"><td><code>${r.source === 'pubmed' ? `PMID ${r.recordId}` : r.recordId}</code></td><td>${r.watchId}</td><td class="words">${r.title}</td><td class="words reason">${r.reason}</td><td>${r.times}</td><td>${timeHtml(r.lastAt, '')}</td></tr>`,
+  )}</tbody></table>`,
+)}
 </section>`;
 }
 
@@ -58,9 +61,12 @@ function databaseSection({ database }: Overview): SafeHtml {
   return html`<section id="database" aria-labelledby="database-heading">
 <h2 id="database-heading">Database</h2>
 <p>${database.kind === 'embedded' ? 'Embedded PostgreSQL (LITWATCH_DB_DIR)' : 'PostgreSQL (DATABASE_URL)'}: <strong id="database-size" data-bytes="${database.bytes}">${mb} MB</strong></p>
-<table id="row-counts"><caption>Rows per table</caption>
+${scrollingTable(
+  'Rows per table',
+  html`<table id="row-counts"><caption>Rows per table</caption>
 <thead><tr><th scope="col">Table</th><th scope="col">Rows</th></tr></thead>
-<tbody>${Object.entries(database.rows).map(([table, n]) => html`<tr data-table="${table}"><th scope="row"><code>${table}</code></th><td>${n}</td></tr>`)}</tbody></table>
+<tbody>${Object.entries(database.rows).map(([table, n]) => html`<tr data-table="${table}"><th scope="row"><code>${table}</code></th><td>${n}</td></tr>`)}</tbody></table>`,
+)}
 </section>`;
 }
 
@@ -83,12 +89,15 @@ function digestsSection({ digestCounts, unsent, digestsLookedAt }: Overview): Sa
 ${
   unsent.length === 0
     ? html`<p>None pending or failed.</p>`
-    : html`<table id="unsent-digests"><caption>Pending and failed digests</caption>
+    : scrollingTable(
+        'Pending and failed digests',
+        html`<table id="unsent-digests"><caption>Pending and failed digests</caption>
 <thead><tr><th scope="col">Digest</th><th scope="col">Subscriber</th><th scope="col">Period</th><th scope="col">Status</th><th scope="col">Attempts</th><th scope="col">Built</th><th scope="col">Last error</th></tr></thead>
 <tbody>${unsent.map(
-        (d) =>
-          html`<tr class="digest" data-digest-id="${d.id}" data-status="${d.status}"><td><code>${d.id}</code></td><td><a href="${adminLinks.subscriber(d.subscriberId)}"><code>${d.subscriberId}</code></a></td><td>${d.period}</td><td class="${d.status === 'failed' ? 'state-failed' : ''}">${d.status}</td><td>${d.attempts}</td><td>${timeHtml(d.createdAt, '')}</td><td>${d.lastError ?? ''}</td></tr>`,
-      )}</tbody></table>`
+          (d) =>
+            html`<tr class="digest" data-digest-id="${d.id}" data-status="${d.status}"><td><code>${d.id}</code></td><td><a href="${adminLinks.subscriber(d.subscriberId)}"><code>${d.subscriberId}</code></a></td><td class="nowrap">${d.period}</td><td class="nowrap ${d.status === 'failed' ? 'state-failed' : ''}">${d.status}</td><td>${d.attempts}</td><td>${timeHtml(d.createdAt, '')}</td><td class="words">${d.lastError ?? ''}</td></tr>`,
+        )}</tbody></table>`,
+      )
 }
 </section>`;
 }
@@ -102,8 +111,11 @@ function queuesSection({ queues }: Overview): SafeHtml {
   );
   return html`<section id="queues" aria-labelledby="queues-heading">
 <h2 id="queues-heading">Queues</h2>
-<table><caption>Jobs per queue (failed jobs are kept 30 days; retry or inspect them in <a href="${adminLinks.queues}">bull-board</a>)</caption>
+${scrollingTable(
+  'Jobs per queue',
+  html`<table><caption>Jobs per queue (failed jobs are kept 30 days; retry or inspect them in <a href="${adminLinks.queues}">bull-board</a>)</caption>
 <thead><tr><th scope="col">Queue</th>${JOB_STATES.map((state) => html`<th scope="col">${state}</th>`)}</tr></thead>
-<tbody>${rows}</tbody></table>
+<tbody>${rows}</tbody></table>`,
+)}
 </section>`;
 }
