@@ -25,7 +25,15 @@ export interface HealthReport {
 const DAY_MS = 86_400_000;
 
 export async function checkHealth(services: Services, now = Date.now()): Promise<HealthReport> {
-  const checks = [...(await watchChecks(services, now)), await ncbiCheck(services), await enrichmentCheck(services), ...(await queueChecks(services, now))];
+  // Side by side: each check is a few Redis or database round trips, and /healthz must answer
+  // fast even while other requests (a feed flood) queue ahead of each one.
+  const [watches, ncbi, enrichment, queues] = await Promise.all([
+    watchChecks(services, now),
+    ncbiCheck(services),
+    enrichmentCheck(services),
+    queueChecks(services, now),
+  ]);
+  const checks = [...watches, ncbi, enrichment, ...queues];
   return { status: checks.every((c) => c.ok) ? 'ok' : 'degraded', checkedAt: now, checks };
 }
 
@@ -36,35 +44,44 @@ export async function checkHealth(services: Services, now = Date.now()): Promise
  */
 async function watchChecks(services: Services, now: number): Promise<HealthCheck[]> {
   const settings = services.config().health;
+  const perWatch = await Promise.all(
+    services
+      .config()
+      .watches.filter((w) => w.enabled)
+      .map((watch) => checkWatch(services, watch.id, settings.silentWatchDays, now)),
+  );
+  return perWatch.flat();
+}
+
+/** The checks of one watch: its last poll, its query, and whether it went silent. */
+async function checkWatch(services: Services, watchId: string, silentWatchDays: number, now: number): Promise<HealthCheck[]> {
   const checks: HealthCheck[] = [];
-  for (const watch of services.config().watches.filter((w) => w.enabled)) {
-    const status = await services.metrics.watchStatus(watch.id);
-    if (status.lastPollOk === false) {
-      checks.push({ event: 'watch.poll_failing', subject: watch.id, ok: false, detail: `last poll failed: ${status.lastError ?? 'unknown error'}` });
-    }
-    // The last poll's query was not searched as written: the watch finds something else than it says.
-    const warnings = status.queryWarnings ?? [];
-    checks.push({
-      event: 'watch.query_warning',
-      subject: watch.id,
-      ok: warnings.length === 0,
-      detail: warnings.length === 0 ? 'query searched as written' : warnings.map(describeQueryWarning).join('; '),
-    });
-    if (status.lastPollAt === undefined) continue; // never polled yet: nothing to judge
-    const gapDays = usualGapDays(await services.metrics.dailyFound(watch.id, 60, now));
-    const limitDays = Math.max(settings.silentWatchDays, gapDays === undefined ? 0 : 2 * gapDays);
-    const since = status.lastFoundAt ?? (await firstMatch(services, watch.id));
-    const silentDays = since === undefined ? undefined : (now - since) / DAY_MS;
-    const silent = silentDays !== undefined && silentDays > limitDays;
-    checks.push({
-      event: 'watch.silent',
-      subject: watch.id,
-      ok: !silent,
-      detail: silent
-        ? `nothing new for ${Math.floor(silentDays!)} days (usual gap ${gapDays?.toFixed(1) ?? 'unknown'} days, limit ${limitDays.toFixed(0)})`
-        : 'finding works',
-    });
+  const status = await services.metrics.watchStatus(watchId);
+  if (status.lastPollOk === false) {
+    checks.push({ event: 'watch.poll_failing', subject: watchId, ok: false, detail: `last poll failed: ${status.lastError ?? 'unknown error'}` });
   }
+  // The last poll's query was not searched as written: the watch finds something else than it says.
+  const warnings = status.queryWarnings ?? [];
+  checks.push({
+    event: 'watch.query_warning',
+    subject: watchId,
+    ok: warnings.length === 0,
+    detail: warnings.length === 0 ? 'query searched as written' : warnings.map(describeQueryWarning).join('; '),
+  });
+  if (status.lastPollAt === undefined) return checks; // never polled yet: nothing to judge
+  const gapDays = usualGapDays(await services.metrics.dailyFound(watchId, 60, now));
+  const limitDays = Math.max(silentWatchDays, gapDays === undefined ? 0 : 2 * gapDays);
+  const since = status.lastFoundAt ?? (await firstMatch(services, watchId));
+  const silentDays = since === undefined ? undefined : (now - since) / DAY_MS;
+  const silent = silentDays !== undefined && silentDays > limitDays;
+  checks.push({
+    event: 'watch.silent',
+    subject: watchId,
+    ok: !silent,
+    detail: silent
+      ? `nothing new for ${Math.floor(silentDays!)} days (usual gap ${gapDays?.toFixed(1) ?? 'unknown'} days, limit ${limitDays.toFixed(0)})`
+      : 'finding works',
+  });
   return checks;
 }
 
@@ -88,7 +105,7 @@ async function ncbiCheck(services: Services): Promise<HealthCheck> {
   return {
     event: 'ncbi.error_streak',
     ok: false,
-    detail: `${streak} requests to NCBI failed in a row (they are retried)${last ? `; the last: ${last}` : ''}`,
+    detail: `${plural(streak, 'request')} to NCBI failed in a row (they are retried)${last ? `; the last: ${last}` : ''}`,
   };
 }
 
@@ -135,23 +152,29 @@ async function withoutSuperseded<T extends { data: unknown; finishedOn?: number 
 /** A queue is failing with jobs failed in the last hour; stuck with a job waiting or running too long. */
 async function queueChecks(services: Services, now: number): Promise<HealthCheck[]> {
   const stuckMs = services.config().health.queueStuckMinutes * 60_000;
-  const checks: HealthCheck[] = [];
-  for (const name of QUEUE_NAMES) {
-    const queue = services.queues[name];
-    const recent = (await queue.getFailed(0, 99)).filter((job) => (job.finishedOn ?? 0) > now - 3_600_000);
-    const failed = name === 'poll' || name === 'fetch' ? await withoutSuperseded(services, recent) : recent;
-    checks.push({
+  const perQueue = await Promise.all(QUEUE_NAMES.map((name) => checkQueue(services, name, stuckMs, now)));
+  return perQueue.flat();
+}
+
+async function checkQueue(services: Services, name: (typeof QUEUE_NAMES)[number], stuckMs: number, now: number): Promise<HealthCheck[]> {
+  const queue = services.queues[name];
+  const [failedJobs, [oldestWaiting], active] = await Promise.all([queue.getFailed(0, 99), queue.getJobs(['wait'], 0, 0, true), queue.getActive(0, 99)]);
+  const recent = failedJobs.filter((job) => (job.finishedOn ?? 0) > now - 3_600_000);
+  const failed = name === 'poll' || name === 'fetch' ? await withoutSuperseded(services, recent) : recent;
+  const waitingTooLong = oldestWaiting !== undefined && now - oldestWaiting.timestamp > stuckMs;
+  const runningTooLong = active.find((job) => job.processedOn !== undefined && now - job.processedOn > stuckMs);
+  const stuck = waitingTooLong || runningTooLong !== undefined;
+  return [
+    {
       event: 'queue.failing',
       subject: name,
       ok: failed.length === 0,
-      detail: failed.length === 0 ? 'no failures in the last hour' : `${failed.length} jobs failed in the last hour (last: ${failed[0]?.failedReason ?? ''})`,
-    });
-    const [oldestWaiting] = await queue.getJobs(['wait'], 0, 0, true);
-    const active = await queue.getActive(0, 99);
-    const waitingTooLong = oldestWaiting !== undefined && now - oldestWaiting.timestamp > stuckMs;
-    const runningTooLong = active.find((job) => job.processedOn !== undefined && now - job.processedOn > stuckMs);
-    const stuck = waitingTooLong || runningTooLong !== undefined;
-    checks.push({
+      detail:
+        failed.length === 0
+          ? 'no failures in the last hour'
+          : `${plural(failed.length, 'job')} failed in the last hour (last: ${failed[0]?.failedReason ?? ''})`,
+    },
+    {
       event: 'queue.stuck',
       subject: name,
       ok: !stuck,
@@ -160,7 +183,6 @@ async function queueChecks(services: Services, now: number): Promise<HealthCheck
         : runningTooLong
           ? `job ${runningTooLong.id} has been running too long`
           : 'moving',
-    });
-  }
-  return checks;
+    },
+  ];
 }

@@ -34,7 +34,13 @@ describe('a Redis that may evict keys', { skip: !hasRedisServer && 'redis-server
   test('litwatch start refuses it with one line saying how to set noeviction', async () => {
     const { code, stderr } = await runCli(
       ['start'],
-      cliEnv({ REDIS_URL: url, LITWATCH_PREFIX: prefix, LITWATCH_CONFIG: configDir(watchesYaml([{ id: 'bone', query: 'bone' }])) }),
+      // A port of its own: start takes its port before it asks Redis, and 3000 may be taken here.
+      cliEnv({
+        REDIS_URL: url,
+        LITWATCH_PREFIX: prefix,
+        PORT: String(await freePort()),
+        LITWATCH_CONFIG: configDir(watchesYaml([{ id: 'bone', query: 'bone' }])),
+      }),
     );
     assert.equal(code, 1);
     assert.match(
