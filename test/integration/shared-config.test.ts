@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { utimesSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { loadConfig } from '../../src/config/load-config.ts';
+import { applyConfig, followConfigFile } from '../../src/live-config.ts';
+import type { Services } from '../../src/services.ts';
+import { settleSharedConfig } from '../../src/shared-config.ts';
+import { configDir, watchesYaml } from '../helpers/cli.ts';
+import { captureLogs, deletePrefix, testPrefix, testServices } from '../helpers/test-services.ts';
+import { until } from '../helpers/until.ts';
+
+// Two processes of one installation on two machines: one database, one Redis prefix, and a
+// config folder each. "editor" is where someone edits watches.yaml; "scheduler" has an older copy.
+const prefix = testPrefix('shared-config');
+const bone = { id: 'bone', query: '"bone metastas*"[tiab]' };
+const spine = { id: 'spine', query: '"spinal metastas*"[tiab]' };
+const lung = { id: 'lung', query: '"lung cancer"[tiab] AND bone[tiab]' };
+const editorDir = configDir(watchesYaml([bone, spine]));
+const schedulerDir = configDir(watchesYaml([bone]));
+// The scheduler's copy is from last week: older than anything stored.
+utimesSync(path.join(schedulerDir, 'watches.yaml'), new Date(Date.now() - 7 * 86_400_000), new Date(Date.now() - 7 * 86_400_000));
+const editorLogs = captureLogs();
+const schedulerLogs = captureLogs();
+let editor: Services;
+let scheduler: Services;
+const stops: (() => void)[] = [];
+
+async function instance(dir: string, log: ReturnType<typeof captureLogs>): Promise<Services> {
+  return testServices({
+    prefix,
+    eutilsUrl: 'http://127.0.0.1:9/entrez/eutils',
+    config: await loadConfig(dir),
+    env: { LITWATCH_CONFIG: dir, LITWATCH_CONFIG_POLL_MS: '100' },
+    log: log.log,
+  });
+}
+
+async function schedulerKeys(): Promise<string[]> {
+  return (await scheduler.queues.poll.getJobSchedulers(0, -1)).map((s) => s.key).sort();
+}
+
+before(async () => {
+  editor = await instance(editorDir, editorLogs);
+  scheduler = await instance(schedulerDir, schedulerLogs);
+});
+
+after(async () => {
+  for (const stop of stops) stop();
+  await editor.close();
+  await scheduler.close();
+  await deletePrefix(prefix);
+});
+
+test('the first process stores its file; a process started with an older copy says so and follows the stored version', async () => {
+  const first = await settleSharedConfig(editor);
+  assert.equal(first.version, 1);
+  assert.ok(editorLogs.lines.some((l) => l.event === 'config.stored' && l.version === 1));
+
+  const second = await settleSharedConfig(scheduler);
+  assert.equal(second.version, 1);
+  assert.deepEqual(
+    second.config.watches.map((w) => w.id),
+    ['bone', 'spine'],
+  );
+  const differs = schedulerLogs.lines.filter((l) => l.event === 'config.local_differs');
+  assert.equal(differs.length, 1);
+  assert.match(String(differs[0]?.msg), /watches\.yaml differs from shared config version 1 \(stored by .+:\d+ .+watches\.yaml\); following the shared one/);
+  assert.equal((await editor.configs.newestVersion())?.version, 1, 'the older copy is not stored');
+
+  await applyConfig(scheduler, second.config, true);
+  assert.deepEqual(await schedulerKeys(), ['poll-bone', 'poll-spine']);
+  stops.push(followConfigFile(editor, false, first.version), followConfigFile(scheduler, true, second.version));
+});
+
+test('an edit saved on one machine is stored as a new version and applied by the other', async () => {
+  writeFileSync(path.join(editorDir, 'watches.yaml'), watchesYaml([bone, spine, lung]));
+  await until(async () => (await schedulerKeys()).includes('poll-lung'));
+  assert.deepEqual(await schedulerKeys(), ['poll-bone', 'poll-lung', 'poll-spine']);
+  assert.equal((await editor.configs.newestVersion())?.version, 2);
+  assert.ok(editorLogs.lines.some((l) => l.event === 'config.stored' && l.version === 2));
+  await until(() => schedulerLogs.lines.some((l) => l.event === 'config.reloaded' && l.version === 2));
+  assert.deepEqual(
+    scheduler.config().watches.map((w) => w.id),
+    ['bone', 'spine', 'lung'],
+  );
+  // The scheduler's own file is still last week's: said again with the new version.
+  await until(() => schedulerLogs.lines.some((l) => l.event === 'config.local_differs' && l.version === 2));
+  await until(() => editor.config().watches.length === 3);
+});
+
+test('a broken edit is refused with file:line lines and never stored', async () => {
+  writeFileSync(path.join(editorDir, 'watches.yaml'), 'watches:\n  - id: Lung!\n    name: Lung\n    query: "x"\n    schedule: "0 6 * * *"\n');
+  await until(() => editorLogs.lines.some((l) => l.event === 'config.rejected'));
+  assert.match(String(editorLogs.lines.find((l) => l.event === 'config.rejected')?.msg), /watches\.yaml:2: watches\[0\]\.id: "Lung!" is not a valid id/);
+  assert.equal((await editor.configs.newestVersion())?.version, 2);
+  assert.equal(editor.config().watches.length, 3);
+});
+
+test('the mail rate follows an edit saved on another machine', async () => {
+  assert.deepEqual(await scheduler.queues.mail.getGlobalRateLimit(), { max: 10, duration: 1000 });
+  writeFileSync(path.join(editorDir, 'watches.yaml'), `digest:\n  sendRatePerSecond: 0.5\n${watchesYaml([bone, spine, lung])}`);
+  await until(async () => (await scheduler.queues.mail.getGlobalRateLimit())?.duration === 2000);
+  assert.deepEqual(await scheduler.queues.mail.getGlobalRateLimit(), { max: 1, duration: 2000 });
+  await until(() => scheduler.config().digest.sendRatePerSecond === 0.5);
+});
