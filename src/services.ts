@@ -68,7 +68,7 @@ export interface Services {
   tokens?: LinkTokens;
   /** SMTP (SMTP_URL) or the outbox folder, opened on first use. */
   mail(): MailTransport;
-  /** The offline vocabulary (LITWATCH_VOCAB), loaded on first use; undefined when there is none. */
+  /** The offline vocabulary, the database's shared copy (stored from LITWATCH_VOCAB when newer), loaded on first use; undefined when there is none. */
   vocabulary(): Promise<Vocabulary | undefined>;
   ncbi: NcbiHttp;
   queues: Queues;
@@ -142,7 +142,7 @@ export function createServices(options: ServicesOptions): Services {
     vocabularies,
     ...(options.env.LITWATCH_SECRET ? { tokens: new LinkTokens(options.env.LITWATCH_SECRET) } : {}),
     mail: () => (transport ??= createMailTransport(options.env, options.log)),
-    vocabulary: loadVocabularyOnce(options.env.LITWATCH_VOCAB, options.log),
+    vocabulary: loadVocabularyOnce(options.env.LITWATCH_VOCAB, options.log, vocabularies),
     ncbi: createNcbiHttp(options.env, redis, options.log, { ...options.ncbi, onOutcome }),
     queues,
     log: options.log,
