@@ -37,7 +37,10 @@ export function startWorkers(services: Services, options: WorkerOptions = {}, re
       stalledInterval: Math.min(30_000, lockMs),
       // No `limiter` of its own: the mail rate is the queue's global rate limit (applyConfig), which
       // BullMQ reads from Redis at every fetch, so a live edit holds at once; a worker's own limiter
-      // would be fixed at its creation and its duration would override the queue's.
+      // would be fixed at its creation and its duration would override the queue's. A worker
+      // resting on the limit looks again within a second (BullMQ's default is 30 s), so a rate
+      // raised by an edit holds at once even after a slow rate (one message a minute) was in force.
+      ...(queue === 'mail' ? { maximumRateLimitDelay: 1000 } : {}),
     });
     worker.on('error', (err) => services.log.error({ err, queue, event: 'worker.error' }, 'worker error'));
     services.log.debug({ queue, jobs: jobsOfQueue(registry, queue) }, 'worker started');

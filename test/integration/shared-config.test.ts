@@ -2,6 +2,10 @@ import assert from 'node:assert/strict';
 import { utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import type { Worker } from 'bullmq';
+import { z } from 'zod';
+import { buildRegistry } from '../../src/queue/registry.ts';
+import { closeWorkers, startWorkers } from '../../src/queue/run-workers.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { applyConfig, followConfigFile } from '../../src/live-config.ts';
 import type { Services } from '../../src/services.ts';
@@ -25,6 +29,7 @@ const schedulerLogs = captureLogs();
 let editor: Services;
 let scheduler: Services;
 const stops: (() => void)[] = [];
+let workers: Worker[] = [];
 
 async function instance(dir: string, log: ReturnType<typeof captureLogs>): Promise<Services> {
   return testServices({
@@ -47,6 +52,7 @@ before(async () => {
 
 after(async () => {
   for (const stop of stops) stop();
+  await closeWorkers(workers);
   await editor.close();
   await scheduler.close();
   await deletePrefix(prefix);
@@ -103,4 +109,32 @@ test('the mail rate follows an edit saved on another machine', async () => {
   await until(async () => (await scheduler.queues.mail.getGlobalRateLimit())?.duration === 2000);
   assert.deepEqual(await scheduler.queues.mail.getGlobalRateLimit(), { max: 1, duration: 2000 });
   await until(() => scheduler.config().digest.sendRatePerSecond === 0.5);
+});
+
+test('mail workers hold to the shared rate, and an edit that raises it lets the next message go', async () => {
+  const yaml = (rate: number) => `digest:\n  sendRatePerSecond: ${rate}\n${watchesYaml([bone, spine, lung])}`;
+  // One message per 1,000 s: the second one waits on the limiter for the whole test unless an edit lifts it.
+  writeFileSync(path.join(editorDir, 'watches.yaml'), yaml(0.001));
+  await until(async () => (await scheduler.queues.mail.getGlobalRateLimit())?.duration === 1_000_000);
+  await until(() => editor.config().digest.sendRatePerSecond === 0.001);
+  const sent: string[] = [];
+  const countMail = {
+    name: 'count-mail',
+    queue: 'mail' as const,
+    payloadSchema: z.object({ n: z.number() }),
+    process: async (p: { n: number }) => sent.push(String(p.n)),
+  };
+  workers = startWorkers(editor, { queues: ['mail'] }, buildRegistry([countMail]));
+  await editor.queues.mail.add('count-mail', { n: 1 }, { jobId: 'count-1' });
+  await until(() => sent.length === 1);
+  await editor.queues.mail.add('count-mail', { n: 2 }, { jobId: 'count-2' });
+  await until(async () => (await editor.queues.mail.getRateLimitTtl()) > 0);
+  assert.deepEqual(sent, ['1']);
+  assert.equal(await (await editor.queues.mail.getJob('count-2'))?.getState(), 'waiting');
+
+  writeFileSync(path.join(editorDir, 'watches.yaml'), yaml(100));
+  await until(async () => (await scheduler.queues.mail.getGlobalRateLimit())?.max === 100);
+  // The worker resting on the limiter looks again within a second (run-workers.ts).
+  await until(() => sent.length === 2);
+  assert.deepEqual(sent, ['1', '2']);
 });
