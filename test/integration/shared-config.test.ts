@@ -10,8 +10,9 @@ import { loadConfig } from '../../src/config/load-config.ts';
 import { applyConfig, followConfigFile } from '../../src/live-config.ts';
 import type { Services } from '../../src/services.ts';
 import { settleSharedConfig } from '../../src/shared-config.ts';
-import { configDir, watchesYaml } from '../helpers/cli.ts';
-import { captureLogs, deletePrefix, testPrefix, testServices } from '../helpers/test-services.ts';
+import { once } from 'node:events';
+import { cliEnv, configDir, sharedSettings, spawnCli, watchesYaml } from '../helpers/cli.ts';
+import { captureLogs, deletePrefix, REDIS_URL, testPrefix, testServices } from '../helpers/test-services.ts';
 import { until } from '../helpers/until.ts';
 
 // Two processes of one installation on two machines: one database, one Redis prefix, and a
@@ -137,4 +138,33 @@ test('mail workers hold to the shared rate, and an edit that raises it lets the 
   // The worker resting on the limiter looks again within a second (run-workers.ts).
   await until(() => sent.length === 2);
   assert.deepEqual(sent, ['1', '2']);
+});
+
+test('a worker process started with an older watches.yaml says so, runs on the shared config and follows the next edit', async () => {
+  const newest = (await editor.configs.newestVersion())?.version ?? 0;
+  // A copy of version 1, written just now: a version seen before is older whatever its date.
+  const copyOfFirst = configDir(watchesYaml([bone, spine]));
+  const worker = spawnCli(
+    ['start', '--role', 'worker'],
+    cliEnv({
+      LITWATCH_PREFIX: prefix,
+      REDIS_URL,
+      LITWATCH_CONFIG: copyOfFirst,
+      LITWATCH_CONFIG_POLL_MS: '100',
+      LITWATCH_SHUTDOWN_MS: '1000',
+      ...sharedSettings(),
+    }),
+  );
+  try {
+    await until(() => worker.output.stderr.includes('"litwatch.started"') || worker.exitCode !== null);
+    assert.equal(worker.exitCode, null, worker.output.stderr);
+    const differs = worker.output.stderr.split('\n').find((line) => line.includes('"config.local_differs"'));
+    assert.match(String(differs), new RegExp(`watches\\.yaml is shared config version 1, older than shared config version ${newest}`));
+    writeFileSync(path.join(editorDir, 'watches.yaml'), watchesYaml([bone]));
+    await until(() => worker.output.stderr.includes(`"event":"config.reloaded","version":${newest + 1}`) || worker.exitCode !== null);
+    assert.equal(worker.exitCode, null, worker.output.stderr);
+  } finally {
+    worker.kill('SIGTERM');
+    if (worker.exitCode === null) await once(worker, 'exit');
+  }
 });

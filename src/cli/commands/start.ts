@@ -2,7 +2,6 @@ import { once } from 'node:events';
 import type { Server } from 'node:http';
 import { applyConfig, followConfigFile } from '../../live-config.ts';
 import { missingEmailWarning } from '../../ncbi/user-agent.ts';
-import { settleSharedConfig } from '../../shared-config.ts';
 import { closeWorkersWithin, startWorkers } from '../../queue/run-workers.ts';
 import { syncSystemSchedulers } from '../../queue/sync-system-schedulers.ts';
 import type { Services } from '../../services.ts';
@@ -52,13 +51,12 @@ export async function startCommand(options: { role: string }): Promise<void> {
   if (noEmail) log.warn({ event: 'ncbi.no_email' }, noEmail);
 
   const schedules = role === 'all' || role === 'scheduler';
-  // Every role runs on the shared config (the database's newest version, see shared-config.ts),
-  // whatever copy of watches.yaml this machine has; only the scheduling role syncs schedules.
-  const shared = await settleSharedConfig(services);
-  await applyConfig(services, shared.config, schedules);
+  // Every role runs on the shared config (the database's newest version, settled by
+  // openRuntime), whatever copy of watches.yaml this machine has; only the scheduling role syncs schedules.
+  await applyConfig(services, services.config(), schedules);
   if (schedules) await syncSystemSchedulers(services.queues.poll);
   // Every role follows config edits (workers read watches and settings from it); only the scheduling role re-syncs schedules.
-  const stopFollowing = followConfigFile(services, schedules, shared.version);
+  const stopFollowing = followConfigFile(services, schedules, runtime.configVersion);
   const workers = role === 'all' || role === 'worker' ? startWorkers(services) : [];
   const server = port ? serveWeb(services, port) : undefined;
   log.info({ event: 'litwatch.started', role, prefix: services.prefix, workers: workers.length, web: server !== undefined }, `litwatch started (role ${role})`);

@@ -43,7 +43,7 @@ export async function vocabSyncCommand(options: VocabSyncOptions): Promise<void>
  */
 async function storeShared(dir: string): Promise<void> {
   try {
-    const runtime = await openRuntime(await loadSettings());
+    const runtime = await openRuntime(await loadSettings(), { sharedConfig: false });
     try {
       await runtime.services.vocabulary();
     } finally {
