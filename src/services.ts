@@ -142,7 +142,7 @@ export function createServices(options: ServicesOptions): Services {
     vocabularies,
     ...(options.env.LITWATCH_SECRET ? { tokens: new LinkTokens(options.env.LITWATCH_SECRET) } : {}),
     mail: () => (transport ??= createMailTransport(options.env, options.log)),
-    vocabulary: loadVocabularyOnce(options.env.LITWATCH_VOCAB, options.log, vocabularies),
+    vocabulary: loadVocabularyOnce(options.env.LITWATCH_VOCAB, options.log, vocabularies, options.env.LITWATCH_CONFIG_POLL_MS),
     ncbi: createNcbiHttp(options.env, redis, options.log, { ...options.ncbi, onOutcome }),
     queues,
     log: options.log,

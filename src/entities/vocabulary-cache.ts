@@ -20,32 +20,52 @@ export interface SharedVocabulary {
  * one (`vocab sync` ran here); an older or different local folder is said
  * (`vocab.local_differs`) and not used; a machine without a folder uses the stored one.
  * Without either, litwatch still works (cards wait for PubTator); the log says how to get it, once.
+ * A vocabulary stored later by another process is loaded at the next use after `recheckMs`.
  */
-export function loadVocabularyOnce(dir: string, log: Logger, shared?: SharedVocabulary): () => Promise<Vocabulary | undefined> {
+export function loadVocabularyOnce(dir: string, log: Logger, shared?: SharedVocabulary, recheckMs = 5000): () => Promise<Vocabulary | undefined> {
   let loading: Promise<Vocabulary | undefined> | undefined;
-  return () => {
-    loading ??= (async () => {
-      const started = performance.now();
-      const vocabulary = shared ? await fromShared(dir, log, shared) : existsSync(dir) ? await loadVocabulary(dir) : undefined;
-      if (!vocabulary) {
-        log.warn(
-          { event: 'vocab.missing', dir },
-          `no offline vocabulary in ${dir}${shared ? ' nor in the database' : ''}: run \`litwatch vocab sync\` (or set LITWATCH_VOCAB) so works PubTator has not annotated yet get entities`,
+  /** The shared version loaded (undefined: none, or not shared). */
+  let loaded: number | undefined;
+  let checkedAt = Date.now();
+  const load = async () => {
+    const started = performance.now();
+    let vocabulary: Vocabulary | undefined;
+    if (shared) ({ vocabulary, version: loaded } = await fromShared(dir, log, shared));
+    else vocabulary = existsSync(dir) ? await loadVocabulary(dir) : undefined;
+    if (!vocabulary) {
+      log.warn(
+        { event: 'vocab.missing', dir },
+        `no offline vocabulary in ${dir}${shared ? ' nor in the database' : ''}: run \`litwatch vocab sync\` (or set LITWATCH_VOCAB) so works PubTator has not annotated yet get entities`,
+      );
+      return undefined;
+    }
+    log.info({ event: 'vocab.loaded', dir, version: loaded, durationMs: Math.round(performance.now() - started) }, 'offline vocabulary loaded');
+    return vocabulary;
+  };
+  return async () => {
+    // A long-running process follows a vocabulary stored later (a `vocab sync` on any machine):
+    // asked of the database at most every `recheckMs`, when the vocabulary is used.
+    if (loading && shared && Date.now() - checkedAt >= recheckMs) {
+      checkedAt = Date.now();
+      const newest = await shared.newestVersion();
+      if (newest && newest.version !== loaded) {
+        log.info(
+          { event: 'vocab.shared_changed', version: newest.version },
+          `shared vocabulary version ${newest.version} stored by ${newest.loadedBy}: loading it`,
         );
-        return undefined;
+        loading = undefined;
       }
-      log.info({ event: 'vocab.loaded', dir, durationMs: Math.round(performance.now() - started) }, 'offline vocabulary loaded');
-      return vocabulary;
-    })();
+    }
+    loading ??= load();
     return loading;
   };
 }
 
-async function fromShared(dir: string, log: Logger, shared: SharedVocabulary): Promise<Vocabulary | undefined> {
+async function fromShared(dir: string, log: Logger, shared: SharedVocabulary): Promise<{ vocabulary?: Vocabulary; version?: number }> {
   const local = existsSync(dir) ? await readLocal(dir) : undefined;
   const newest = await shared.newestVersion();
   // A folder that lacks a file: the loader's own `not found` error when nothing is shared.
-  if (local === 'incomplete' && !newest) return loadVocabulary(dir);
+  if (local === 'incomplete' && !newest) return { vocabulary: await loadVocabulary(dir) };
   if (typeof local === 'object' && (!newest || (newest.sha256 !== local.sha256 && local.modifiedAt > newest.loadedAt))) {
     // Checked before it is stored: a folder the loader refuses never becomes everyone's.
     const vocabulary = vocabularyFromTexts(local.texts, dir);
@@ -54,10 +74,10 @@ async function fromShared(dir: string, log: Logger, shared: SharedVocabulary): P
       { event: 'vocab.stored', dir, version },
       `the vocabulary in ${dir} stored as shared vocabulary version ${version}, used by every litwatch process`,
     );
-    return vocabulary;
+    return { vocabulary, version };
   }
-  if (!newest) return undefined;
-  if (typeof local === 'object' && local.sha256 === newest.sha256) return vocabularyFromTexts(local.texts, dir);
+  if (!newest) return {};
+  if (typeof local === 'object' && local.sha256 === newest.sha256) return { vocabulary: vocabularyFromTexts(local.texts, dir), version: newest.version };
   if (local) {
     log.warn(
       { event: 'vocab.local_differs', dir, version: newest.version },
@@ -65,8 +85,8 @@ async function fromShared(dir: string, log: Logger, shared: SharedVocabulary): P
     );
   }
   const texts = await shared.texts(newest.version);
-  if (!texts) return undefined;
-  return vocabularyFromTexts(texts, `shared vocabulary version ${newest.version}`);
+  if (!texts) return {};
+  return { vocabulary: vocabularyFromTexts(texts, `shared vocabulary version ${newest.version}`), version: newest.version };
 }
 
 /** The folder's three files, their combined hash and the newest file's mtime; `incomplete` when one is missing. */

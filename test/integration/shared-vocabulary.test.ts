@@ -5,6 +5,7 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 import type { Services } from '../../src/services.ts';
 import { captureLogs, deletePrefix, testConfig, testPrefix, testServices } from '../helpers/test-services.ts';
+import { until } from '../helpers/until.ts';
 
 // Three machines of one installation (one database): one ran `vocab sync`, one has no
 // vocabulary, one has an older copy.
@@ -14,7 +15,14 @@ const started: Services[] = [];
 
 function machine(vocabDir: string): { services: Services; lines: Record<string, unknown>[] } {
   const logs = captureLogs();
-  const services = testServices({ prefix, eutilsUrl: 'http://127.0.0.1:9/entrez/eutils', config: testConfig([]), vocabDir, log: logs.log });
+  const services = testServices({
+    prefix,
+    eutilsUrl: 'http://127.0.0.1:9/entrez/eutils',
+    config: testConfig([]),
+    vocabDir,
+    env: { LITWATCH_CONFIG_POLL_MS: '100' },
+    log: logs.log,
+  });
   started.push(services);
   return { services, lines: logs.lines };
 }
@@ -54,4 +62,18 @@ test('a vocabulary is stored once and used by a machine without one and by a mac
   const differs = stale.lines.find((l) => l.event === 'vocab.local_differs');
   assert.match(String(differs?.msg), /differs from shared vocabulary version 1 \(stored by .+\), and is older; using the shared one/);
   assert.equal((await stale.services.vocabularies.newestVersion())?.version, 1, 'the older copy is not stored');
+
+  // `vocab sync` on a fourth machine: one disease more. The machine without a folder, already
+  // running on version 1, takes version 2 at a later use.
+  const newerDir = copyOfFixtures();
+  writeFileSync(
+    path.join(newerDir, 'diseases.tsv'),
+    `${readFileSync(path.join(newerDir, 'diseases.tsv'), 'utf8')}MESH:D999990\tOsteotropic Test Disease\tTest Osteotropism\tlitwatch test fixture (hand-written)\t\n`,
+  );
+  const resynced = machine(newerDir);
+  assert.equal((await resynced.services.vocabulary())?.counts.diseases, own.counts.diseases + 1);
+  assert.ok(resynced.lines.some((l) => l.event === 'vocab.stored' && l.version === 2));
+  await until(async () => (await bare.services.vocabulary())?.counts.diseases === own.counts.diseases + 1);
+  assert.equal((await bare.services.vocabulary())?.diseaseNames.get('MESH:D999990'), 'Osteotropic Test Disease');
+  assert.ok(bare.lines.some((l) => l.event === 'vocab.shared_changed' && l.version === 2));
 });
