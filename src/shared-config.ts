@@ -35,11 +35,13 @@ export interface SettledConfig {
 }
 
 /**
- * At start: store the local file when it is new to the database (none stored yet, or edited
- * after the newest version was stored), else follow the newest stored version. The local file
- * has passed every check already (loadSettings refuses to start otherwise).
+ * At start: with `store` (the scheduling `litwatch start`), store the local file when it is new
+ * to the database (none stored yet, or edited after the newest version was stored); otherwise
+ * follow the newest stored version (the local file when none is). The local file has passed
+ * every check already (loadSettings refuses to start otherwise).
  */
-export async function settleSharedConfig(services: Services, local: Config = services.config()): Promise<SettledConfig> {
+export async function settleSharedConfig(services: Services, options: { store: boolean; local?: Config }): Promise<SettledConfig> {
+  const local = options.local ?? services.config();
   const dir = services.env.LITWATCH_CONFIG;
   const file = path.join(dir, WATCHES_FILE);
   const checked = await checkConfig(dir);
@@ -55,11 +57,14 @@ export async function settleSharedConfig(services: Services, local: Config = ser
   const modifiedAt = (await stat(file)).mtimeMs;
   // An edit made while no litwatch ran (one machine: stop, edit, start) is newer than the
   // newest version; a copy left behind on another machine is older, or a version seen before.
-  if (!newest || (seen === undefined && modifiedAt > newest.loadedAt)) {
+  // Only the scheduling `start` stores at start: a worker or a command on a machine set up
+  // later (a fresh checkout's file is dated now) must not make its copy everyone's.
+  if (options.store && (!newest || (seen === undefined && modifiedAt > newest.loadedAt))) {
     const { version } = await services.configs.store(checked.source, localSha, loadedBy(file));
     services.log.info({ event: 'config.stored', version, file }, `${file} stored as ${sharedName(version)}, in force on every litwatch process`);
     return { config: checked.config, version };
   }
+  if (!newest) return { config: checked.config, version: 0 };
   const followed = await sharedConfig(services, newest);
   if (followed) saySharedDiffers(services, file, newest, seen);
   return followed ?? { config: checked.config, version: 0 };

@@ -54,7 +54,7 @@ const REDIS_PROBE_MS = 3000;
  * `serve` (litwatch start) also serves the embedded database to the CLI; without it, a command
  * finding the embedded database held by a running litwatch reaches it through that one's socket.
  */
-export async function openRuntime(settings: Settings, options: { serve?: boolean; sharedConfig?: boolean } = {}): Promise<Runtime> {
+export async function openRuntime(settings: Settings, options: { serve?: boolean; sharedConfig?: boolean; storeConfig?: boolean } = {}): Promise<Runtime> {
   const redis = await openRedis(settings);
   // The database first: when it cannot be used (in use, newer than the code, not answering),
   // one line says why before any queue connection is opened.
@@ -95,11 +95,12 @@ export async function openRuntime(settings: Settings, options: { serve?: boolean
   });
   // Every command runs on the shared config, like the service: a command on a machine with an
   // older watches.yaml must not mirror its old subscribers or poll with its old queries.
-  // `sharedConfig: false` for the commands about the local file itself (config check, vocab sync).
+  // `sharedConfig: false` for the commands about the local file itself (config check, vocab sync);
+  // `storeConfig` (the scheduling start) stores a local file edited since the newest version.
   let configVersion = 0;
   if (options.sharedConfig !== false) {
     try {
-      const shared = await settleSharedConfig(services, settings.config);
+      const shared = await settleSharedConfig(services, { store: options.storeConfig === true, local: settings.config });
       services.setConfig(shared.config);
       configVersion = shared.version;
     } catch (err) {

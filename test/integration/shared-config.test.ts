@@ -60,11 +60,11 @@ after(async () => {
 });
 
 test('the first process stores its file; a process started with an older copy says so and follows the stored version', async () => {
-  const first = await settleSharedConfig(editor);
+  const first = await settleSharedConfig(editor, { store: true });
   assert.equal(first.version, 1);
   assert.ok(editorLogs.lines.some((l) => l.event === 'config.stored' && l.version === 1));
 
-  const second = await settleSharedConfig(scheduler);
+  const second = await settleSharedConfig(scheduler, { store: true });
   assert.equal(second.version, 1);
   assert.deepEqual(
     second.config.watches.map((w) => w.id),
@@ -74,6 +74,19 @@ test('the first process stores its file; a process started with an older copy sa
   assert.equal(differs.length, 1);
   assert.match(String(differs[0]?.msg), /watches\.yaml differs from shared config version 1 \(stored by .+:\d+ .+watches\.yaml\); following the shared one/);
   assert.equal((await editor.configs.newestVersion())?.version, 1, 'the older copy is not stored');
+
+  // A worker set up today from another copy (its file dated now) follows too: only the
+  // scheduling start stores a file at start.
+  const freshLogs = captureLogs();
+  const fresh = await instance(configDir(watchesYaml([lung])), freshLogs);
+  try {
+    const settled = await settleSharedConfig(fresh, { store: false });
+    assert.deepEqual([settled.version, settled.config.watches.map((w) => w.id)], [1, ['bone', 'spine']]);
+    assert.ok(freshLogs.lines.some((l) => l.event === 'config.local_differs'));
+    assert.equal((await fresh.configs.newestVersion())?.version, 1);
+  } finally {
+    await fresh.close();
+  }
 
   await applyConfig(scheduler, second.config, true);
   assert.deepEqual(await schedulerKeys(), ['poll-bone', 'poll-spine']);

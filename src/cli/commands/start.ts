@@ -39,7 +39,7 @@ export async function startCommand(options: { role: string }): Promise<void> {
   const port = serves ? await reservePort(settings.env.PORT, settings.env.HOST) : undefined;
   let runtime: Runtime;
   try {
-    runtime = await openRuntime(settings, { serve: true });
+    runtime = await openRuntime(settings, { serve: true, storeConfig: role === 'all' || role === 'scheduler' });
     await refuseEvictingRedis(runtime);
   } catch (err) {
     port?.server.close();
