@@ -100,7 +100,9 @@ export async function openRuntime(settings: Settings, options: { serve?: boolean
   let configVersion = 0;
   if (options.sharedConfig !== false) {
     try {
-      const shared = await settleSharedConfig(services, { store: options.storeConfig === true, local: settings.config });
+      // The embedded database serves one machine: there every command may store an edit.
+      const store = options.storeConfig === true || db.kind === 'embedded';
+      const shared = await settleSharedConfig(services, { store, local: settings.config });
       services.setConfig(shared.config);
       configVersion = shared.version;
     } catch (err) {
