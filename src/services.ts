@@ -23,6 +23,8 @@ import { SetAsideStore } from './store/set-aside-store.ts';
 import { openDatabase, type MigratedDatabase } from './store/db/open-database.ts';
 import { SystemStore } from './store/system-store.ts';
 import { RateCounters } from './store/rate-counters.ts';
+import { ConfigStore } from './store/config-store.ts';
+import { VocabularyStore } from './store/vocabulary-store.ts';
 
 /**
  * Everything a job or a command needs, built once per process. Jobs get it through their
@@ -58,11 +60,15 @@ export interface Services {
   rateCounters: RateCounters;
   /** Built feeds, shared by every web process. */
   feeds: FeedStore;
+  /** The shared config: every stored version of watches.yaml (shared-config.ts). */
+  configs: ConfigStore;
+  /** The shared vocabulary, stored once for every machine. */
+  vocabularies: VocabularyStore;
   /** Signs links in emails; undefined without LITWATCH_SECRET (subscriptions and digests are then off). */
   tokens?: LinkTokens;
   /** SMTP (SMTP_URL) or the outbox folder, opened on first use. */
   mail(): MailTransport;
-  /** The offline vocabulary (LITWATCH_VOCAB), loaded on first use; undefined when there is none. */
+  /** The offline vocabulary, the database's shared copy (stored from LITWATCH_VOCAB when newer), loaded on first use; undefined when there is none. */
   vocabulary(): Promise<Vocabulary | undefined>;
   ncbi: NcbiHttp;
   queues: Queues;
@@ -103,6 +109,7 @@ export function createServices(options: ServicesOptions): Services {
   let transport: MailTransport | undefined;
   const db = options.db ?? openDatabase(options.env);
   const works = new WorkStore(db, options.log);
+  const vocabularies = new VocabularyStore(db);
   const metrics = new MetricsStore(db, redis, prefix, works);
   // Metrics must never fail a request: a lost count is logged, the request goes on.
   const onOutcome = (outcome: NcbiOutcome, words?: string) =>
@@ -131,9 +138,11 @@ export function createServices(options: ServicesOptions): Services {
     notices: new NoticeStore(db),
     rateCounters: new RateCounters(redis, prefix),
     feeds: new FeedStore(db),
+    configs: new ConfigStore(db),
+    vocabularies,
     ...(options.env.LITWATCH_SECRET ? { tokens: new LinkTokens(options.env.LITWATCH_SECRET) } : {}),
     mail: () => (transport ??= createMailTransport(options.env, options.log)),
-    vocabulary: loadVocabularyOnce(options.env.LITWATCH_VOCAB, options.log),
+    vocabulary: loadVocabularyOnce(options.env.LITWATCH_VOCAB, options.log, vocabularies, options.env.LITWATCH_CONFIG_POLL_MS),
     ncbi: createNcbiHttp(options.env, redis, options.log, { ...options.ncbi, onOutcome }),
     queues,
     log: options.log,

@@ -4,6 +4,7 @@ import { createLogger, setLogger, type Logger } from '../log.ts';
 import { clusterAnswers, redisAnswers, type RedisClusterSettings } from '../redis/connect-redis.ts';
 import { ensureRedis, type RedisHandle } from '../redis/ensure-redis.ts';
 import { createServices, type Services } from '../services.ts';
+import { settleSharedConfig } from '../shared-config.ts';
 import { openDatabase } from '../store/db/open-database.ts';
 import { commandLogDestination, commandLogFile } from './command-log.ts';
 import { withGeneratedDefaults, type Generated } from './first-start.ts';
@@ -40,6 +41,8 @@ export interface Runtime {
     /** Which Redis or cluster, as a log or banner may show it (no password). */
     where: string;
   };
+  /** The shared config version in force (0 when none; see shared-config.ts). */
+  configVersion: number;
   close(): Promise<void>;
 }
 
@@ -51,7 +54,7 @@ const REDIS_PROBE_MS = 3000;
  * `serve` (litwatch start) also serves the embedded database to the CLI; without it, a command
  * finding the embedded database held by a running litwatch reaches it through that one's socket.
  */
-export async function openRuntime(settings: Settings, options: { serve?: boolean } = {}): Promise<Runtime> {
+export async function openRuntime(settings: Settings, options: { serve?: boolean; sharedConfig?: boolean; storeConfig?: boolean } = {}): Promise<Runtime> {
   const redis = await openRedis(settings);
   // The database first: when it cannot be used (in use, newer than the code, not answering),
   // one line says why before any queue connection is opened.
@@ -90,9 +93,28 @@ export async function openRuntime(settings: Settings, options: { serve?: boolean
     await redis.stop?.();
     throw err;
   });
+  // Every command runs on the shared config, like the service: a command on a machine with an
+  // older watches.yaml must not mirror its old subscribers or poll with its old queries.
+  // `sharedConfig: false` for the commands about the local file itself (config check, vocab sync);
+  // `storeConfig` (the scheduling start) stores a local file edited since the newest version.
+  let configVersion = 0;
+  if (options.sharedConfig !== false) {
+    try {
+      // The embedded database serves one machine: there every command may store an edit.
+      const store = options.storeConfig === true || db.kind === 'embedded';
+      const shared = await settleSharedConfig(services, { store, local: settings.config });
+      services.setConfig(shared.config);
+      configVersion = shared.version;
+    } catch (err) {
+      await services.close().catch(() => {});
+      await redis.stop?.();
+      throw err;
+    }
+  }
   return {
     services,
     redis,
+    configVersion,
     async close() {
       await services.close();
       await redis.stop?.();

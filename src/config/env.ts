@@ -196,6 +196,9 @@ const envSchema = z.object({
   // How long a job stays locked to its worker without a heartbeat: after a crash (or a bounded
   // shutdown) it goes to another worker this much later. BullMQ's default.
   LITWATCH_LOCK_MS: wholeNumber('must be at least 1000 milliseconds', 1000).default(30_000),
+  // How often a process asks the database for a newer shared config (config_versions): an edit
+  // saved on any machine is in force everywhere within this. One indexed row per ask.
+  LITWATCH_CONFIG_POLL_MS: wholeNumber('must be at least 100 milliseconds', 100).default(5_000),
   // How long a digest's sender holds it: a sender that died is taken over after this. Keep it
   // shorter than the send job's retry budget (5 attempts, 15 s doubling) and longer than a send.
   LITWATCH_SEND_LEASE_MS: wholeNumber('must be at least 1000 milliseconds', 1000).default(60_000),

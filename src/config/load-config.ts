@@ -20,6 +20,8 @@ export type ConfigCheck =
   | {
       readonly ok: true;
       readonly config: Config;
+      /** The YAML text checked: what is stored as a shared config version (shared-config.ts). */
+      readonly source: string;
       readonly summary: string;
       /** Where a field is in the file, for problems found later (a live check of the queries): `watches[0].query`'s line. */
       readonly locate: (path: readonly (string | number)[]) => { file: string; line?: number; field: string };
@@ -47,6 +49,17 @@ export async function checkConfigFile(name: string): Promise<ConfigCheck> {
   const file = displayPath(absolute);
   const source = await readSource(absolute, file);
   if (typeof source !== 'string') return { ok: false, problems: [source] };
+  return parseWatches(source, file);
+}
+
+/**
+ * YAML text from elsewhere (a version stored in the database), checked like a file; `file`
+ * names it in problem lines. Over MAX_CONFIG_BYTES it is refused the same way.
+ */
+export function checkConfigText(source: string, file: string): ConfigCheck {
+  const size = Buffer.byteLength(source);
+  if (size > MAX_CONFIG_BYTES)
+    return { ok: false, problems: [{ file, message: `the config is ${(size / 1024 / 1024).toFixed(1)} MB; at most ${MAX_CONFIG_BYTES / 1024 / 1024} MB` }] };
   return parseWatches(source, file);
 }
 
@@ -96,7 +109,7 @@ function parseWatches(source: string, file: string): ConfigCheck {
   }
   const config = deepFreeze(parsed.data);
   const locateField = (at: readonly (string | number)[]) => ({ file, line: lineOf(doc, lines, at), field: z.core.toDotPath([...at]) });
-  return { ok: true, config, summary: `${file}: OK (${summarize(config)})`, locate: locateField };
+  return { ok: true, config, source, summary: `${file}: OK (${summarize(config)})`, locate: locateField };
 }
 
 /**

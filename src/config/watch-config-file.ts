@@ -3,8 +3,8 @@ import type { Problem } from './config-errors.ts';
 import { checkConfig, WATCHES_FILE, type Config } from './load-config.ts';
 
 export interface ConfigFileEvents {
-  /** A saved edit that passed every check. */
-  onValid(config: Config): Promise<void> | void;
+  /** A saved edit that passed every check; `source` is the file's text. */
+  onValid(config: Config, source: string): Promise<void> | void;
   /** A saved edit with problems: the config in force stays. */
   onInvalid(problems: readonly Problem[]): void;
   /** Applying a valid edit failed (Redis down...): said, and the next edit is still checked. */
@@ -23,7 +23,7 @@ export function watchConfigFile(dir: string, events: ConfigFileEvents, debounceM
     running = running
       .then(async () => {
         const result = await checkConfig(dir);
-        if (result.ok) await events.onValid(result.config);
+        if (result.ok) await events.onValid(result.config, result.source);
         else events.onInvalid(result.problems);
       })
       .catch(events.onError);

@@ -90,6 +90,22 @@ async function readTable<Row>(dir: string, spec: TableSpec<Row>): Promise<Row[]>
   return parseTable(spec, text, file);
 }
 
+/** The three files of the vocabulary, by name. */
+export const VOCABULARY_FILES: readonly string[] = [DISEASES.file, SPECIES.file, MAPPINGS.file];
+
+/**
+ * The vocabulary from the files' texts (the shared copy in the database); `where` names them in
+ * a `file:line` error. A missing file is an error like a missing file in the folder.
+ */
+export function vocabularyFromTexts(texts: Readonly<Record<string, string>>, where: string): Vocabulary {
+  const table = <Row>(spec: TableSpec<Row>): Row[] => {
+    const text = texts[spec.file];
+    if (text === undefined) throw new VocabularyError(path.join(where, spec.file), undefined, 'not in the stored vocabulary; run `litwatch vocab sync`');
+    return parseTable(spec, text, path.join(where, spec.file));
+  };
+  return buildVocabulary({ diseases: table(DISEASES), species: table(SPECIES), mappings: table(MAPPINGS) });
+}
+
 export function buildVocabulary(tables: VocabularyTables): Vocabulary {
   const dictionary = emptyDictionary();
   const diseaseNames = new Map<string, string>();

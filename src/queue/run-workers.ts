@@ -24,6 +24,7 @@ export interface WorkerOptions {
 
 export function startWorkers(services: Services, options: WorkerOptions = {}, registry: JobRegistry = buildRegistry()): Worker[] {
   const lockMs = options.lockDurationMs ?? services.env.LITWATCH_LOCK_MS;
+  if ((options.queues ?? QUEUE_NAMES).includes('mail')) void setMailRate(services);
   return (options.queues ?? QUEUE_NAMES).map((queue) => {
     const worker = new Worker(services.queues[queue].name, (job, token) => runJob(services, registry, job, token), {
       connection: services.queueConnection,
@@ -34,8 +35,12 @@ export function startWorkers(services: Services, options: WorkerOptions = {}, re
       lockDuration: lockMs,
       // Look for stalled jobs (their worker died) at least as often as a lock can expire.
       stalledInterval: Math.min(30_000, lockMs),
-      // BullMQ's limiter holds for the queue across every worker process: the configured mail rate.
-      ...(queue === 'mail' ? { limiter: mailLimiter(services.config().digest.sendRatePerSecond) } : {}),
+      // No `limiter` of its own: the mail rate is the queue's global rate limit (applyConfig), which
+      // BullMQ reads from Redis at every fetch, so a live edit holds at once; a worker's own limiter
+      // would be fixed at its creation and its duration would override the queue's. A worker
+      // resting on the limit looks again within a second (BullMQ's default is 30 s), so a rate
+      // raised by an edit holds at once even after a slow rate (one message a minute) was in force.
+      ...(queue === 'mail' ? { maximumRateLimitDelay: 1000 } : {}),
     });
     worker.on('error', (err) => services.log.error({ err, queue, event: 'worker.error' }, 'worker error'));
     services.log.debug({ queue, jobs: jobsOfQueue(registry, queue) }, 'worker started');
@@ -82,6 +87,19 @@ async function runJob(services: Services, registry: JobRegistry, job: Job, token
     }
     throw err;
   }
+}
+
+/**
+ * The configured mail rate as the mail queue's global rate limit: it holds for the queue across
+ * every worker process and follows live edits (applyConfig sets it again). Set here too for
+ * workers started without applyConfig (CLI commands, tests); a failure is logged, not thrown,
+ * as the workers are starting anyway and the next applied config sets it again.
+ */
+export async function setMailRate(services: Services): Promise<void> {
+  const rate = mailLimiter(services.config().digest.sendRatePerSecond);
+  await services.queues.mail
+    .setGlobalRateLimit(rate.max, rate.duration)
+    .catch((err: unknown) => services.log.error({ err, event: 'mail.rate_not_set' }, 'could not set the mail rate on the mail queue'));
 }
 
 /** messages/s as BullMQ's integer `max` per `duration` ms. */

@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import type { Article } from '../../src/parse/article.ts';
 import type { MigratedDatabase } from '../../src/store/db/open-database.ts';
 import { migrate, migrationStatus } from '../../src/store/db/migrate.ts';
+import { ConfigStore } from '../../src/store/config-store.ts';
 import { CursorStore, queryHash } from '../../src/store/cursor-store.ts';
 import { DigestStore, digestId } from '../../src/store/digest-store.ts';
 import { EnrichmentStore } from '../../src/store/enrichment-store.ts';
@@ -12,6 +13,7 @@ import { MetricsStore } from '../../src/store/metrics-store.ts';
 import { NoticeStore } from '../../src/store/notice-store.ts';
 import { SetAsideStore } from '../../src/store/set-aside-store.ts';
 import { SubscriberStore } from '../../src/store/subscriber-store.ts';
+import { VocabularyStore } from '../../src/store/vocabulary-store.ts';
 import { WorkStore } from '../../src/store/work-store.ts';
 import { captureLogs, deleteRedisKeys, REDIS_URL } from '../helpers/test-services.ts';
 
@@ -612,6 +614,38 @@ export function storeSuite(kind: string, open: () => { db: MigratedDatabase; pre
       const v2 = await feeds.save('feed-watch', 'v2', [{ format: 'atom', etag: '"a2"', body: '<feed>2</feed>' }], at + 100);
       assert.equal(v2[0]?.lastModified, Date.parse('2026-11-27T08:00:01Z'));
       assert.deepEqual(await feeds.get('feed-watch', 'v1'), [], 'replaced');
+    });
+
+    test('config versions: a text already newest is not stored again, a returning older text is a new version', async () => {
+      const configs = new ConfigStore(db);
+      assert.equal(await configs.newestVersion(), undefined);
+      const first = await configs.store('watches: []\n', 'sha-a', 'host:1 /a/watches.yaml');
+      assert.equal(first.stored, true);
+      assert.deepEqual(await configs.store('watches: []\n', 'sha-a', 'host:2 /b/watches.yaml'), { version: first.version, stored: false });
+      const second = await configs.store('watches: [x]\n', 'sha-b', 'host:2 /b/watches.yaml');
+      const third = await configs.store('watches: []\n', 'sha-a', 'host:1 /a/watches.yaml');
+      assert.ok(first.version < second.version && second.version < third.version);
+      const newest = await configs.newest();
+      assert.deepEqual(
+        { ...newest, loadedAt: typeof newest?.loadedAt },
+        { version: third.version, sha256: 'sha-a', yaml: 'watches: []\n', loadedBy: 'host:1 /a/watches.yaml', loadedAt: 'number' },
+      );
+      assert.equal(await configs.versionOf('sha-b'), second.version);
+      assert.equal(await configs.versionOf('sha-none'), undefined);
+    });
+
+    test('the shared vocabulary: files round-trip through the gzip, only the newest version is kept', async () => {
+      const vocabularies = new VocabularyStore(db);
+      const texts = { 'diseases.tsv': 'mesh_id\tpreferred_name\nMESH:D001943\tBreast Neoplasms\n', 'species.tsv': 'é ü\n' };
+      const first = await vocabularies.store(texts, 'v-a', 'host:1 /vocab');
+      assert.deepEqual(await vocabularies.texts(first.version), texts);
+      assert.deepEqual(await vocabularies.store(texts, 'v-a', 'host:2 /vocab'), { version: first.version, stored: false });
+      const second = await vocabularies.store({ 'diseases.tsv': 'other' }, 'v-b', 'host:2 /vocab');
+      assert.equal((await vocabularies.newestVersion())?.sha256, 'v-b');
+      assert.equal(await vocabularies.texts(first.version), undefined, 'older versions are dropped');
+      const back = await vocabularies.store(texts, 'v-a', 'host:1 /vocab');
+      assert.ok(back.version > second.version);
+      assert.deepEqual(await vocabularies.texts(back.version), texts);
     });
   });
 }

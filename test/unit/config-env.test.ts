@@ -68,6 +68,7 @@ describe('loadEnv', () => {
       DASHBOARD_READ_ONLY: false,
       TRUST_PROXY: false,
       LITWATCH_LOCK_MS: 30000,
+      LITWATCH_CONFIG_POLL_MS: 5000,
       LITWATCH_SEND_LEASE_MS: 60000,
       LITWATCH_SHUTDOWN_MS: 25000,
       LITWATCH_CLOCK: undefined,

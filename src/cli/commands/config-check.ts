@@ -32,7 +32,7 @@ export async function configCheckCommand(options: { live?: boolean } = {}): Prom
     process.stderr.write(`${formatProblems([{ ...result.locate(['watches', warning.watch, 'query']), message: `warning: ${warning.message}` }])}\n`);
   }
   if (options.live) {
-    const runtime = await openRuntime(await loadSettings());
+    const runtime = await openRuntime(await loadSettings(), { sharedConfig: false });
     try {
       const { services } = runtime;
       const problems = await checkQueriesLive(services.ncbi, result.config, result.locate, services.now(), (id) => process.stderr.write(`checking ${id}…\n`));

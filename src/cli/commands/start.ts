@@ -39,7 +39,7 @@ export async function startCommand(options: { role: string }): Promise<void> {
   const port = serves ? await reservePort(settings.env.PORT, settings.env.HOST) : undefined;
   let runtime: Runtime;
   try {
-    runtime = await openRuntime(settings, { serve: true });
+    runtime = await openRuntime(settings, { serve: true, storeConfig: role === 'all' || role === 'scheduler' });
     await refuseEvictingRedis(runtime);
   } catch (err) {
     port?.server.close();
@@ -51,12 +51,12 @@ export async function startCommand(options: { role: string }): Promise<void> {
   if (noEmail) log.warn({ event: 'ncbi.no_email' }, noEmail);
 
   const schedules = role === 'all' || role === 'scheduler';
-  if (schedules) {
-    await applyConfig(services, services.config(), true);
-    await syncSystemSchedulers(services.queues.poll);
-  }
+  // Every role runs on the shared config (the database's newest version, settled by
+  // openRuntime), whatever copy of watches.yaml this machine has; only the scheduling role syncs schedules.
+  await applyConfig(services, services.config(), schedules);
+  if (schedules) await syncSystemSchedulers(services.queues.poll);
   // Every role follows config edits (workers read watches and settings from it); only the scheduling role re-syncs schedules.
-  const stopFollowing = followConfigFile(services, schedules);
+  const stopFollowing = followConfigFile(services, schedules, runtime.configVersion);
   const workers = role === 'all' || role === 'worker' ? startWorkers(services) : [];
   const server = port ? serveWeb(services, port) : undefined;
   log.info({ event: 'litwatch.started', role, prefix: services.prefix, workers: workers.length, web: server !== undefined }, `litwatch started (role ${role})`);

@@ -1,6 +1,7 @@
 import { ConfigError } from '../../config/config-errors.ts';
 import { loadEnv } from '../../config/env.ts';
 import { syncVocabulary, type VocabSources } from '../../entities/vocab-sync.ts';
+import { loadSettings, openRuntime } from '../runtime.ts';
 
 export interface VocabSyncOptions {
   dir?: string;
@@ -30,6 +31,28 @@ export async function vocabSyncCommand(options: VocabSyncOptions): Promise<void>
   } catch (err) {
     process.stderr.write(`vocab sync failed, the vocabulary in ${dir} is unchanged: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exitCode = 1;
+    return;
+  }
+  if (!options.dir) await storeShared(dir);
+}
+
+/**
+ * Store the new vocabulary in the database at once, so every litwatch process uses it (it is
+ * newer than the stored one; see vocabulary-cache.ts). Not reaching the database is no failure
+ * of the sync: the next litwatch process here that loads the folder stores it.
+ */
+async function storeShared(dir: string): Promise<void> {
+  try {
+    const runtime = await openRuntime(await loadSettings(), { sharedConfig: false });
+    try {
+      await runtime.services.vocabulary();
+    } finally {
+      await runtime.close();
+    }
+  } catch (err) {
+    process.stderr.write(
+      `the vocabulary in ${dir} is not stored in the database yet (${err instanceof Error ? err.message : String(err)}); the next litwatch process to load it stores it\n`,
+    );
   }
 }
 
