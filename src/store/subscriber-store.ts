@@ -128,6 +128,27 @@ export class SubscriberStore {
     return parseRows(subscriberRow, await this.db.query(`SELECT ${COLUMNS} FROM subscribers ORDER BY created_at, id`), 'subscriber').map(toSubscriber);
   }
 
+  /**
+   * One page of the active subscribers due a digest with this frequency in this zone, by id
+   * after `afterId` (keyset pagination: a digest plan at 50,000 subscribers holds a page at a
+   * time, not all of them). `ids` narrows it to these subscribers.
+   */
+  async dueForDigest(
+    due: { frequency: Frequency; timezone: string; ids?: readonly string[] },
+    afterId: string | undefined,
+    limit: number,
+  ): Promise<Subscriber[]> {
+    return parseRows(
+      subscriberRow,
+      await this.db.query(
+        `SELECT ${COLUMNS} FROM subscribers WHERE status = 'active' AND frequency = $1 AND timezone = $2 AND id > $3 AND ($5::text[] IS NULL OR id = ANY ($5::text[]))
+         ORDER BY id LIMIT $4`,
+        [due.frequency, due.timezone, afterId ?? '', limit, due.ids ?? null],
+      ),
+      'subscriber',
+    ).map(toSubscriber);
+  }
+
   /** Create, or update the choices of, the subscriber with this address. */
   async save(input: SubscriberInput, origin: Subscriber['origin'], now = Date.now()): Promise<Subscriber> {
     return this.db.transaction((tx) => this.saveIn(tx, input, origin, now));

@@ -505,6 +505,34 @@ export function storeSuite(kind: string, open: () => { db: MigratedDatabase; pre
       );
     });
 
+    test('a digest plan pages through the due subscribers by id: each active one of that frequency and zone once', async () => {
+      const subscribers = new SubscriberStore(db);
+      const made = [];
+      for (let i = 0; i < 5; i++)
+        made.push(await subscribers.save({ email: `due${i}@example.org`, watches: ['bone'], frequency: 'weekly', timezone: 'Pacific/Chatham' }, 'admin'));
+      await subscribers.save({ email: 'due-daily@example.org', watches: ['bone'], frequency: 'daily', timezone: 'Pacific/Chatham' }, 'admin');
+      await subscribers.save({ email: 'due-elsewhere@example.org', watches: ['bone'], frequency: 'weekly', timezone: 'UTC' }, 'admin');
+      await subscribers.update(made[2]!.id, { status: 'paused' });
+      const due = { frequency: 'weekly' as const, timezone: 'Pacific/Chatham' };
+      const pages: string[][] = [];
+      let after: string | undefined;
+      for (;;) {
+        const page = await subscribers.dueForDigest(due, after, 2);
+        if (page.length === 0) break;
+        pages.push(page.map((s) => s.id));
+        after = page.at(-1)?.id;
+      }
+      const active = made
+        .filter((_, i) => i !== 2)
+        .map((s) => s.id)
+        .sort();
+      assert.deepEqual(pages, [active.slice(0, 2), active.slice(2, 4)]);
+      assert.deepEqual(
+        (await subscribers.dueForDigest({ ...due, ids: [active[0]!, made[2]!.id] }, undefined, 10)).map((s) => s.id),
+        [active[0]],
+      );
+    });
+
     test('sent history grows a row per digest, not per work, and answers "already sent" for every work in it', async () => {
       const subscribers = new SubscriberStore(db);
       const digests = new DigestStore(db);

@@ -24,3 +24,6 @@ CREATE INDEX subscriber_sends_at ON subscriber_sends (sent_at);
 INSERT INTO subscriber_sends (subscriber_id, sent_at, work_keys)
   SELECT subscriber_id, sent_at, array_agg(work_key ORDER BY work_key) FROM subscriber_sent GROUP BY subscriber_id, sent_at;
 DROP TABLE subscriber_sent;
+
+-- A digest plan pages through the active subscribers of one frequency and zone by id.
+CREATE INDEX subscribers_due ON subscribers (frequency, timezone, id) WHERE status = 'active';
