@@ -11,9 +11,16 @@
  * 365 daily digests of 20 works through the digest store (create, then markSent), then the bytes
  * of the tables that record digests and sent history (pg_total_relation_size: rows, indexes,
  * TOAST), divided by the subscribers.
+ *
+ * `node --import tsx bench/digest-build.ts --plan`: the plan job alone for BENCH_PLAN_SUBSCRIBERS
+ * (50,000) subscribers, in a child process: how much its RSS grows while it lists them and adds
+ * their build jobs (the builds are not run). BENCH_PLAN_MODULE runs another plan module (the
+ * one on main, copied beside this one, for a before/after); BENCH_PLAN_HEAP_MB caps the child's
+ * heap (does the plan fit in it?).
  */
 import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as planDigests from '../jobs/plan-digests.ts';
 import { loadEnv } from '../src/config/env.ts';
@@ -170,6 +177,67 @@ export async function digestStorage(log: (line: string) => void): Promise<Digest
   }
 }
 
+const PLAN_SUBSCRIBERS = Number(process.env.BENCH_PLAN_SUBSCRIBERS ?? 50_000);
+
+export interface DigestPlanFigures {
+  subscribers: number;
+  planned: number;
+  seconds: number;
+  /** How much the plan job added to its process's peak RSS. */
+  rssGrowthMb: number;
+}
+
+export async function digestPlan(log: (line: string) => void): Promise<DigestPlanFigures | { skipped: string }> {
+  if (!(await redisAnswers(REDIS_URL))) return { skipped: `no Redis answers at ${REDIS_URL}` };
+  const prefix = `lwbench-plan-${randomBytes(4).toString('hex')}`;
+  createTestDatabase(testDatabaseName(prefix));
+  const services = servicesFor(prefix);
+  try {
+    log(`seeding ${PLAN_SUBSCRIBERS} subscribers…`);
+    let next = 0;
+    const seed = async () => {
+      for (let i = next++; i < PLAN_SUBSCRIBERS; i = next++)
+        await services.subscribers.save({ email: `reader${i}@bench.example`, watches: ['bone'], frequency: 'daily' }, 'admin');
+    };
+    await Promise.all(Array.from({ length: 8 }, seed));
+    log('planning in a child process…');
+    // BENCH_PLAN_HEAP_MB caps the child's V8 old space: what the plan keeps, not the garbage V8 lets pile up before it collects.
+    const heap = process.env.BENCH_PLAN_HEAP_MB ? [`--max-old-space-size=${process.env.BENCH_PLAN_HEAP_MB}`] : [];
+    const child = spawn(process.execPath, [...heap, '--import', 'tsx', fileURLToPath(import.meta.url), '--plan-child', prefix], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    if (code !== 0) throw new Error(`digest plan child exited with ${code}`);
+    const figures = { subscribers: PLAN_SUBSCRIBERS, ...(JSON.parse(out.trim().split('\n').pop()!) as Omit<DigestPlanFigures, 'subscribers'>) };
+    log(
+      `${figures.planned} build jobs planned in ${figures.seconds.toFixed(1)} s; the plan added ${figures.rssGrowthMb.toFixed(0)} MB to its process's peak RSS`,
+    );
+    return figures;
+  } finally {
+    await services.close();
+    await deletePrefix(prefix);
+  }
+}
+
+/** The plan child: services warmed up (one query), then the plan job's processor, called as its worker would. */
+async function planChild(prefix: string): Promise<void> {
+  const services = servicesFor(prefix);
+  const plan = (await import(process.env.BENCH_PLAN_MODULE ? path.resolve(process.env.BENCH_PLAN_MODULE) : '../jobs/plan-digests.ts')) as typeof planDigests;
+  await services.subscribers.dueForDigest({ frequency: 'daily', timezone: 'UTC' }, undefined, 1);
+  await services.queues.digest.getJobCounts();
+  const before = process.resourceUsage().maxRSS;
+  const started = performance.now();
+  const log = createLogger({ level: 'silent', pretty: false });
+  // The processor reads only its payload, services and logger; no BullMQ job is behind it here.
+  const { planned } = await plan.process({ frequency: 'daily', timezone: 'UTC' }, { job: undefined as never, log, services });
+  const seconds = (performance.now() - started) / 1000;
+  const rssGrowthMb = (process.resourceUsage().maxRSS - before) / 1024;
+  await services.close();
+  process.stdout.write(`${JSON.stringify({ planned, seconds, rssGrowthMb })}\n`);
+}
+
 async function runChild(prefix: string): Promise<{ seconds: number; peakRssMb: number }> {
   const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', prefix], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
@@ -200,6 +268,12 @@ async function child(prefix: string): Promise<void> {
 
 if (process.argv[2] === '--child') {
   await child(process.argv[3]!);
+  process.exit(0);
+} else if (process.argv[2] === '--plan-child') {
+  await planChild(process.argv[3]!);
+  process.exit(0);
+} else if (process.argv[2] === '--plan') {
+  console.log(await digestPlan((line) => console.log(line)));
   process.exit(0);
 } else if (process.argv[2] === '--storage') {
   console.log(await digestStorage((line) => console.log(line)));

@@ -195,6 +195,25 @@ export class DigestStore {
     await this.db.query(`UPDATE digests SET status = 'cancelled', last_error = $2, lease_until = NULL, released = true WHERE id = $1`, [digest.id, reason]);
   }
 
+  /**
+   * Of these works (a digest's candidates), those this subscriber was sent (within
+   * retention.sentDays) or has in flight: what the next digest leaves out. Asked about the
+   * candidates only, it reads no more than they are, however long the history.
+   */
+  async alreadyDelivered(subscriberId: string, keys: readonly string[]): Promise<Set<string>> {
+    if (keys.length === 0) return new Set();
+    const rows = await this.db.query(
+      `WITH candidates AS (SELECT DISTINCT k FROM unnest($2::text[]) AS k),
+       delivered AS (
+         SELECT unnest(work_keys) AS k FROM subscriber_sends WHERE subscriber_id = $1
+         UNION ALL
+         SELECT unnest(work_keys) FROM digests WHERE subscriber_id = $1 AND status IN ('pending', 'sending', 'failed') AND NOT released)
+       SELECT DISTINCT k AS work_key FROM delivered JOIN candidates USING (k)`,
+      [subscriberId, keys],
+    );
+    return new Set(parseRows(z.object({ work_key: z.string() }), rows, 'delivered work').map((row) => row.work_key));
+  }
+
   /** Works in this subscriber's built, unsent digests. */
   async inFlight(subscriberId: string): Promise<Set<string>> {
     const rows = await this.db.query(

@@ -564,6 +564,25 @@ export function storeSuite(kind: string, open: () => { db: MigratedDatabase; pre
       assert.deepEqual(await subscribers.sent(reader.id), new Set([...works(0), ...works(1), ...works(2)]));
       assert.equal(await subscribers.hasReceived(reader.id, '10.1000/a1.19'), true);
       assert.equal(await subscribers.hasReceived(reader.id, '10.1000/a9.0'), false);
+      // "Already sent" for a digest's candidates: sent before, or in a digest built and not sent.
+      await digests.create({
+        id: digestId(reader.id, '2026-11-27'),
+        subscriberId: reader.id,
+        period: '2026-11-27',
+        subject: 'S',
+        html: 'h',
+        text: 't',
+        workKeys: ['10.1000/flying'],
+        notices: [],
+        createdAt: now,
+      });
+      assert.deepEqual(
+        await digests.alreadyDelivered(reader.id, ['10.1000/a0.0', '10.1000/a2.19', '10.1000/new', '10.1000/flying', '10.1000/a0.0']),
+        new Set(['10.1000/a0.0', '10.1000/a2.19', '10.1000/flying']),
+      );
+      assert.deepEqual(await digests.alreadyDelivered(reader.id, []), new Set());
+      await digests.cancel({ id: digestId(reader.id, '2026-11-27'), subscriberId: reader.id }, 'paused');
+      assert.deepEqual(await digests.alreadyDelivered(reader.id, ['10.1000/flying']), new Set(), 'a cancelled digest gives its works back');
       // Recorded twice at one instant: one delivery holding both.
       await subscribers.recordSent(reader.id, ['10.1000/x', '10.1000/a0.0'], now);
       await subscribers.recordSent(reader.id, ['10.1000/y'], now);
