@@ -81,3 +81,34 @@ test('0006 turns the pair rows of an installation at 0005 into arrays, and what 
     await raw.close();
   }
 });
+
+test('with its digests pruned, a reader is still not sent their works again; with its sent history pruned, only those come back', async () => {
+  const services = testServices({
+    prefix,
+    eutilsUrl: 'http://127.0.0.1:9/entrez/eutils',
+    config: testConfig([{ id: 'lung', name: 'Lung', query: 'b' }]),
+    now: () => TODAY,
+    env: { LITWATCH_PUBLIC_URL: 'https://litwatch.test' },
+  });
+  try {
+    for (const n of ['1', '2', '3']) await services.works.upsert(makeArticle({ pmid: `4100070${n}`, doi: `10.1000/lung.${n}` }), 'lung');
+    const reader = await services.subscribers.save({ email: 'pruned@example.org', watches: ['lung'], frequency: 'daily' }, 'admin', TODAY.getTime() - DAY);
+    const first = await new DigestRun(services, TODAY).compose(reader);
+    assert.deepEqual(first.assembled.workKeys.slice().sort(), ['10.1000/lung.1', '10.1000/lung.2', '10.1000/lung.3']);
+    const digest = { id: first.id, subscriberId: reader.id, period: first.period.key, subject: 'S', html: 'h', text: 't', notices: [] };
+    await services.digests.create({ ...digest, workKeys: first.assembled.workKeys, createdAt: TODAY.getTime() });
+    await services.digests.markSent(digest, TODAY.getTime());
+    await services.works.upsert(makeArticle({ pmid: '41000704', doi: '10.1000/lung.4' }), 'lung');
+
+    assert.ok((await services.digests.prune(TODAY.getTime() + DAY)) >= 1);
+    assert.equal(await services.digests.get(first.id), undefined, 'the digest is gone');
+    const tomorrow = new Date(TODAY.getTime() + DAY);
+    assert.deepEqual((await new DigestRun(services, tomorrow).compose(reader)).assembled.workKeys, ['10.1000/lung.4']);
+
+    // The sent history pruned (retention.sentDays) is what lets works be offered again.
+    assert.ok((await services.subscribers.pruneSent(TODAY.getTime() + 1)) >= 1);
+    assert.equal((await new DigestRun(services, tomorrow).compose(reader)).assembled.workKeys.length, 4);
+  } finally {
+    await services.close();
+  }
+});
