@@ -3,7 +3,8 @@ import type { JobContext } from '../src/queue/job-module.ts';
 
 /**
  * Daily: keep the database's growth bounded (config `retention`). Sent history older than
- * `sentDays` decides nothing any more; digests older than `digestDays` go with their items;
+ * `sentDays` decides nothing any more (it goes a whole digest's works at a time); digests older
+ * than `digestDays` go;
  * subscription requests nobody confirmed in time are dropped.
  */
 export const name = 'prune-store';
@@ -25,7 +26,7 @@ export async function process(_payload: Payload, ctx: JobContext): Promise<{ sen
   };
   log.info(
     { event: 'store.pruned', ...pruned, sentDays, digestDays },
-    `pruned ${pruned.sent} sent records, ${pruned.digests} digests, ${pruned.requests} expired requests`,
+    `pruned ${pruned.sent} sent deliveries, ${pruned.digests} digests, ${pruned.requests} expired requests`,
   );
   return pruned;
 }

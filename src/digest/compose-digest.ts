@@ -99,13 +99,14 @@ export class DigestRun {
     this.stats.digests++;
     const period = digestPeriod(subscriber.frequency, this.now, subscriber.timezone);
     const since = Math.max(subscriber.createdAt - settings.backfillDays * DAY_MS, this.now.getTime() - MAX_LOOKBACK_DAYS * DAY_MS);
-    const [candidates, sent, inFlight] = await Promise.all([
-      this.loader.forWatches(subscriber.watches, since),
-      services.subscribers.sent(subscriber.id),
-      services.digests.inFlight(subscriber.id),
-    ]);
+    const candidates = await this.loader.forWatches(subscriber.watches, since);
+    // Sent before or in flight: asked about these candidates only, not read as the whole history.
+    const delivered = await services.digests.alreadyDelivered(
+      subscriber.id,
+      candidates.map((c) => c.key),
+    );
     const budget = { maxBytes: ENTRY_BUDGET_BYTES, sizeOf: this.entryBytes };
-    const assembled = assembleDigest(subscriber, candidates, new Set([...sent, ...inFlight]), this.watchNames, settings.maxItems, this.entryFor, budget);
+    const assembled = assembleDigest(subscriber, candidates, delivered, this.watchNames, settings.maxItems, this.entryFor, budget);
     const id = digestId(subscriber.id, period.key);
     const notices = await this.noticesFor(await services.notices.owed(subscriber.id));
     let email: RenderedEmail | undefined;

@@ -19,15 +19,31 @@ const TABLES: readonly { name: string; key: readonly string[] }[] = [
   { name: 'watch_status', key: ['watch_id'] },
   { name: 'subscribers', key: ['id'] },
   { name: 'subscription_requests', key: ['id'] },
-  { name: 'subscriber_sent', key: ['subscriber_id', 'work_key'] },
+  { name: 'subscriber_sends', key: ['subscriber_id', 'sent_at'] },
   { name: 'owed_notices', key: ['subscriber_id', 'work_key', 'notice_pmid'] },
   { name: 'digests', key: ['id'] },
-  { name: 'digest_items', key: ['digest_id', 'position'] },
   { name: 'metric_counters', key: ['name'] },
   { name: 'set_aside_records', key: ['source', 'record_id'] },
 ];
 
 const PAGE = 1000;
+
+/**
+ * Exports written before schema 6 (0006_digest_work_arrays) list a digest's works and the sent
+ * history a row per (digest or subscriber, work). Such a file still imports: those rows go into
+ * temporary tables of the old shape and are turned into arrays as the migration does.
+ */
+const ARRAYS_SCHEMA = 6;
+const OLD_TABLES: readonly { name: string; create: string }[] = [
+  { name: 'subscriber_sent', create: 'CREATE TEMP TABLE subscriber_sent (subscriber_id text, work_key text, sent_at timestamptz) ON COMMIT DROP' },
+  { name: 'digest_items', create: 'CREATE TEMP TABLE digest_items (digest_id text, position integer, work_key text) ON COMMIT DROP' },
+];
+const FROM_OLD_TABLES = [
+  `UPDATE digests d SET work_keys = i.keys
+     FROM (SELECT digest_id, array_agg(work_key ORDER BY position) AS keys FROM digest_items GROUP BY digest_id) i WHERE i.digest_id = d.id`,
+  `INSERT INTO subscriber_sends (subscriber_id, sent_at, work_keys)
+     SELECT subscriber_id, sent_at, array_agg(work_key ORDER BY work_key) FROM subscriber_sent GROUP BY subscriber_id, sent_at`,
+];
 
 export interface ExportHeader {
   litwatch: 'export';
@@ -49,7 +65,7 @@ const lineSchema = z.object({ table: z.string(), row: z.record(z.string(), z.unk
 /**
  * Backup and restore as JSON lines: `export` writes every durable record (works with their
  * enrichment and notices, watch state, subscribers with their preferences, history and owed
- * notices, digests with their items, counters); `import` loads such a file into an empty
+ * notices, digests with their works, counters); `import` loads such a file into an empty
  * database, in one transaction.
  */
 export class BackupStore {
@@ -106,8 +122,14 @@ export class BackupStore {
     const nonEmpty = Object.entries(await this.counts()).filter(([, n]) => n > 0);
     if (nonEmpty.length > 0) throw new ImportError(`import needs an empty database: ${nonEmpty.map(([t, n]) => `${t} has ${n} rows`).join(', ')}`);
     const known = new Map(await Promise.all(TABLES.map(async (t) => [t.name, await this.columns(t.name)] as const)));
+    const old = parsedHeader.data.schema < ARRAYS_SCHEMA;
+    if (old) {
+      known.set('subscriber_sent', ['subscriber_id', 'work_key', 'sent_at']);
+      known.set('digest_items', ['digest_id', 'position', 'work_key']);
+    }
     const loaded: Record<string, number> = {};
     await this.db.transaction(async (tx) => {
+      if (old) for (const table of OLD_TABLES) await tx.query(table.create);
       let batch: { table: string; rows: Record<string, unknown>[] } | undefined;
       let total = 0;
       const flush = async () => {
@@ -138,9 +160,12 @@ export class BackupStore {
         if (extra) throw new ImportError(`${file}:${number}: ${line.data.table}.${extra}: unknown column`);
         if (batch && (batch.table !== line.data.table || batch.rows.length >= PAGE)) await flush();
         batch ??= { table: line.data.table, rows: [] };
+        // Its works arrive as digest_items rows and are put in at the end.
+        if (old && line.data.table === 'digests') line.data.row.work_keys ??= [];
         batch.rows.push(line.data.row);
       }
       await flush();
+      if (old) for (const statement of FROM_OLD_TABLES) await tx.query(statement);
     });
     return loaded;
   }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Database } from './db/database.ts';
+import { recordSends } from './subscriber-store.ts';
 import { ms, optionalMs, parseRow, parseRows } from './documents.ts';
 
 /**
@@ -57,11 +58,11 @@ const digestRow = z.object({
   sent_at: optionalMs,
   attempts: z.coerce.number(),
   last_error: z.string().nullable(),
-  work_keys: z.array(z.string()).nullable(),
+  work_keys: z.array(z.string()),
 });
 
-const COLUMNS = `d.id, d.subscriber_id, d.period, d.status, d.subject, d.html, d.text, d.notices, d.created_at, d.sent_at, d.attempts, d.last_error,
-  (SELECT array_agg(i.work_key ORDER BY i.position) FROM digest_items i WHERE i.digest_id = d.id) AS work_keys`;
+const COLUMNS =
+  'd.id, d.subscriber_id, d.period, d.status, d.subject, d.html, d.text, d.notices, d.created_at, d.sent_at, d.attempts, d.last_error, d.work_keys';
 
 function toDigest(row: z.output<typeof digestRow>): Digest {
   return {
@@ -72,7 +73,7 @@ function toDigest(row: z.output<typeof digestRow>): Digest {
     subject: row.subject,
     html: row.html ?? '',
     text: row.text ?? '',
-    workKeys: row.work_keys ?? [],
+    workKeys: row.work_keys,
     notices: row.notices,
     createdAt: row.created_at,
     attempts: row.attempts,
@@ -91,19 +92,25 @@ export class DigestStore {
 
   /** Store a built digest; false when this subscriber's digest for the period exists already. */
   async create(digest: Omit<Digest, 'status' | 'attempts'>): Promise<boolean> {
-    return this.db.transaction(async (tx) => {
-      const created = await tx.query(
-        `INSERT INTO digests (id, subscriber_id, period, status, subject, html, text, notices, created_at) VALUES ($1, $2, $3, 'pending', $4, $5, $6, $7::text[], $8)
-         ON CONFLICT (id) DO NOTHING RETURNING 1`,
-        [digest.id, digest.subscriberId, digest.period, digest.subject, digest.html, digest.text, digest.notices, new Date(digest.createdAt)],
-      );
-      if (created.length === 0) return false;
-      await tx.query('INSERT INTO digest_items (digest_id, position, work_key) SELECT $1, p, k FROM unnest($2::text[]) WITH ORDINALITY AS items (k, p)', [
-        digest.id,
-        digest.workKeys,
-      ]);
-      return true;
-    });
+    return (
+      (
+        await this.db.query(
+          `INSERT INTO digests (id, subscriber_id, period, status, subject, html, text, notices, work_keys, created_at) VALUES ($1, $2, $3, 'pending', $4, $5, $6, $7::text[], $8::text[], $9)
+           ON CONFLICT (id) DO NOTHING RETURNING 1`,
+          [
+            digest.id,
+            digest.subscriberId,
+            digest.period,
+            digest.subject,
+            digest.html,
+            digest.text,
+            digest.notices,
+            digest.workKeys,
+            new Date(digest.createdAt),
+          ],
+        )
+      ).length === 1
+    );
   }
 
   async get(id: string): Promise<Digest | undefined> {
@@ -142,27 +149,26 @@ export class DigestStore {
   }
 
   /**
-   * Sent: its works join the subscriber's sent history and its owed notices are settled in the
-   * same transaction. The bodies go (the digest's web page renders its works afresh).
+   * Sent: its works join the subscriber's sent history (one row for the whole digest) and its
+   * owed notices are settled in the same transaction. The bodies go (the digest's web page
+   * renders its works afresh). A digest already marked sent is left as it is, so its works are
+   * not recorded twice.
    */
   async markSent(digest: Pick<Digest, 'id' | 'subscriberId'>, now = Date.now()): Promise<void> {
     await this.db.transaction(async (tx) => {
       const sent = parseRow(
-        z.object({ subscriber_id: z.string(), notices: z.array(z.string()) }),
+        z.object({ subscriber_id: z.string(), notices: z.array(z.string()), work_keys: z.array(z.string()) }),
         (
           await tx.query(
-            `UPDATE digests SET status = 'sent', sent_at = $2, html = NULL, text = NULL, last_error = NULL, lease_until = NULL WHERE id = $1 RETURNING subscriber_id, notices`,
+            `UPDATE digests SET status = 'sent', sent_at = $2, html = NULL, text = NULL, last_error = NULL, lease_until = NULL WHERE id = $1 AND status <> 'sent'
+             RETURNING subscriber_id, notices, work_keys`,
             [digest.id, new Date(now)],
           )
         )[0],
         'digest',
       );
       if (!sent) return;
-      await tx.query(
-        `INSERT INTO subscriber_sent (subscriber_id, work_key, sent_at) SELECT $2, work_key, $3 FROM digest_items WHERE digest_id = $1 AND EXISTS (SELECT 1 FROM subscribers WHERE id = $2)
-         ON CONFLICT (subscriber_id, work_key) DO NOTHING`,
-        [digest.id, sent.subscriber_id, new Date(now)],
-      );
+      if (sent.work_keys.length > 0) await recordSends(tx, sent.subscriber_id, sent.work_keys, now);
       const owed = sent.notices.map((notice) => notice.lastIndexOf('|'));
       await tx.query('DELETE FROM owed_notices WHERE subscriber_id = $1 AND (work_key, notice_pmid) IN (SELECT * FROM unnest($2::text[], $3::text[]))', [
         sent.subscriber_id,
@@ -189,17 +195,36 @@ export class DigestStore {
     await this.db.query(`UPDATE digests SET status = 'cancelled', last_error = $2, lease_until = NULL, released = true WHERE id = $1`, [digest.id, reason]);
   }
 
+  /**
+   * Of these works (a digest's candidates), those this subscriber was sent (within
+   * retention.sentDays) or has in flight: what the next digest leaves out. Asked about the
+   * candidates only, it reads no more than they are, however long the history.
+   */
+  async alreadyDelivered(subscriberId: string, keys: readonly string[]): Promise<Set<string>> {
+    if (keys.length === 0) return new Set();
+    const rows = await this.db.query(
+      `WITH candidates AS (SELECT DISTINCT k FROM unnest($2::text[]) AS k),
+       delivered AS (
+         SELECT unnest(work_keys) AS k FROM subscriber_sends WHERE subscriber_id = $1
+         UNION ALL
+         SELECT unnest(work_keys) FROM digests WHERE subscriber_id = $1 AND status IN ('pending', 'sending', 'failed') AND NOT released)
+       SELECT DISTINCT k AS work_key FROM delivered JOIN candidates USING (k)`,
+      [subscriberId, keys],
+    );
+    return new Set(parseRows(z.object({ work_key: z.string() }), rows, 'delivered work').map((row) => row.work_key));
+  }
+
   /** Works in this subscriber's built, unsent digests. */
   async inFlight(subscriberId: string): Promise<Set<string>> {
     const rows = await this.db.query(
-      `SELECT DISTINCT i.work_key FROM digests d JOIN digest_items i ON i.digest_id = d.id WHERE d.subscriber_id = $1 AND d.status IN ('pending', 'sending', 'failed') AND NOT d.released`,
+      `SELECT DISTINCT unnest(work_keys) AS work_key FROM digests WHERE subscriber_id = $1 AND status IN ('pending', 'sending', 'failed') AND NOT released`,
       [subscriberId],
     );
     return new Set(parseRows(z.object({ work_key: z.string() }), rows, 'digest item').map((row) => row.work_key));
   }
 
   /**
-   * Digests built before `beforeMs` go, with their items (retention.digestDays); what they
+   * Digests built before `beforeMs` go (retention.digestDays); what they
    * delivered stays in the subscribers' sent history. One still being sent is kept.
    */
   async prune(beforeMs: number): Promise<number> {

@@ -128,6 +128,27 @@ export class SubscriberStore {
     return parseRows(subscriberRow, await this.db.query(`SELECT ${COLUMNS} FROM subscribers ORDER BY created_at, id`), 'subscriber').map(toSubscriber);
   }
 
+  /**
+   * One page of the active subscribers due a digest with this frequency in this zone, by id
+   * after `afterId` (keyset pagination: a digest plan at 50,000 subscribers holds a page at a
+   * time, not all of them). `ids` narrows it to these subscribers.
+   */
+  async dueForDigest(
+    due: { frequency: Frequency; timezone: string; ids?: readonly string[] },
+    afterId: string | undefined,
+    limit: number,
+  ): Promise<Subscriber[]> {
+    return parseRows(
+      subscriberRow,
+      await this.db.query(
+        `SELECT ${COLUMNS} FROM subscribers WHERE status = 'active' AND frequency = $1 AND timezone = $2 AND id > $3 AND ($5::text[] IS NULL OR id = ANY ($5::text[]))
+         ORDER BY id LIMIT $4`,
+        [due.frequency, due.timezone, afterId ?? '', limit, due.ids ?? null],
+      ),
+      'subscriber',
+    ).map(toSubscriber);
+  }
+
   /** Create, or update the choices of, the subscriber with this address. */
   async save(input: SubscriberInput, origin: Subscriber['origin'], now = Date.now()): Promise<Subscriber> {
     return this.db.transaction((tx) => this.saveIn(tx, input, origin, now));
@@ -268,32 +289,44 @@ export class SubscriberStore {
     return (await this.db.query('DELETE FROM subscription_requests WHERE expires_at <= $1 RETURNING 1', [new Date(now)])).length;
   }
 
-  /** Forget sends older than `beforeMs` (retention.sentDays): they no longer decide what a reader gets. */
+  /**
+   * Forget deliveries older than `beforeMs` (retention.sentDays), each with all its works: they
+   * no longer decide what a reader gets.
+   */
   async pruneSent(beforeMs: number): Promise<number> {
-    return (await this.db.query('DELETE FROM subscriber_sent WHERE sent_at < $1 RETURNING 1', [new Date(beforeMs)])).length;
+    return (await this.db.query('DELETE FROM subscriber_sends WHERE sent_at < $1 RETURNING 1', [new Date(beforeMs)])).length;
   }
 
   async hasReceived(id: string, workKey: string): Promise<boolean> {
-    return (await this.db.query('SELECT 1 FROM subscriber_sent WHERE subscriber_id = $1 AND work_key = $2', [id, workKey])).length === 1;
+    return (await this.db.query('SELECT 1 FROM subscriber_sends WHERE subscriber_id = $1 AND $2 = ANY (work_keys) LIMIT 1', [id, workKey])).length === 1;
   }
 
-  /** Works this subscriber has received. */
+  /** Works this subscriber has received (within retention.sentDays). */
   async sent(id: string): Promise<Set<string>> {
     const rows = parseRows(
       z.object({ work_key: z.string() }),
-      await this.db.query('SELECT work_key FROM subscriber_sent WHERE subscriber_id = $1', [id]),
+      await this.db.query('SELECT DISTINCT unnest(work_keys) AS work_key FROM subscriber_sends WHERE subscriber_id = $1', [id]),
       'sent work',
     );
     return new Set(rows.map((row) => row.work_key));
   }
 
-  /** Record works as received outside a digest (an import, a test's history); already-known ones stay. */
+  /** Record works as received outside a digest (an import, a test's history), as one delivery. */
   async recordSent(id: string, workKeys: string[], now = Date.now()): Promise<void> {
     if (workKeys.length === 0) return;
-    await this.db.query('INSERT INTO subscriber_sent (subscriber_id, work_key, sent_at) SELECT $1, k, $3 FROM unnest($2::text[]) AS k ON CONFLICT DO NOTHING', [
-      id,
-      workKeys,
-      new Date(now),
-    ]);
+    await recordSends(this.db, id, workKeys, now);
   }
+}
+
+/**
+ * One delivery into a subscriber's sent history: one row holding its works, not a row per work.
+ * A second delivery at the same instant joins the first. Nothing is recorded for a subscriber
+ * that is gone (its history would go with it anyway).
+ */
+export async function recordSends(db: Queryable, subscriberId: string, workKeys: readonly string[], now: number): Promise<void> {
+  await db.query(
+    `INSERT INTO subscriber_sends (subscriber_id, sent_at, work_keys) SELECT $1, $3, $2::text[] WHERE EXISTS (SELECT 1 FROM subscribers WHERE id = $1)
+     ON CONFLICT (subscriber_id, sent_at) DO UPDATE SET work_keys = ARRAY(SELECT DISTINCT k FROM unnest(subscriber_sends.work_keys || EXCLUDED.work_keys) AS k)`,
+    [subscriberId, workKeys, new Date(now)],
+  );
 }

@@ -11,11 +11,10 @@ export const COUNTED_TABLES = [
   'work_enrichment',
   'work_notices',
   'subscribers',
-  'subscriber_sent',
+  'subscriber_sends',
   'owed_notices',
   'subscription_requests',
   'digests',
-  'digest_items',
   'set_aside_records',
 ] as const;
 
@@ -79,6 +78,13 @@ export class SystemStore {
 
   async databaseBytes(): Promise<number> {
     return parseRow(z.object({ n: count }), (await this.db.query('SELECT pg_database_size(current_database()) AS n'))[0], 'database size')?.n ?? 0;
+  }
+
+  /** Bytes each durable table takes on disk, with its indexes and TOAST (what a growth figure compares). */
+  async tableBytes(): Promise<Record<(typeof COUNTED_TABLES)[number], number>> {
+    const union = COUNTED_TABLES.map((table) => `SELECT '${table}' AS name, pg_total_relation_size('${table}') AS n`).join(' UNION ALL ');
+    const rows = parseRows(z.object({ name: z.enum(COUNTED_TABLES), n: count }), await this.db.query(union), 'table size');
+    return Object.fromEntries(rows.map((row) => [row.name, row.n])) as Record<(typeof COUNTED_TABLES)[number], number>;
   }
 
   /** Exact row counts of the durable tables. */

@@ -93,10 +93,9 @@ describe('litwatch export and import', () => {
       'watch_status',
       'subscribers',
       'subscription_requests',
-      'subscriber_sent',
+      'subscriber_sends',
       'owed_notices',
       'digests',
-      'digest_items',
       'metric_counters',
     ])
       assert.ok(tables.has(table), table);
@@ -114,6 +113,48 @@ describe('litwatch export and import', () => {
     );
     assert.equal(code, 0);
     assert.match(stdout, /^10\.1000\/export\.1\t41009001\tbone\tZoledronate after fracture$/m);
+  });
+
+  test('an export written before digests held their works as arrays (schema 5) still imports, into arrays', async () => {
+    // The same records in the shape schema 5 wrote them: a row per (digest, work) in
+    // digest_items and per (subscriber, work) in subscriber_sent.
+    const [header, ...rest] = readFileSync(file, 'utf8').trim().split('\n');
+    const old: string[] = [JSON.stringify({ ...JSON.parse(header!), schema: 5 })];
+    let readerId = '';
+    let digest = { id: '', keys: [] as string[] };
+    for (const text of rest) {
+      const line = JSON.parse(text) as { table: string; row: Record<string, unknown> };
+      if (line.table === 'subscriber_sends') {
+        readerId = line.row.subscriber_id as string;
+        for (const key of line.row.work_keys as string[])
+          old.push(JSON.stringify({ table: 'subscriber_sent', row: { subscriber_id: readerId, work_key: key, sent_at: line.row.sent_at } }));
+      } else if (line.table === 'digests') {
+        const { work_keys, ...row } = line.row;
+        digest = { id: row.id as string, keys: work_keys as string[] };
+        old.push(JSON.stringify({ table: 'digests', row }));
+        (work_keys as string[]).forEach((key, i) => {
+          old.push(JSON.stringify({ table: 'digest_items', row: { digest_id: row.id, position: i + 1, work_key: key } }));
+        });
+      } else old.push(text);
+    }
+    assert.ok(readerId && digest.keys.length > 0, 'the export has sent history and a digest with works');
+    const oldFile = path.join(tmpdir(), `litwatch-export-${process.pid}-schema5.jsonl`);
+    writeFileSync(oldFile, `${old.join('\n')}\n`);
+    const fresh = testPrefix('import-old');
+    const imported = testServices({ prefix: fresh, eutilsUrl: 'http://127.0.0.1:9/entrez/eutils', config: testConfig([{ id: 'bone', query: 'a' }]) });
+    try {
+      const result = await runCli(['import', oldFile], cliEnv({ LITWATCH_PREFIX: fresh }));
+      assert.equal(result.code, 0, result.stderr);
+      assert.deepEqual((await imported.digests.get(digest.id))?.workKeys, digest.keys);
+      assert.deepEqual(await imported.subscribers.sent(readerId), new Set(['pmid:41009002']));
+      // Re-exported, it is the new shape and the same records as the export it came from.
+      assert.equal((await runCli(['export', '--out', again], cliEnv({ LITWATCH_PREFIX: fresh }))).code, 0);
+      assert.deepEqual(records(again), records(file));
+    } finally {
+      await imported.close();
+      rmSync(oldFile, { force: true });
+      await deletePrefix(fresh);
+    }
   });
 
   test('import refuses a database that is not empty, and a bad line, each in one line', async () => {
