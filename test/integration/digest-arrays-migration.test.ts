@@ -55,9 +55,12 @@ test('0006 turns the pair rows of an installation at 0005 into arrays, and what 
       [reader, at(2), at(20)],
     );
 
+    // 0006 and whatever came after it (each migration added moves the list).
     assert.deepEqual(
       (await migrate(raw)).map((m) => m.version),
-      [6],
+      knownMigrations()
+        .filter((m) => m.version >= 6)
+        .map((m) => m.version),
     );
     const [tables] = await raw.query(`SELECT to_regclass('digest_items') IS NULL AS items_gone, to_regclass('subscriber_sent') IS NULL AS pairs_gone`);
     assert.deepEqual({ ...tables }, { items_gone: true, pairs_gone: true }, 'no row per pair is left');
