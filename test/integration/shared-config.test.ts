@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { utimesSync, writeFileSync } from 'node:fs';
+import { statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Worker } from 'bullmq';
@@ -23,8 +23,12 @@ const spine = { id: 'spine', query: '"spinal metastas*"[tiab]' };
 const lung = { id: 'lung', query: '"lung cancer"[tiab] AND bone[tiab]' };
 const editorDir = configDir(watchesYaml([bone, spine]));
 const schedulerDir = configDir(watchesYaml([bone]));
-// The scheduler's copy is from last week: older than anything stored.
-utimesSync(path.join(schedulerDir, 'watches.yaml'), new Date(Date.now() - 7 * 86_400_000), new Date(Date.now() - 7 * 86_400_000));
+// The scheduler's copy is from last week: older than anything stored. Counted back from the
+// file's own time (the file system's clock, as the database's now() is), not from this process's
+// Date.now(): the suite also runs with the process clock moved a year ahead (faketime).
+const schedulerFile = path.join(schedulerDir, 'watches.yaml');
+const lastWeek = new Date(statSync(schedulerFile).mtimeMs - 7 * 86_400_000);
+utimesSync(schedulerFile, lastWeek, lastWeek);
 const editorLogs = captureLogs();
 const schedulerLogs = captureLogs();
 let editor: Services;
